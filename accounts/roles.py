@@ -1,0 +1,71 @@
+"""The portal's roles as Django groups, and the permissions each role holds.
+
+Any verified user is a resident; two groups add to that: LSA staff and municipal officers.
+``ensure_roles()`` is idempotent; it runs after every ``migrate`` and as ``manage.py setup_roles``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+STAFF_GROUP = "LSA-medewerker"
+MUNICIPAL_GROUP = "Gemeente"
+
+# app label -> the actions staff may take on every model of that app.
+STAFF_APP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "enterprises": ("view", "add", "change", "delete"),
+    "pioneers": ("view", "add", "change", "delete"),
+    "knowledge": ("view", "add", "change", "delete"),
+    "account": ("view",),
+    "accounts": ("view",),
+}
+MUNICIPAL_APP_PERMISSIONS: dict[str, tuple[str, ...]] = {}
+
+
+def _permissions_for(app_actions: dict[str, tuple[str, ...]]):
+    query = Q(pk__in=[])
+    for app_label, actions in app_actions.items():
+        codename = Q()
+        for action in actions:
+            codename |= Q(codename__startswith=f"{action}_")
+        query |= Q(content_type__app_label=app_label) & codename
+    return Permission.objects.filter(query)
+
+
+def ensure_roles() -> dict[str, Group]:
+    """Create the role groups and give them exactly their permissions."""
+    groups = {}
+    for name, app_actions in (
+        (STAFF_GROUP, STAFF_APP_PERMISSIONS),
+        (MUNICIPAL_GROUP, MUNICIPAL_APP_PERMISSIONS),
+    ):
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions_for(app_actions))
+        groups[name] = group
+    return groups
+
+
+def ensure_roles_after_migrate(sender, **kwargs) -> None:
+    # Sent once per app; each app's permissions exist only after its own signal, so the groups
+    # are brought up to date every time (a handful of queries).
+    ensure_roles()
+
+
+def is_lsa_staff(user) -> bool:
+    """Staff of the association: the staff group, or a superuser."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=STAFF_GROUP).exists()
+
+
+def is_municipal_officer(user) -> bool:
+    return user.is_authenticated and user.groups.filter(name=MUNICIPAL_GROUP).exists()
+
+
+def make_staff(user) -> None:
+    """Give a user the staff role: the group, and access to the admin."""
+    user.groups.add(ensure_roles()[STAFF_GROUP])
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])

@@ -1,0 +1,15 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .roles import is_lsa_staff, is_municipal_officer
+
+
+@login_required
+def profile(request):
+    """The account page: who I am here, my roles, and where to manage the account."""
+    user = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {"is_lsa_staff": is_lsa_staff(user), "is_municipal_officer": is_municipal_officer(user)},
+    )

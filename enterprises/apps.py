@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    """Ground floor: neighbourhood enterprises, their members, assets and yearly figures."""
+
+    name = "enterprises"
+    verbose_name = _("Neighbourhood enterprises")

@@ -1,0 +1,28 @@
+"""The one place where the apps are tied together."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import health, views
+
+admin.site.site_header = _("Neighbourhood enterprises · management")
+admin.site.site_title = _("Neighbourhood enterprises")
+admin.site.index_title = _("Management")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", health.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("wijkondernemingen/", include("enterprises.urls")),
+    path("wijkbv/", include("pioneers.urls")),
+    path("kennisbank/", include("knowledge.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,8 @@
+"""Pages that belong to the portal as a whole rather than to one app."""
+
+from django.shortcuts import render
+
+
+def home(request):
+    """The front door: what the portal offers to each of its audiences."""
+    return render(request, "home.html")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PioneersConfig(AppConfig):
+    """First floor: the WijkBV pioneer programme, built on enterprises."""
+
+    name = "pioneers"
+    verbose_name = _("WijkBV programme")

@@ -1,0 +1,69 @@
+"""Playwright on Debian's Chromium (Playwright's own browser download does not work here)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the same
+# thread (factories, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_service(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def viewport(request):
+    return {"width": request.param[0], "height": request.param[1]}
+
+
+@pytest.fixture
+def page(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, locale="nl-NL", base_url=live_server.url)
+    page = context.new_page()
+    requests_elsewhere = []
+    page.on(
+        "request",
+        lambda req: (
+            requests_elsewhere.append(req.url)
+            if not req.url.startswith(live_server.url) and not req.url.startswith("data:")
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not requests_elsewhere, f"the page fetched from other hosts: {requests_elsewhere}"
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a screenshot in var/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)

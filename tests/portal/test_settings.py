@@ -1,0 +1,103 @@
+"""Configuration: production hardening, roles, demo data, the production shape."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts.roles import MUNICIPAL_GROUP, STAFF_GROUP
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_check_deploy_is_clean_in_production():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env |= {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-9f8e7d6c5b4a3",
+        "ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "portal.example.org"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_roles_exist_with_permissions_after_migrate():
+    staff = Group.objects.get(name=STAFF_GROUP)
+    assert Group.objects.filter(name=MUNICIPAL_GROUP).exists()
+    assert staff.permissions.filter(
+        content_type__app_label="accounts", codename="view_user"
+    ).exists()
+    assert not staff.permissions.filter(codename="delete_user").exists()
+
+
+@pytest.mark.django_db
+def test_setup_roles_is_idempotent():
+    call_command("setup_roles")
+    call_command("setup_roles")
+    assert Group.objects.filter(name__in=[STAFF_GROUP, MUNICIPAL_GROUP]).count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_changes_nothing():
+    from django.apps import apps
+
+    def snapshot():
+        return {
+            model._meta.label: model.objects.count()
+            for model in apps.get_models()
+            if model._meta.app_label
+            in {"accounts", "account", "auth", "enterprises", "pioneers", "knowledge"}
+        }
+
+    call_command("seed_demo")
+    first = snapshot()
+    assert first["accounts.User"] >= 3
+    call_command("seed_demo")
+    assert snapshot() == first
+
+
+def test_docker_compose_runs_the_production_shape():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) >= {"postgres", "redis", "web", "worker"}
+    assert "gunicorn" in services["web"]["command"]
+    assert "migrate" in services["web"]["command"]
+    assert "celery" in services["worker"]["command"] and "worker" in services["worker"]["command"]
+    for name in ("postgres", "redis", "web", "worker"):
+        assert "healthcheck" in services[name], f"{name} has no health check"
+    assert services["web"]["environment"]["DJANGO_ENV"] == "production"
+    assert compose.get("volumes"), "named volumes keep the data"
+    for name in ("web", "worker"):
+        depends = services[name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
