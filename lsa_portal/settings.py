@@ -154,6 +154,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
+# Absolute links in mails sent outside a request (invitations, decisions).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # --- Mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wijkondernemingen <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -1,0 +1,421 @@
+"""Neighbourhood enterprises: the tables, their constraints and small properties. No workflows
+here: state changes live in ``services.py``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import FileSizeValidator, kvk_number_validator, validate_postcode
+
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+
+class Province(models.TextChoices):
+    GRONINGEN = "groningen", "Groningen"
+    FRYSLAN = "fryslan", "Fryslân"
+    DRENTHE = "drenthe", "Drenthe"
+    OVERIJSSEL = "overijssel", "Overijssel"
+    FLEVOLAND = "flevoland", "Flevoland"
+    GELDERLAND = "gelderland", "Gelderland"
+    UTRECHT = "utrecht", "Utrecht"
+    NOORD_HOLLAND = "noord-holland", "Noord-Holland"
+    ZUID_HOLLAND = "zuid-holland", "Zuid-Holland"
+    ZEELAND = "zeeland", "Zeeland"
+    NOORD_BRABANT = "noord-brabant", "Noord-Brabant"
+    LIMBURG = "limburg", "Limburg"
+
+
+class Municipality(models.Model):
+    """A Dutch municipality (gemeente) as CBS lists it; loaded by a data migration."""
+
+    cbs_code = models.CharField(_("CBS code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    province = models.CharField(_("province"), max_length=20, choices=Province.choices)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cbs_code__regex=r"^GM[0-9]{4}$"), name="municipality_cbs_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    """What an enterprise (or a publication) is about: energie, zorg, groen, ..."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the page (themes are data, so not in the .po files)."""
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class EnterpriseKind(models.TextChoices):
+    BEWONERSBEDRIJF = "bewonersbedrijf", _("BewonersBedrijf")
+    WIJKONDERNEMING = "wijkonderneming", _("Neighbourhood enterprise")
+    DORPSCOOPERATIE = "dorpscooperatie", _("Village co-operative")
+    SOCIALE_COOPERATIE = "sociale-cooperatie", _("Social co-operative")
+    ENERGIECOOPERATIE = "energiecooperatie", _("Energy co-operative")
+    BUURTHUIS = "buurthuis", _("Community centre run by residents")
+    OTHER = "anders", _("Other")
+
+
+class LegalForm(models.TextChoices):
+    STICHTING = "stichting", _("Foundation (stichting)")
+    VERENIGING = "vereniging", _("Association (vereniging)")
+    COOPERATIE = "cooperatie", _("Co-operative (coöperatie)")
+    BV = "bv", _("Private company (BV)")
+    NONE_YET = "nog-geen", _("None yet")
+    OTHER = "anders", _("Other")
+
+
+class EnterpriseStatus(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    SUBMITTED = "ingediend", _("Submitted")
+    PUBLISHED = "gepubliceerd", _("Published")
+    REJECTED = "afgewezen", _("Rejected")
+    ARCHIVED = "gearchiveerd", _("Archived")
+
+
+class Enterprise(models.Model):
+    """A neighbourhood enterprise: run by residents, its profit goes back into the neighbourhood."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=170, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=EnterpriseKind.choices)
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm.choices, default=LegalForm.NONE_YET
+    )
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[kvk_number_validator],
+        help_text=_("The 8 digits of the Chamber of Commerce registration, if there is one."),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded in"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("municipality"),
+    )
+    neighbourhood = models.CharField(
+        _("neighbourhood or village"),
+        max_length=100,
+        help_text=_("The neighbourhood (wijk), block or village where the enterprise works."),
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    pitch = models.CharField(
+        _("short pitch"),
+        max_length=280,
+        blank=True,
+        help_text=_("One or two sentences: what you do and for whom (at most 280 characters)."),
+    )
+    mission = models.TextField(_("mission"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, related_name="enterprises", blank=True, verbose_name=_("themes")
+    )
+    logo = models.ImageField(
+        _("logo or photo"),
+        upload_to="enterprises/logos/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
+            FileSizeValidator(2 * 1024 * 1024),
+        ],
+        help_text=_("JPG, PNG or WebP, at most 2 MB."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.CONCEPT,
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="enterprises",
+        verbose_name=_("members"),
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("neighbourhood enterprise")
+        verbose_name_plural = _("neighbourhood enterprises")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "name"], name="enterprise_status_name"),
+            models.Index(fields=["status", "kind"], name="enterprise_status_kind"),
+            models.Index(fields=["status", "published_at"], name="enterprise_status_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=FIRST_YEAR, founded_year__lte=LAST_YEAR),
+                name="enterprise_founded_year_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EnterpriseStatus.REJECTED) | ~Q(rejection_reason=""),
+                name="enterprise_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:profile", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EnterpriseStatus.PUBLISHED
+
+
+class MembershipRole(models.TextChoices):
+    OWNER = "eigenaar", _("Owner")
+    EDITOR = "redacteur", _("Editor")
+
+
+class Membership(models.Model):
+    """Who keeps an enterprise. Owners manage members; editors edit the content."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("enterprise"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.EDITOR
+    )
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["enterprise", "role", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "user"], name="membership_unique_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.enterprise} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to a co-member, by e-mail, with a link that expires."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("enterprise"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.EDITOR
+    )
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="invitation_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.enterprise}"
+
+
+class AssetKind(models.TextChoices):
+    BUILDING = "gebouw", _("Building")
+    LAND = "grond", _("Land")
+    OTHER = "anders", _("Other property")
+
+
+class Tenure(models.TextChoices):
+    OWNERSHIP = "eigendom", _("Ownership")
+    LEASEHOLD = "erfpacht", _("Leasehold (erfpacht)")
+    RENT = "huur", _("Rent")
+    MANAGEMENT = "beheer", _("Management")
+
+
+class Asset(models.Model):
+    """A building, piece of land or other property the enterprise owns, rents or runs."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="assets", verbose_name=_("enterprise")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AssetKind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    tenure = models.CharField(_("tenure"), max_length=20, choices=Tenure.choices)
+    size_m2 = models.PositiveIntegerField(_("size (m²)"), null=True, blank=True)
+    since_year = models.PositiveSmallIntegerField(
+        _("since"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+    description = models.TextField(_("short description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        ordering = ["enterprise", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(since_year__isnull=True)
+                | Q(since_year__gte=FIRST_YEAR, since_year__lte=LAST_YEAR),
+                name="asset_since_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The income streams of a year, in the order the form and the charts show them. Which group each
+# belongs to (market, public, private) is decided in figures.py, in one place.
+INCOME_FIELDS = (
+    "income_sales",
+    "income_rent",
+    "income_contributions",
+    "income_public_contracts",
+    "income_subsidies",
+    "income_funds",
+    "income_donations",
+    "income_loans",
+)
+
+
+def _euros(label):
+    return models.PositiveIntegerField(label, default=0, help_text=_("Whole euros."))
+
+
+class YearFigures(models.Model):
+    """An enterprise's figures over one calendar year. Money in whole euros."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="year_figures",
+        verbose_name=_("enterprise"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    income_sales = _euros(_("sales of products and services"))
+    income_rent = _euros(_("rent and exploitation of buildings"))
+    income_contributions = _euros(_("participant contributions"))
+    income_public_contracts = _euros(_("public contracts (social procurement, Right to Challenge)"))
+    income_subsidies = _euros(_("subsidies"))
+    income_funds = _euros(_("foundations and funds"))
+    income_donations = _euros(_("donations and crowdfunding"))
+    income_loans = _euros(_("loans and social impact finance"))
+    expenses = _euros(_("total expenses"))
+    paid_staff_fte = models.DecimalField(
+        _("paid staff (FTE)"),
+        max_digits=6,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    volunteers = models.PositiveIntegerField(_("volunteers"), default=0)
+    people_from_benefits = models.PositiveIntegerField(
+        _("people from benefits or far from the labour market at work"), default=0
+    )
+    residents_reached = models.PositiveIntegerField(_("residents reached"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+        ordering = ["enterprise", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="yearfigures_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="yearfigures_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_staff_fte__gte=0), name="yearfigures_fte_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+    def income_by_stream(self) -> dict[str, int]:
+        return {field: getattr(self, field) for field in INCOME_FIELDS}

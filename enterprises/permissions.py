@@ -1,0 +1,55 @@
+"""Who may see and change what of an enterprise: the one place with these rules."""
+
+from __future__ import annotations
+
+from accounts.roles import is_lsa_staff
+
+from .models import Enterprise, EnterpriseStatus, Membership, MembershipRole
+
+EDITABLE_STATUSES = {
+    EnterpriseStatus.CONCEPT,
+    EnterpriseStatus.SUBMITTED,
+    EnterpriseStatus.PUBLISHED,
+    EnterpriseStatus.REJECTED,
+}
+SUBMITTABLE_STATUSES = {EnterpriseStatus.CONCEPT, EnterpriseStatus.REJECTED}
+
+
+def membership(user, enterprise: Enterprise) -> Membership | None:
+    """The user's membership of the enterprise, cached on the enterprise for the request."""
+    if not user.is_authenticated:
+        return None
+    cache = enterprise.__dict__.setdefault("_membership_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = Membership.objects.filter(enterprise=enterprise, user=user).first()
+    return cache[user.pk]
+
+
+def is_member(user, enterprise: Enterprise) -> bool:
+    return membership(user, enterprise) is not None
+
+
+def is_owner(user, enterprise: Enterprise) -> bool:
+    found = membership(user, enterprise)
+    return found is not None and found.role == MembershipRole.OWNER
+
+
+def can_view(user, enterprise: Enterprise) -> bool:
+    """Published enterprises are public; anything else only for its members and staff."""
+    return enterprise.is_published or is_member(user, enterprise) or is_lsa_staff(user)
+
+
+def can_edit(user, enterprise: Enterprise) -> bool:
+    return enterprise.status in EDITABLE_STATUSES and is_member(user, enterprise)
+
+
+def can_manage_members(user, enterprise: Enterprise) -> bool:
+    return enterprise.status != EnterpriseStatus.ARCHIVED and is_owner(user, enterprise)
+
+
+def can_submit(user, enterprise: Enterprise) -> bool:
+    return enterprise.status in SUBMITTABLE_STATUSES and is_member(user, enterprise)
+
+
+def can_review(user) -> bool:
+    return is_lsa_staff(user)

@@ -1,0 +1,265 @@
+"""Everything that changes an enterprise's state. Each function checks the transition, writes,
+records who did it (in the history) and sends the mail that goes with it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import (
+    Enterprise,
+    EnterpriseStatus,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Municipality,
+    YearFigures,
+)
+from .permissions import SUBMITTABLE_STATUSES
+
+INVITATION_DAYS = 14
+RESERVED_SLUGS = {"aanmelden", "mijn", "benchmark", "beoordelen", "export", "uitnodiging"}
+
+
+def unique_slug(name: str, exclude_pk: int | None = None) -> str:
+    """A URL slug from the name, made unique with a number when taken."""
+    base = slugify(name)[:150] or "wijkonderneming"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-wijkonderneming"
+    taken = set(
+        Enterprise.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _save_by(enterprise: Enterprise, actor, **changes) -> None:
+    for field, value in changes.items():
+        setattr(enterprise, field, value)
+    enterprise._history_user = actor
+    enterprise.save()
+
+
+def _mail(template: str, recipients: list[str], context: dict) -> None:
+    """Render ``enterprises/mail/<template>_{subject,body}.txt`` in Dutch and send it."""
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"enterprises/mail/{template}_subject.txt", context).strip()
+        body = render_to_string(f"enterprises/mail/{template}_body.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+def member_emails(enterprise: Enterprise) -> list[str]:
+    return list(enterprise.members.order_by("email").values_list("email", flat=True))
+
+
+@transaction.atomic
+def register(
+    *, user, name: str, kind: str, municipality: Municipality, neighbourhood: str
+) -> Enterprise:
+    """First step of a registration: a concept enterprise with the user as its owner."""
+    enterprise = Enterprise(
+        name=name.strip(),
+        slug=unique_slug(name),
+        kind=kind,
+        municipality=municipality,
+        neighbourhood=neighbourhood.strip(),
+    )
+    enterprise._history_user = user
+    enterprise.save()
+    Membership.objects.create(enterprise=enterprise, user=user, role=MembershipRole.OWNER)
+    return enterprise
+
+
+def missing_for_submission(enterprise: Enterprise) -> list[str]:
+    """What still has to be filled in before the enterprise can be submitted."""
+    missing = []
+    if not enterprise.pitch.strip():
+        missing.append(_("a short pitch"))
+    if not enterprise.mission.strip():
+        missing.append(_("the mission"))
+    if not enterprise.founded_year:
+        missing.append(_("the year it was founded"))
+    if not enterprise.themes.exists():
+        missing.append(_("at least one theme"))
+    return missing
+
+
+@transaction.atomic
+def submit(enterprise: Enterprise, *, by) -> Enterprise:
+    """A member hands the enterprise in for review by staff."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status not in SUBMITTABLE_STATUSES:
+        raise ValidationError(_("Only a concept or a rejected registration can be submitted."))
+    missing = missing_for_submission(enterprise)
+    if missing:
+        raise ValidationError(_("Still missing: %(items)s.") % {"items": ", ".join(missing)})
+    _save_by(
+        enterprise,
+        by,
+        status=EnterpriseStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        rejection_reason="",
+    )
+    return enterprise
+
+
+@transaction.atomic
+def publish(enterprise: Enterprise, *, by) -> Enterprise:
+    """Staff publish a submitted enterprise; its members are told."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status != EnterpriseStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted registration can be published."))
+    _save_by(
+        enterprise,
+        by,
+        status=EnterpriseStatus.PUBLISHED,
+        published_at=timezone.now(),
+        rejection_reason="",
+    )
+    context = {"enterprise": enterprise, "url": _absolute(enterprise.get_absolute_url())}
+    recipients = member_emails(enterprise)
+    transaction.on_commit(lambda: _mail("published", recipients, context))
+    return enterprise
+
+
+@transaction.atomic
+def reject(enterprise: Enterprise, *, by, reason: str) -> Enterprise:
+    """Staff send a submitted enterprise back with a reason; its members are told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for rejection: the members read it."))
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status != EnterpriseStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted registration can be rejected."))
+    _save_by(enterprise, by, status=EnterpriseStatus.REJECTED, rejection_reason=reason)
+    context = {
+        "enterprise": enterprise,
+        "reason": reason,
+        "url": _absolute(reverse("enterprises:edit", kwargs={"slug": enterprise.slug})),
+    }
+    recipients = member_emails(enterprise)
+    transaction.on_commit(lambda: _mail("rejected", recipients, context))
+    return enterprise
+
+
+@transaction.atomic
+def archive(enterprise: Enterprise, *, by) -> Enterprise:
+    """Take an enterprise out of the directory, keeping its history."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _save_by(enterprise, by, status=EnterpriseStatus.ARCHIVED)
+    return enterprise
+
+
+def save_year_figures(figures: YearFigures, *, by) -> YearFigures:
+    figures._history_user = by
+    figures.save()
+    return figures
+
+
+@transaction.atomic
+def invite_member(enterprise: Enterprise, *, by, email: str, role: str) -> Invitation:
+    """An owner invites a co-member by e-mail; the link in the mail expires after 14 days."""
+    email = email.strip().lower()
+    if enterprise.members.filter(email__iexact=email).exists():
+        raise ValidationError(_("This person is already a member."))
+    now = timezone.now()
+    Invitation.objects.filter(
+        enterprise=enterprise, email__iexact=email, accepted_at__isnull=True
+    ).delete()  # a new invitation replaces an open one
+    invitation = Invitation.objects.create(
+        enterprise=enterprise,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=by,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    context = {
+        "enterprise": enterprise,
+        "invited_by": by,
+        "expires_at": invitation.expires_at,
+        "url": _absolute(reverse("enterprises:invitation", kwargs={"token": invitation.token})),
+    }
+    transaction.on_commit(lambda: _mail("invitation", [email], context))
+    return invitation
+
+
+def invitation_is_open(invitation: Invitation) -> bool:
+    return invitation.accepted_at is None and invitation.expires_at > timezone.now()
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, *, user) -> Membership:
+    """The invited person (logged in) joins the enterprise."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation_is_open(invitation):
+        raise ValidationError(_("This invitation has expired or was already used."))
+    membership, created = Membership.objects.get_or_create(
+        enterprise=invitation.enterprise, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def _owner_count(enterprise: Enterprise) -> int:
+    return Membership.objects.filter(enterprise=enterprise, role=MembershipRole.OWNER).count()
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by) -> None:
+    """An owner removes a member, or a member leaves. The last owner cannot go."""
+    Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
+    is_self = membership.user_id == by.pk
+    acting = Membership.objects.filter(enterprise_id=membership.enterprise_id, user=by).first()
+    if not is_self and (acting is None or acting.role != MembershipRole.OWNER):
+        raise PermissionDenied
+    if membership.role == MembershipRole.OWNER and _owner_count(membership.enterprise) <= 1:
+        raise ValidationError(
+            _(
+                "The last owner cannot leave. Make another member owner first, "
+                "or ask staff to archive the enterprise."
+            )
+        )
+    membership._history_user = by
+    membership.delete()
+
+
+@transaction.atomic
+def change_role(membership: Membership, *, by, role: str) -> Membership:
+    """An owner makes a member owner or editor; there is always at least one owner."""
+    Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
+    acting = Membership.objects.filter(enterprise_id=membership.enterprise_id, user=by).first()
+    if acting is None or acting.role != MembershipRole.OWNER:
+        raise PermissionDenied
+    if (
+        membership.role == MembershipRole.OWNER
+        and role != MembershipRole.OWNER
+        and _owner_count(membership.enterprise) <= 1
+    ):
+        raise ValidationError(_("There must always be at least one owner."))
+    membership.role = role
+    membership._history_user = by
+    membership.save(update_fields=["role"])
+    return membership
