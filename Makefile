@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate messages makemessages seed worker clean
+.PHONY: run test lint format migrate messages makemessages seed worker bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ makemessages: $(VENV)/.installed
 ## make worker: a Celery worker (needs CELERY_BROKER_URL)
 worker: $(VENV)/.installed
 	$(BIN)/celery -A lsa_portal worker --loglevel=INFO
+
+## make bench: speed and query figures at realistic size (set DATABASE_URL for PostgreSQL)
+bench: $(VENV)/.installed-dev messages
+	$(PY) -m tests.bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""Measuring helpers shared by the benchmarks."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+from django.db import connection
+from django.http import HttpResponse
+from django.template import engines
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path
+
+BARE_TEMPLATE = engines["django"].from_string(
+    "<table>{% for row in rows %}<tr><td>{{ row.0 }}</td><td>{{ row.1 }}</td>"
+    "<td>{{ row.2 }}</td></tr>{% endfor %}</table>"
+)
+
+
+def bare_page(request):
+    """The yardstick: a bare Django page rendering 25 rows from a list, no database."""
+    rows = [(f"Wijkonderneming {i}", "Utrecht", i * 1000) for i in range(25)]
+    return HttpResponse(BARE_TEMPLATE.render({"rows": rows}, request))
+
+
+urlpatterns = [
+    path("bench/bare/", bare_page),
+    path("", include("lsa_portal.urls")),
+]
+
+
+def with_bare_page():
+    """Serve the portal plus ``/bench/bare/`` for the duration of a benchmark."""
+    return override_settings(ROOT_URLCONF="tests.bench.common")
+
+
+def measure(
+    client: Client, url: str, repeat: int = 30, check: Callable | None = None
+) -> tuple[float, int]:
+    """Median server time in ms over ``repeat`` requests (after one warm-up), and the queries
+    of one request."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    if check:
+        check(response)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), len(queries)
