@@ -1,14 +1,466 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+"""Thin views: parse the request, ask a selector or a service, render."""
 
-COMING = [
-    _("A directory of neighbourhood enterprises, searchable by name, place, kind and theme."),
-    _("A profile of each enterprise: its mission, assets and income mix over the years."),
-    _("Residents register their own initiative and keep it up to date with co-members."),
-    _("The benchmark: how income, staff and volunteers compare across enterprises."),
-]
+from __future__ import annotations
+
+import csv
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import is_lsa_staff, is_municipal_officer
+
+from . import permissions, selectors, services
+from .charts import income_chart, totals_chart
+from .figures import IncomeMix
+from .forms import (
+    AssetForm,
+    InviteForm,
+    ProfileForm,
+    RegisterForm,
+    ReviewForm,
+    RoleForm,
+    YearFiguresForm,
+)
+from .models import Asset, Invitation, Membership, Municipality, YearFigures
 
 
+def _enterprise_for(request, slug: str, check) -> object:
+    """The enterprise if ``check(user, enterprise)`` allows it; 404 otherwise, so that
+    nobody learns that a concept exists."""
+    enterprise = selectors.enterprise_by_slug(slug)
+    if not check(request.user, enterprise):
+        raise Http404
+    return enterprise
+
+
+def _validation_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+@require_GET
 def index(request):
-    """The directory's front page."""
-    return render(request, "enterprises/index.html", {"coming": COMING})
+    """The public directory of published enterprises."""
+    result = selectors.directory(request.GET, request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "enterprises/index.html",
+        {"result": result, "querystring": query.urlencode(), "active_filters": _active(result)},
+    )
+
+
+def _active(result) -> bool:
+    data = result.filterset.form.cleaned_data if result.filterset.form.is_valid() else {}
+    return any(value not in (None, "", []) for key, value in data.items() if key != "sorteer")
+
+
+@require_GET
+def profile(request, slug):
+    """The public profile (concepts only for members and staff)."""
+    enterprise = selectors.enterprise_with_details(slug)
+    if not permissions.can_view(request.user, enterprise):
+        raise Http404
+    years = list(enterprise.year_figures.all())
+    trend = [
+        {
+            "figures": year,
+            "chart": income_chart(year),
+            "mix": IncomeMix(year.income_by_stream(), year.expenses),
+        }
+        for year in reversed(years)
+    ]
+    return render(
+        request,
+        "enterprises/profile.html",
+        {
+            "enterprise": enterprise,
+            "latest": trend[0] if trend else None,
+            "trend": trend,
+            "can_edit": permissions.can_edit(request.user, enterprise),
+        },
+    )
+
+
+@require_GET
+def benchmark(request):
+    """The benchmark; officers and staff may narrow it to one municipality."""
+    municipality = None
+    may_narrow = is_municipal_officer(request.user) or is_lsa_staff(request.user)
+    if may_narrow and request.GET.get("gemeente"):
+        municipality = Municipality.objects.filter(slug=request.GET["gemeente"]).first()
+    data = selectors.benchmark(municipality=municipality, user=request.user)
+    return render(
+        request,
+        "enterprises/benchmark.html",
+        {
+            "benchmark": data,
+            "totals_chart": totals_chart(
+                data.stream_totals, data.stream_percentages, _("Income of all enterprises together")
+            ),
+            "may_narrow": may_narrow,
+            "municipalities": Municipality.objects.filter(
+                enterprises__status="gepubliceerd"
+            ).distinct()
+            if may_narrow
+            else [],
+        },
+    )
+
+
+def _export_filename(extension: str) -> str:
+    return f"wijkondernemingen.{extension}"
+
+
+@require_GET
+def export_csv(request):
+    """The published directory as open data (CSV), with the directory's filters applied."""
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.DictWriter(Echo(), fieldnames=selectors.EXPORT_COLUMNS)
+    base = settings.PORTAL_BASE_URL
+
+    def lines():
+        yield "\ufeff" + writer.writeheader()  # the BOM makes spreadsheet programs read UTF-8
+        for row in selectors.export_rows(request.GET, base):
+            row["themes"] = ";".join(row["themes"])
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
+    return response
+
+
+@require_GET
+def export_json(request):
+    rows = list(selectors.export_rows(request.GET, settings.PORTAL_BASE_URL))
+    body = json.dumps(
+        {"count": len(rows), "results": rows}, cls=DjangoJSONEncoder, ensure_ascii=False
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{_export_filename("json")}"'
+    return response
+
+
+# --- Residents --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """First step of registering an initiative; the rest can follow on the edit page."""
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enterprise = services.register(user=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Your initiative is saved as a concept. Complete it and submit it for publication."),
+        )
+        return redirect("enterprises:edit", slug=enterprise.slug)
+    return render(request, "enterprises/register.html", {"form": form})
+
+
+@login_required
+@require_GET
+def mine(request):
+    """My initiatives, their status and what is still missing."""
+    rows = [
+        {
+            "membership": m,
+            "enterprise": m.enterprise,
+            "missing": services.missing_for_submission(m.enterprise),
+        }
+        for m in selectors.my_memberships(request.user)
+    ]
+    return render(request, "enterprises/mine.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, slug):
+    enterprise = _enterprise_for(request, slug, permissions.can_edit)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        form.instance._history_user = request.user
+        form.save()
+        messages.success(request, _("The profile is saved."))
+        return redirect("enterprises:edit", slug=form.instance.slug)
+    return render(
+        request,
+        "enterprises/edit.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "missing": services.missing_for_submission(enterprise),
+            "can_submit": permissions.can_submit(request.user, enterprise),
+            "section": "profile",
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request, slug):
+    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    if not permissions.can_submit(request.user, enterprise):
+        raise PermissionDenied
+    try:
+        services.submit(enterprise, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect("enterprises:edit", slug=slug)
+    messages.success(
+        request, _("Submitted. Staff of the association review it; you receive an e-mail.")
+    )
+    return redirect("enterprises:mine")
+
+
+@login_required
+@require_GET
+def assets(request, slug):
+    enterprise = _enterprise_for(request, slug, permissions.can_edit)
+    return render(
+        request,
+        "enterprises/assets.html",
+        {
+            "enterprise": enterprise,
+            "assets": enterprise.assets.order_by("kind", "name"),
+            "section": "assets",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def asset_form(request, slug, pk=None):
+    enterprise = _enterprise_for(request, slug, permissions.can_edit)
+    asset = (
+        get_object_or_404(Asset, pk=pk, enterprise=enterprise)
+        if pk
+        else Asset(enterprise=enterprise)
+    )
+    form = AssetForm(request.POST or None, instance=asset)
+    if request.method == "POST" and form.is_valid():
+        form.instance._history_user = request.user
+        form.save()
+        messages.success(request, _("The asset is saved."))
+        return redirect("enterprises:assets", slug=slug)
+    return render(
+        request,
+        "enterprises/asset_form.html",
+        {"enterprise": enterprise, "form": form, "asset": asset, "section": "assets"},
+    )
+
+
+@login_required
+@require_POST
+def asset_delete(request, slug, pk):
+    enterprise = _enterprise_for(request, slug, permissions.can_edit)
+    asset = get_object_or_404(Asset, pk=pk, enterprise=enterprise)
+    asset._history_user = request.user
+    asset.delete()
+    messages.success(request, _("The asset is removed."))
+    return redirect("enterprises:assets", slug=slug)
+
+
+@login_required
+@require_GET
+def figures_list(request, slug):
+    enterprise = _enterprise_for(request, slug, permissions.can_edit)
+    years = [
+        {"figures": year, "mix": IncomeMix(year.income_by_stream(), year.expenses)}
+        for year in enterprise.year_figures.order_by("-year")
+    ]
+    return render(
+        request,
+        "enterprises/figures_list.html",
+        {"enterprise": enterprise, "years": years, "section": "figures"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures_form(request, slug, year=None):
+    enterprise = _enterprise_for(request, slug, permissions.can_edit)
+    instance = (
+        get_object_or_404(YearFigures, enterprise=enterprise, year=year)
+        if year
+        else YearFigures(enterprise=enterprise)
+    )
+    form = YearFiguresForm(request.POST or None, instance=instance, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        figures = form.save(commit=False)
+        services.save_year_figures(figures, by=request.user)
+        messages.success(request, _("The figures for %(year)s are saved.") % {"year": figures.year})
+        return redirect("enterprises:figures", slug=slug)
+    return render(
+        request,
+        "enterprises/figures_form.html",
+        {"enterprise": enterprise, "form": form, "section": "figures"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request, slug):
+    """Members and invitations; owners invite, change roles and remove."""
+    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    can_manage = permissions.can_manage_members(request.user, enterprise)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.invite_member(enterprise, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error("email", error)
+            else:
+                messages.success(
+                    request,
+                    _("The invitation is sent to %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("enterprises:members", slug=slug)
+    return render(
+        request,
+        "enterprises/members.html",
+        {
+            "enterprise": enterprise,
+            "memberships": selectors.members_of(enterprise),
+            "invitations": selectors.open_invitations(enterprise) if can_manage else [],
+            "form": form,
+            "can_manage": can_manage,
+            "role_form": RoleForm(),
+            "section": "members",
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, pk):
+    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    membership = get_object_or_404(Membership, pk=pk, enterprise=enterprise)
+    leaving = membership.user_id == request.user.pk
+    try:
+        services.remove_member(membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect("enterprises:members", slug=slug)
+    if leaving:
+        messages.success(
+            request, _("You are no longer a member of %(name)s.") % {"name": enterprise.name}
+        )
+        return redirect("enterprises:mine")
+    messages.success(request, _("The member is removed."))
+    return redirect("enterprises:members", slug=slug)
+
+
+@login_required
+@require_POST
+def member_role(request, slug, pk):
+    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    membership = get_object_or_404(Membership, pk=pk, enterprise=enterprise)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+    else:
+        try:
+            services.change_role(membership, by=request.user, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            messages.error(request, _validation_message(error))
+        else:
+            messages.success(request, _("The role is changed."))
+    return redirect("enterprises:members", slug=slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, pk):
+    enterprise = _enterprise_for(request, slug, permissions.can_manage_members)
+    get_object_or_404(Invitation, pk=pk, enterprise=enterprise, accepted_at__isnull=True).delete()
+    messages.success(request, _("The invitation is withdrawn."))
+    return redirect("enterprises:members", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The page behind the link in an invitation mail."""
+    found = (
+        Invitation.objects.select_related("enterprise", "invited_by").filter(token=token).first()
+    )
+    if found is None or not services.invitation_is_open(found):
+        return render(request, "enterprises/invitation_invalid.html", status=410 if found else 404)
+    if request.method == "POST":
+        services.accept_invitation(found, user=request.user)
+        messages.success(
+            request, _("Welcome: you now keep %(name)s together.") % {"name": found.enterprise.name}
+        )
+        return redirect("enterprises:edit", slug=found.enterprise.slug)
+    return render(request, "enterprises/invitation.html", {"invitation": found})
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def _staff_only(request) -> None:
+    if not request.user.is_authenticated or not permissions.can_review(request.user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    _staff_only(request)
+    return render(
+        request, "enterprises/review_queue.html", {"enterprises": selectors.review_queue()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, slug):
+    _staff_only(request)
+    enterprise = selectors.enterprise_with_details(slug)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == ReviewForm.PUBLISH:
+                services.publish(enterprise, by=request.user)
+                messages.success(request, _("%(name)s is published.") % {"name": enterprise.name})
+            else:
+                services.reject(enterprise, by=request.user, reason=form.cleaned_data["reason"])
+                messages.success(
+                    request, _("%(name)s is sent back to its members.") % {"name": enterprise.name}
+                )
+        except ValidationError as error:
+            messages.error(request, _validation_message(error))
+        return redirect("enterprises:review_queue")
+    latest = enterprise.year_figures.all()
+    latest = list(latest)[-1] if latest else None
+    return render(
+        request,
+        "enterprises/review.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "latest": {"figures": latest, "chart": income_chart(latest)} if latest else None,
+            "missing": services.missing_for_submission(enterprise),
+        },
+    )

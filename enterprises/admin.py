@@ -1,0 +1,82 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Asset, Enterprise, Invitation, Membership, Municipality, Theme, YearFigures
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "cbs_code", "province"]
+    list_filter = ["province"]
+    search_fields = ["name", "cbs_code"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class AssetInline(admin.TabularInline):
+    model = Asset
+    extra = 0
+
+
+class YearFiguresInline(admin.StackedInline):
+    model = YearFigures
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "municipality", "kind", "status", "submitted_at", "published_at"]
+    list_filter = ["status", "kind", "legal_form", "municipality__province", "themes"]
+    search_fields = ["name", "neighbourhood", "municipality__name", "kvk_number"]
+    autocomplete_fields = ["municipality"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["themes"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "updated_at", "submitted_at", "published_at"]
+    inlines = [MembershipInline, AssetInline, YearFiguresInline]
+    actions = ["publish_selected"]
+    list_select_related = ["municipality"]
+
+    @admin.action(description=_("Publish the selected submitted registrations"))
+    def publish_selected(self, request, queryset):
+        published = 0
+        for enterprise in queryset:
+            try:
+                services.publish(enterprise, by=request.user)
+                published += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{enterprise}: {' '.join(error.messages)}", messages.WARNING
+                )
+        self.message_user(request, _("%(count)d published.") % {"count": published})
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "enterprise", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "enterprise__name"]
+    readonly_fields = ["token", "created_at", "accepted_at", "accepted_by", "invited_by"]
+    autocomplete_fields = ["enterprise"]
+
+
+@admin.register(YearFigures)
+class YearFiguresAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "year", "expenses", "paid_staff_fte", "volunteers"]
+    list_filter = ["year"]
+    search_fields = ["enterprise__name"]
+    autocomplete_fields = ["enterprise"]

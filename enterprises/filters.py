@@ -1,0 +1,89 @@
+"""The directory's search and filters (django-filter): every parameter a visitor can type."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import EnterpriseKind, LegalForm, Municipality, Province, Theme
+
+SORTS = {
+    "naam": ("name",),
+    "nieuw": ("-published_at", "name"),
+    "opgericht": ("founded_year", "name"),
+    "gemeente": ("municipality__name", "name"),
+}
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name or place"))
+    gemeente = django_filters.ModelChoiceFilter(
+        field_name="municipality",
+        to_field_name="slug",
+        queryset=Municipality.objects.all(),
+        label=_("Municipality"),
+        empty_label=_("All municipalities"),
+    )
+    provincie = django_filters.ChoiceFilter(
+        field_name="municipality__province",
+        choices=Province.choices,
+        label=_("Province"),
+        empty_label=_("All provinces"),
+    )
+    soort = django_filters.ChoiceFilter(
+        field_name="kind",
+        choices=EnterpriseKind.choices,
+        label=_("Kind"),
+        empty_label=_("All kinds"),
+    )
+    thema = django_filters.ModelChoiceFilter(
+        field_name="themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        label=_("Theme"),
+        empty_label=_("All themes"),
+    )
+    rechtsvorm = django_filters.ChoiceFilter(
+        field_name="legal_form",
+        choices=LegalForm.choices,
+        label=_("Legal form"),
+        empty_label=_("All legal forms"),
+    )
+    opgericht_vanaf = django_filters.NumberFilter(
+        field_name="founded_year",
+        lookup_expr="gte",
+        label=_("Founded from"),
+        widget=forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
+    )
+    opgericht_tot = django_filters.NumberFilter(
+        field_name="founded_year",
+        lookup_expr="lte",
+        label=_("Founded up to"),
+        widget=forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
+    )
+    sorteer = django_filters.ChoiceFilter(
+        method="sort",
+        choices=[
+            ("naam", _("Name")),
+            ("nieuw", _("Newest")),
+            ("opgericht", _("Year founded")),
+            ("gemeente", _("Municipality")),
+        ],
+        label=_("Sort by"),
+        empty_label=None,
+    )
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(neighbourhood__icontains=value)
+            | Q(municipality__name__icontains=value)
+        )
+
+    def sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["naam"]))
