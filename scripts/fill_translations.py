@@ -24,6 +24,8 @@ def main(po_path: str, table_path: str) -> None:
     po.save()
     for entry in po.untranslated_entries():
         print("untranslated:", repr(entry.msgid))
+    for entry in po.fuzzy_entries():
+        print("fuzzy:", repr(entry.msgid))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,244 @@
+"""The public directory, the profile, the benchmark and the open-data export."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from enterprises.models import EnterpriseStatus, Municipality, Theme
+from tests.factories import (
+    AssetFactory,
+    EnterpriseFactory,
+    MembershipFactory,
+    MunicipalOfficerFactory,
+    UserFactory,
+    YearFiguresFactory,
+)
+
+pytestmark = pytest.mark.django_db
+INDEX = "/wijkondernemingen/"
+
+
+def names(response) -> list[str]:
+    return [enterprise.name for enterprise in response.context["result"].page.object_list]
+
+
+def test_only_published_enterprises_are_listed(client):
+    EnterpriseFactory(name="Zichtbaar")
+    for status in (
+        EnterpriseStatus.CONCEPT,
+        EnterpriseStatus.SUBMITTED,
+        EnterpriseStatus.REJECTED,
+        EnterpriseStatus.ARCHIVED,
+    ):
+        EnterpriseFactory(name=f"Verborgen {status}", status=status, rejection_reason="x")
+    response = client.get(INDEX)
+    assert names(response) == ["Zichtbaar"]
+    assert "Verborgen" not in response.content.decode()
+
+
+def test_filters_narrow_the_list_and_show_counts(client):
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    groningen = Municipality.objects.get(cbs_code="GM0014")
+    energy, care = Theme.objects.get(slug="energie"), Theme.objects.get(slug="zorg-en-welzijn")
+    EnterpriseFactory(
+        name="Zon op Zuilen",
+        municipality=utrecht,
+        kind="energiecooperatie",
+        themes=[energy],
+        founded_year=2012,
+    )
+    EnterpriseFactory(
+        name="Zorg in Zuilen",
+        municipality=utrecht,
+        kind="bewonersbedrijf",
+        themes=[care],
+        founded_year=2018,
+    )
+    EnterpriseFactory(
+        name="Stadjers Samen",
+        municipality=groningen,
+        kind="bewonersbedrijf",
+        themes=[care],
+        founded_year=2020,
+    )
+
+    assert names(client.get(INDEX, {"gemeente": "utrecht"})) == ["Zon op Zuilen", "Zorg in Zuilen"]
+    assert names(client.get(INDEX, {"provincie": "groningen"})) == ["Stadjers Samen"]
+    assert names(client.get(INDEX, {"thema": "energie"})) == ["Zon op Zuilen"]
+    assert names(client.get(INDEX, {"soort": "bewonersbedrijf", "gemeente": "utrecht"})) == [
+        "Zorg in Zuilen"
+    ]
+    assert names(client.get(INDEX, {"opgericht_vanaf": "2015", "opgericht_tot": "2019"})) == [
+        "Zorg in Zuilen"
+    ]
+    assert names(client.get(INDEX, {"q": "zuilen"})) == ["Zon op Zuilen", "Zorg in Zuilen"]
+    assert names(client.get(INDEX, {"q": "groningen"})) == ["Stadjers Samen"]
+    assert names(client.get(INDEX, {"sorteer": "opgericht"}))[0] == "Zon op Zuilen"
+
+    facets = {
+        facet.name: facet.options
+        for facet in client.get(INDEX, {"gemeente": "utrecht"}).context["result"].facets
+    }
+    assert ("bewonersbedrijf", "BewonersBedrijf", 1) in facets["soort"]
+    assert ("energiecooperatie", "Energiecoöperatie", 1) in facets["soort"]
+    assert {(value, count) for value, _, count in facets["thema"]} == {
+        ("energie", 1),
+        ("zorg-en-welzijn", 1),
+    }
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"pagina": "abc"},
+        {"pagina": "999"},
+        {"opgericht_vanaf": "ooit"},
+        {"gemeente": "atlantis"},
+        {"sorteer": "'; DROP TABLE"},
+        {"thema": "<script>"},
+        {"q": "x" * 5000},
+        {"provincie": "Bourgondië"},
+    ],
+)
+def test_anything_typed_in_the_address_bar_gives_a_page_not_an_error(client, params):
+    EnterpriseFactory()
+    response = client.get(INDEX, params)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_the_list_is_paginated_by_25(client):
+    for number in range(30):
+        EnterpriseFactory(name=f"Onderneming {number:02d}")
+    first = client.get(INDEX)
+    assert len(names(first)) == 25
+    assert "Pagina 1 van 2" in first.content.decode()
+    assert names(client.get(INDEX, {"pagina": "2"})) == [f"Onderneming {n}" for n in range(25, 30)]
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_directory_queries_do_not_grow_with_the_rows(client, django_assert_num_queries, size):
+    for _ in range(size):
+        enterprise = EnterpriseFactory(themes=list(Theme.objects.all()[:2]))
+        YearFiguresFactory(enterprise=enterprise)
+    client.get(INDEX)  # warm the content-type and session caches
+    # validate the theme, count, page, its themes, 4 facets, 2 select lists: 10 at any size
+    with django_assert_num_queries(10):
+        client.get(INDEX, {"thema": "energie"})
+
+
+@pytest.mark.parametrize("years", [1, 6])
+def test_profile_queries_do_not_grow_with_the_years(client, django_assert_num_queries, years):
+    enterprise = EnterpriseFactory()
+    for year in range(2019, 2019 + years):
+        YearFiguresFactory(enterprise=enterprise, year=year)
+        AssetFactory(enterprise=enterprise, name=f"Gebouw {year}")
+    with django_assert_num_queries(4):
+        response = client.get(enterprise.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_profile_shows_the_income_mix_as_svg_with_a_text_alternative_and_a_table(client):
+    enterprise = EnterpriseFactory(name="De Rekenkamer")
+    YearFiguresFactory(
+        enterprise=enterprise,
+        year=2024,
+        income_sales=60_000,
+        income_rent=0,
+        income_subsidies=40_000,
+        expenses=90_000,
+    )
+    html = client.get(enterprise.get_absolute_url()).content.decode()
+    assert '<svg class="chart__bar"' in html
+    assert 'role="img"' in html
+    assert "Inkomstenmix 2024: Verkoop van producten en diensten 60%, Subsidies 40%." in html
+    assert "<caption>Inkomsten, uitgaven en mensen per jaar (euro)</caption>" in html
+    assert "100.000" in html  # total income, Dutch thousands separator
+    assert "10.000" in html  # result
+
+
+def test_benchmark_shows_medians_and_hides_small_groups(client):
+    shares = [(80_000, 20_000), (50_000, 50_000), (20_000, 80_000)]  # market 80, 50, 20 %
+    for sales, subsidies in shares:
+        enterprise = EnterpriseFactory(kind="bewonersbedrijf")
+        YearFiguresFactory(
+            enterprise=enterprise, income_sales=sales, income_rent=0, income_subsidies=subsidies
+        )
+    lonely = EnterpriseFactory(kind="energiecooperatie")
+    YearFiguresFactory(enterprise=lonely, income_sales=100_000, income_rent=0, income_subsidies=0)
+    AssetFactory(enterprise=lonely, tenure="eigendom")
+    AssetFactory(enterprise=lonely, tenure="huur")
+
+    response = client.get(reverse("enterprises:benchmark"))
+    data = response.context["benchmark"]
+    assert data.overall.count == 4
+    assert data.total_turnover == 400_000
+    assert [group.key for group in data.by_kind] == [
+        "bewonersbedrijf"
+    ]  # the single energy co-op is hidden
+    assert data.by_kind[0].median_market == 50
+    assert data.overall.social_enterprises == 2
+    assert data.share_with_real_estate == 25
+    assert data.share_buildings_owned == 50
+    assert data.stream_percentages["income_sales"] == 63  # 250k of 400k = 62.5, rounded up
+
+
+def test_a_member_sees_where_their_enterprise_stands(client):
+    member = UserFactory()
+    for sales in (10_000, 30_000, 50_000):
+        enterprise = EnterpriseFactory(kind="bewonersbedrijf", name=f"Peer {sales}")
+        YearFiguresFactory(
+            enterprise=enterprise, income_sales=sales, income_rent=0, income_subsidies=50_000
+        )
+    MembershipFactory(enterprise=enterprise, user=member)
+    client.force_login(member)
+    own = client.get(reverse("enterprises:benchmark")).context["benchmark"].own
+    assert [row["name"] for row in own] == ["Peer 50000"]
+    assert own[0]["market_share"] == 50
+    assert own[0]["peers"].median_market == 37.5
+    assert "Peer 10000" not in client.get(reverse("enterprises:benchmark")).content.decode()
+
+
+def test_only_officers_can_narrow_the_benchmark_to_a_municipality(client):
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    YearFiguresFactory(enterprise=EnterpriseFactory(municipality=utrecht))
+    YearFiguresFactory(enterprise=EnterpriseFactory())
+    assert (
+        client.get(reverse("enterprises:benchmark"), {"gemeente": "utrecht"})
+        .context["benchmark"]
+        .overall.count
+        == 2
+    )
+    client.force_login(MunicipalOfficerFactory())
+    narrowed = client.get(reverse("enterprises:benchmark"), {"gemeente": "utrecht"})
+    assert narrowed.context["benchmark"].overall.count == 1
+    assert narrowed.context["benchmark"].municipality == utrecht
+
+
+def test_open_data_exports_apply_filters_and_hold_no_personal_data(client):
+    owner = UserFactory(email="prive.persoon@example.org")
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    enterprise = EnterpriseFactory(
+        name="Buurtstroom, Utrecht", municipality=utrecht, address="Geheimstraat 1"
+    )
+    MembershipFactory(enterprise=enterprise, user=owner)
+    YearFiguresFactory(enterprise=enterprise)
+    EnterpriseFactory(name="Elders")
+    EnterpriseFactory(name="Concept", status=EnterpriseStatus.CONCEPT)
+
+    response = client.get(reverse("enterprises:export_csv"), {"gemeente": "utrecht"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [row["name"] for row in rows] == ["Buurtstroom, Utrecht"]
+    assert rows[0]["cbs_code"] == "GM0344"
+    assert rows[0]["market_share"] == "70.0"
+    assert "prive.persoon" not in body and "Geheimstraat" not in body
+
+    data = json.loads(client.get(reverse("enterprises:export_json")).content)
+    assert data["count"] == 2
+    assert {row["name"] for row in data["results"]} == {"Buurtstroom, Utrecht", "Elders"}
+    assert "prive.persoon" not in json.dumps(data)

@@ -1,0 +1,122 @@
+"""What residents type: postcodes, KvK numbers, amounts in euros, years."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from enterprises.forms import EuroField, ProfileForm, YearFiguresForm
+from enterprises.validators import normalize_postcode, validate_postcode
+from tests.factories import EnterpriseFactory, YearFiguresFactory
+
+
+@pytest.mark.parametrize("typed", ["1234 AB", "1234ab", " 1234Ab ", "9999 ZZ"])
+def test_valid_postcodes_are_accepted_and_normalised(typed):
+    validate_postcode(typed)
+    assert normalize_postcode(typed) == typed.strip()[:4] + " " + typed.strip()[-2:].upper()
+
+
+@pytest.mark.parametrize(
+    "typed", ["0123 AB", "123 AB", "1234 A", "1234 SS", "ABCD 12", "1234-AB", ""]
+)
+def test_invalid_postcodes_get_a_dutch_message(typed):
+    with pytest.raises(ValidationError) as error:
+        validate_postcode(typed)
+    assert error.value.code == "invalid_postcode"
+
+
+@pytest.mark.parametrize(
+    ("typed", "euros"),
+    [("12500", 12500), ("12.500", 12500), ("€ 12.500", 12500), ("1.234.567", 1234567), ("0", 0)],
+)
+def test_amounts_are_read_as_people_type_them(typed, euros):
+    assert EuroField().clean(typed) == euros
+
+
+@pytest.mark.parametrize("typed", ["12,50", "twaalf", "-5", "1.2.3", "12.50"])
+def test_amounts_that_are_not_whole_euros_are_refused(typed):
+    with pytest.raises(ValidationError):
+        EuroField().clean(typed)
+
+
+@given(st.integers(min_value=0, max_value=2_000_000_000))
+def test_any_amount_written_with_dutch_thousands_separators_reads_back(amount):
+    written = f"{amount:,}".replace(",", ".")
+    assert EuroField().clean(written) == amount
+    assert EuroField().clean(f"€ {amount}") == amount
+
+
+@given(st.text(max_size=40))
+def test_any_typed_text_is_either_an_amount_or_a_validation_error(text):
+    try:
+        value = EuroField(required=False).clean(text)
+    except ValidationError:
+        return
+    assert value is None or 0 <= value <= 2_000_000_000
+
+
+@pytest.mark.django_db
+def test_profile_form_rejects_bad_input_and_keeps_what_was_typed():
+    enterprise = EnterpriseFactory()
+    data = {
+        "name": enterprise.name,
+        "kind": enterprise.kind,
+        "legal_form": "stichting",
+        "kvk_number": "1234",
+        "founded_year": "1700",
+        "municipality": enterprise.municipality.pk,
+        "neighbourhood": "Proefwijk",
+        "postcode": "12 AB",
+        "website": "geen website",
+        "pitch": "Kort",
+        "mission": "Missie",
+    }
+    form = ProfileForm(data, instance=enterprise)
+    assert not form.is_valid()
+    assert set(form.errors) >= {"kvk_number", "founded_year", "postcode", "website"}
+    assert "8 cijfers" in form.errors["kvk_number"][0]
+    assert "1234 AB" in form.errors["postcode"][0]
+    html = str(form)
+    assert 'value="12 AB"' in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.django_db
+def test_a_year_can_only_be_entered_once_per_enterprise():
+    existing = YearFiguresFactory(year=2023)
+    form = YearFiguresForm({"year": "2023", "income_sales": "100"}, enterprise=existing.enterprise)
+    assert not form.is_valid()
+    assert "2023" in form.errors["year"][0]
+
+
+@pytest.mark.django_db
+def test_year_figures_form_saves_whole_euros():
+    enterprise = EnterpriseFactory()
+    data = {
+        "year": "2024",
+        "income_sales": "12.500",
+        "income_subsidies": "€ 3000",
+        "expenses": "9.000",
+        "paid_staff_fte": "1,5",
+        "volunteers": "12",
+        "people_from_benefits": "2",
+        "residents_reached": "400",
+    }
+    data.update(
+        {
+            name: "0"
+            for name in (
+                "income_rent",
+                "income_contributions",
+                "income_public_contracts",
+                "income_funds",
+                "income_donations",
+                "income_loans",
+            )
+        }
+    )
+    form = YearFiguresForm(data, enterprise=enterprise)
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert (saved.income_sales, saved.income_subsidies, saved.expenses) == (12500, 3000, 9000)
+    assert str(saved.paid_staff_fte) == "1.5"

@@ -1,0 +1,365 @@
+"""Residents register, complete and submit; staff publish or reject; members keep it together."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises import services
+from enterprises.models import (
+    Enterprise,
+    EnterpriseStatus,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Municipality,
+    Theme,
+)
+from tests.factories import (
+    AssetFactory,
+    EnterpriseFactory,
+    MembershipFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def concept_of(user, **fields):
+    defaults = {"status": EnterpriseStatus.CONCEPT, "published_at": None}
+    enterprise = EnterpriseFactory(**{**defaults, **fields})
+    MembershipFactory(enterprise=enterprise, user=user, role=MembershipRole.OWNER)
+    return enterprise
+
+
+def test_registering_needs_an_account(client):
+    response = client.get(reverse("enterprises:register"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_a_resident_registers_a_concept_and_becomes_its_owner(client):
+    user = UserFactory()
+    client.force_login(user)
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    response = client.post(
+        reverse("enterprises:register"),
+        {
+            "name": "Buurtbedrijf De Nieuwe Brug",
+            "kind": "bewonersbedrijf",
+            "municipality": utrecht.pk,
+            "neighbourhood": "Zuilen",
+        },
+    )
+    enterprise = Enterprise.objects.get(name="Buurtbedrijf De Nieuwe Brug")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("enterprises:edit", kwargs={"slug": enterprise.slug})
+    assert enterprise.status == EnterpriseStatus.CONCEPT
+    assert Membership.objects.get(enterprise=enterprise).user == user
+    assert enterprise.history.first().history_user == user
+
+
+def test_registration_with_errors_keeps_what_was_typed(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("enterprises:register"), {"name": "Mijn initiatief", "kind": "??"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Mijn initiatief"' in html
+    assert "Dit veld is verplicht." in html
+    assert not Enterprise.objects.exists()
+
+
+def test_a_concept_is_invisible_to_visitors_and_other_residents(client):
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    url = enterprise.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(owner)
+    assert client.get(url).status_code == 200
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("edit", "get"),
+        ("edit", "post"),
+        ("assets", "get"),
+        ("asset_add", "post"),
+        ("figures", "get"),
+        ("figures_add", "post"),
+        ("members", "get"),
+        ("members", "post"),
+        ("submit", "post"),
+    ],
+)
+def test_a_non_member_can_neither_see_nor_change_anything(client, name, method):
+    enterprise = EnterpriseFactory()  # published, but not theirs
+    client.force_login(UserFactory())
+    url = reverse(f"enterprises:{name}", kwargs={"slug": enterprise.slug})
+    response = getattr(client, method)(url, {"name": "Overgenomen", "email": "x@example.org"})
+    assert response.status_code == 404
+    enterprise.refresh_from_db()
+    assert enterprise.name != "Overgenomen"
+
+
+def test_editing_the_profile_is_saved_and_attributed(client):
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    client.force_login(owner)
+    energy = Theme.objects.get(slug="energie")
+    response = client.post(
+        reverse("enterprises:edit", kwargs={"slug": enterprise.slug}),
+        {
+            "name": enterprise.name,
+            "kind": "wijkonderneming",
+            "legal_form": "cooperatie",
+            "kvk_number": "12345678",
+            "founded_year": "2012",
+            "municipality": enterprise.municipality.pk,
+            "neighbourhood": "Proefwijk",
+            "postcode": "3512ab",
+            "pitch": "We wekken samen stroom op.",
+            "mission": "Energie van de wijk.",
+            "themes": [energy.pk],
+        },
+    )
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.postcode == "3512 AB"
+    assert enterprise.legal_form == "cooperatie"
+    assert enterprise.history.first().history_user == owner
+
+
+def test_submitting_an_incomplete_concept_says_what_is_missing(client):
+    owner = UserFactory()
+    enterprise = concept_of(owner, pitch="", mission="")
+    client.force_login(owner)
+    response = client.post(
+        reverse("enterprises:submit", kwargs={"slug": enterprise.slug}), follow=True
+    )
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.CONCEPT
+    assert "Nog niet ingevuld" in response.content.decode()
+
+
+def test_submit_publish_and_the_members_are_told(client, django_capture_on_commit_callbacks):
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    client.force_login(owner)
+    client.post(reverse("enterprises:submit", kwargs={"slug": enterprise.slug}))
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.SUBMITTED
+
+    staff = StaffFactory()
+    client.force_login(staff)
+    queue = client.get(reverse("enterprises:review_queue")).content.decode()
+    assert enterprise.name in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("enterprises:review", kwargs={"slug": enterprise.slug}), {"decision": "publish"}
+        )
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.PUBLISHED
+    assert enterprise.history.first().history_user == staff
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "gepubliceerd" in mail.outbox[0].subject
+    assert enterprise.get_absolute_url() in mail.outbox[0].body
+
+
+def test_rejecting_needs_a_reason_which_the_members_receive(
+    client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory()
+    enterprise = concept_of(owner, status=EnterpriseStatus.SUBMITTED)
+    client.force_login(StaffFactory())
+    url = reverse("enterprises:review", kwargs={"slug": enterprise.slug})
+    response = client.post(url, {"decision": "reject", "reason": "  "})
+    assert response.status_code == 200
+    assert "reden" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "reject", "reason": "Vul de missie aan met wat jullie doen."})
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.REJECTED
+    assert "Vul de missie aan" in mail.outbox[0].body
+    # a rejected registration can be corrected and submitted again
+    services.submit(enterprise, by=owner)
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.SUBMITTED
+    assert enterprise.rejection_reason == ""
+
+
+def test_review_pages_are_not_for_residents(client):
+    enterprise = EnterpriseFactory(status=EnterpriseStatus.SUBMITTED)
+    client.force_login(UserFactory())
+    assert client.get(reverse("enterprises:review_queue")).status_code == 404
+    response = client.post(
+        reverse("enterprises:review", kwargs={"slug": enterprise.slug}), {"decision": "publish"}
+    )
+    assert response.status_code == 404
+    enterprise.refresh_from_db()
+    assert enterprise.status == EnterpriseStatus.SUBMITTED
+
+
+def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
+    client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("enterprises:members", kwargs={"slug": enterprise.slug}),
+            {"email": "Buurvrouw@Example.org", "role": "redacteur"},
+        )
+    invitation = Invitation.objects.get()
+    assert invitation.email == "buurvrouw@example.org"
+    assert mail.outbox[0].to == ["buurvrouw@example.org"]
+    link = reverse("enterprises:invitation", kwargs={"token": invitation.token})
+    assert link in mail.outbox[0].body
+
+    neighbour = UserFactory(email="buurvrouw@example.org")
+    client.force_login(neighbour)
+    assert client.get(link).status_code == 200
+    client.post(link)
+    assert (
+        Membership.objects.get(enterprise=enterprise, user=neighbour).role == MembershipRole.EDITOR
+    )
+    assert client.get(link).status_code == 410  # used once
+
+
+def test_an_expired_invitation_is_refused_with_a_clear_page(client):
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    invitation = services.invite_member(
+        enterprise, by=owner, email="laat@example.org", role="redacteur"
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    client.force_login(UserFactory())
+    response = client.get(reverse("enterprises:invitation", kwargs={"token": invitation.token}))
+    assert response.status_code == 410
+    assert "werkt niet meer" in response.content.decode()
+    assert (
+        client.get(reverse("enterprises:invitation", kwargs={"token": "verzonnen"})).status_code
+        == 404
+    )
+
+
+def test_an_editor_cannot_invite_or_remove_members(client):
+    owner, editor = UserFactory(), UserFactory()
+    enterprise = concept_of(owner)
+    MembershipFactory(enterprise=enterprise, user=editor, role=MembershipRole.EDITOR)
+    client.force_login(editor)
+    response = client.post(
+        reverse("enterprises:members", kwargs={"slug": enterprise.slug}),
+        {"email": "x@example.org", "role": "eigenaar"},
+    )
+    assert response.status_code == 403
+    owner_membership = Membership.objects.get(user=owner)
+    client.post(
+        reverse(
+            "enterprises:member_remove", kwargs={"slug": enterprise.slug, "pk": owner_membership.pk}
+        )
+    )
+    assert Membership.objects.filter(user=owner).exists()
+    assert not Invitation.objects.exists()
+
+
+def test_the_last_owner_cannot_leave_but_can_after_handing_over(client):
+    owner, editor = UserFactory(), UserFactory()
+    enterprise = concept_of(owner)
+    editor_membership = MembershipFactory(
+        enterprise=enterprise, user=editor, role=MembershipRole.EDITOR
+    )
+    own = Membership.objects.get(user=owner)
+    client.force_login(owner)
+    leave = reverse("enterprises:member_remove", kwargs={"slug": enterprise.slug, "pk": own.pk})
+    response = client.post(leave, follow=True)
+    assert "laatste eigenaar" in response.content.decode()
+    assert Membership.objects.filter(pk=own.pk).exists()
+
+    client.post(
+        reverse(
+            "enterprises:member_role", kwargs={"slug": enterprise.slug, "pk": editor_membership.pk}
+        ),
+        {"role": "eigenaar"},
+    )
+    client.post(leave)
+    assert not Membership.objects.filter(pk=own.pk).exists()
+    assert Membership.objects.get(user=editor).role == MembershipRole.OWNER
+
+
+def test_members_keep_assets_and_yearly_figures(client):
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    client.force_login(owner)
+    client.post(
+        reverse("enterprises:asset_add", kwargs={"slug": enterprise.slug}),
+        {
+            "kind": "gebouw",
+            "name": "De oude bibliotheek",
+            "tenure": "eigendom",
+            "size_m2": "640",
+            "since_year": "2019",
+        },
+    )
+    asset = enterprise.assets.get()
+    assert asset.name == "De oude bibliotheek"
+    client.post(
+        reverse("enterprises:figures_add", kwargs={"slug": enterprise.slug}),
+        {
+            "year": "2024",
+            "income_sales": "40.000",
+            "income_rent": "10000",
+            "income_contributions": "0",
+            "income_public_contracts": "0",
+            "income_subsidies": "50000",
+            "income_funds": "0",
+            "income_donations": "0",
+            "income_loans": "0",
+            "expenses": "95.000",
+            "paid_staff_fte": "1,5",
+            "volunteers": "30",
+            "people_from_benefits": "3",
+            "residents_reached": "800",
+        },
+    )
+    figures = enterprise.year_figures.get()
+    assert (figures.year, figures.income_sales, figures.expenses) == (2024, 40000, 95000)
+    assert figures.history.first().history_user == owner
+    client.post(
+        reverse("enterprises:asset_delete", kwargs={"slug": enterprise.slug, "pk": asset.pk})
+    )
+    assert not enterprise.assets.exists()
+
+
+def test_another_enterprises_asset_cannot_be_reached_through_my_enterprise(client):
+    owner = UserFactory()
+    mine = concept_of(owner)
+    theirs = AssetFactory()
+    client.force_login(owner)
+    url = reverse("enterprises:asset_edit", kwargs={"slug": mine.slug, "pk": theirs.pk})
+    assert client.get(url).status_code == 404
+    delete = reverse("enterprises:asset_delete", kwargs={"slug": mine.slug, "pk": theirs.pk})
+    assert client.post(delete).status_code == 404
+
+
+def test_my_initiatives_show_status_and_what_is_missing(client):
+    owner = UserFactory()
+    concept_of(owner, name="Initiatief Zonder Missie", mission="")
+    client.force_login(owner)
+    html = client.get(reverse("enterprises:mine")).content.decode()
+    assert "Initiatief Zonder Missie" in html
+    assert "Concept" in html
+    assert "de missie" in html
