@@ -7,3 +7,6 @@ class EnterprisesConfig(AppConfig):
 
     name = "enterprises"
     verbose_name = _("Neighbourhood enterprises")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the directory cache invalidation

@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lsa_portal.widgets import LongSelect
+
 from .models import EnterpriseKind, LegalForm, Municipality, Province, Theme
 
 SORTS = {
@@ -25,6 +27,7 @@ class DirectoryFilter(django_filters.FilterSet):
         queryset=Municipality.objects.all(),
         label=_("Municipality"),
         empty_label=_("All municipalities"),
+        widget=LongSelect,
     )
     provincie = django_filters.ChoiceFilter(
         field_name="municipality__province",

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lsa_portal.widgets import LongSelect
+
 from .models import (
     FIRST_YEAR,
     INCOME_FIELDS,
@@ -51,6 +53,7 @@ class RegisterForm(forms.ModelForm):
         model = Enterprise
         fields = ["name", "kind", "municipality", "neighbourhood"]
         labels = {"name": _("Name of the initiative")}
+        widgets = {"municipality": LongSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +62,7 @@ class RegisterForm(forms.ModelForm):
 
 class ProfileForm(forms.ModelForm):
     website = forms.URLField(
-        label=_("website"), required=False, max_length=200, assume_scheme="https"
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
 
     class Meta:
@@ -82,6 +85,7 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
+            "municipality": LongSelect,
             "pitch": forms.Textarea(attrs={"rows": 3, "maxlength": 280}),
             "mission": forms.Textarea(attrs={"rows": 6}),
             "founded_year": forms.NumberInput(attrs={"inputmode": "numeric"}),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import QueryDict
@@ -59,6 +61,39 @@ class DirectoryResult:
 def _facet_counts(queryset: QuerySet, field_name: str) -> dict[str, int]:
     rows = queryset.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
     return {row[field_name]: row["n"] for row in rows if row[field_name] is not None}
+
+
+DIRECTORY_PARAMS = (*DirectoryFilter.base_filters, "pagina")
+DIRECTORY_VERSION_KEY = "enterprises:directory:version"
+DIRECTORY_CACHE_SECONDS = 600
+
+
+def directory_params(query: QueryDict) -> QueryDict:
+    """Only the parameters the directory knows, each at most 200 characters: what the page,
+    its links and its cache key are built from."""
+    params = QueryDict(mutable=True)
+    for key in DIRECTORY_PARAMS:
+        values = [value[:200] for value in query.getlist(key)[:5] if value]
+        if values:
+            params.setlist(key, values)
+    return params
+
+
+def directory_version() -> int:
+    return cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+
+
+def bump_directory_version() -> None:
+    """Called whenever something the directory shows changes (see signals.py)."""
+    try:
+        cache.incr(DIRECTORY_VERSION_KEY)
+    except ValueError:
+        cache.set(DIRECTORY_VERSION_KEY, 2, timeout=None)
+
+
+def directory_cache_key(params: QueryDict, language: str) -> str:
+    digest = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
+    return f"enterprises:directory:{directory_version()}:{language}:{digest}"
 
 
 def directory(params: QueryDict, page_number: str | None = None) -> DirectoryResult:

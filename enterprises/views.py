@@ -8,10 +8,13 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,15 +53,22 @@ def _validation_message(error: ValidationError) -> str:
 
 @require_GET
 def index(request):
-    """The public directory of published enterprises."""
-    result = selectors.directory(request.GET, request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    return render(
-        request,
-        "enterprises/index.html",
-        {"result": result, "querystring": query.urlencode(), "active_filters": _active(result)},
-    )
+    """The public directory of published enterprises.
+
+    The list with its filters is the same for everyone, so it is rendered once per query and
+    language and cached until something in the directory changes (see signals.py)."""
+    params = selectors.directory_params(request.GET)
+    key = selectors.directory_cache_key(params, get_language())
+    directory_html = cache.get(key)
+    if directory_html is None:
+        result = selectors.directory(params, params.get("pagina"))
+        directory_html = render_to_string(
+            "enterprises/_directory.html",
+            {"result": result, "params": params, "active_filters": _active(result)},
+            request=request,
+        )
+        cache.set(key, directory_html, selectors.DIRECTORY_CACHE_SECONDS)
+    return render(request, "enterprises/index.html", {"directory_html": directory_html})
 
 
 def _active(result) -> bool:

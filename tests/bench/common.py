@@ -6,7 +6,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import connection, reset_queries
 from django.http import HttpResponse
 from django.template import engines
 from django.test import Client
@@ -37,18 +37,28 @@ def with_bare_page():
 
 
 def measure(
-    client: Client, url: str, repeat: int = 30, check: Callable | None = None
+    client: Client,
+    url: str,
+    repeat: int = 30,
+    check: Callable | None = None,
+    before: Callable | None = None,
 ) -> tuple[float, int]:
     """Median server time in ms over ``repeat`` requests (after one warm-up), and the queries
-    of one request."""
+    of one request. ``before`` runs ahead of each request, outside the timing (e.g. to empty a
+    cache and measure the cold path)."""
+    prepare = before or (lambda: None)
+    prepare()
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     if check:
         check(response)
+    prepare()
+    reset_queries()  # Django clears the log at each request start; count from zero
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     timings = []
     for _ in range(repeat):
+        prepare()
         start = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_service
+from tests.factories import DEFAULT_PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the same
 # thread (factories, assertions) are still synchronous and safe.
@@ -39,6 +40,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Browser tests run against a live server, so their database is emptied after each test,
+    taking the municipalities and themes that a migration loaded: put them back."""
+    from enterprises.models import Municipality, Theme
+    from enterprises.reference_data import load
+
+    if not Municipality.objects.exists():
+        load(Municipality, Theme)
+
+
 @pytest.fixture(params=[(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def viewport(request):
     return {"width": request.param[0], "height": request.param[1]}
@@ -67,3 +79,17 @@ def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+
+
+def log_in(page, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Log in through the real form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_load_state()

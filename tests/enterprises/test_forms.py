@@ -103,17 +103,17 @@ def test_year_figures_form_saves_whole_euros():
         "residents_reached": "400",
     }
     data.update(
-        {
-            name: "0"
-            for name in (
+        dict.fromkeys(
+            (
                 "income_rent",
                 "income_contributions",
                 "income_public_contracts",
                 "income_funds",
                 "income_donations",
                 "income_loans",
-            )
-        }
+            ),
+            "0",
+        )
     )
     form = YearFiguresForm(data, enterprise=enterprise)
     assert form.is_valid(), form.errors

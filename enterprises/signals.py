@@ -1,0 +1,22 @@
+"""Keep the directory's cache honest: any change to what it shows makes a new cache version."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Enterprise, Municipality, Theme, YearFigures
+from .selectors import bump_directory_version
+
+SHOWN_IN_DIRECTORY = (Enterprise, Municipality, Theme, YearFigures)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _model_changed(sender, **kwargs):
+    if sender in SHOWN_IN_DIRECTORY:
+        bump_directory_version()
+
+
+@receiver(m2m_changed, sender=Enterprise.themes.through)
+def _themes_changed(sender, **kwargs):
+    if kwargs.get("action", "").startswith("post_"):
+        bump_directory_version()
