@@ -75,10 +75,13 @@ def page(browser, live_server, viewport):
 
 
 def screenshot(page, name: str) -> None:
-    """Keep a screenshot in var/screenshots/ for a person to look at."""
+    """Keep a screenshot in var/screenshots/ for a person to look at, and check that the page
+    fits its width (nothing to scroll sideways, also on a phone)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{name} is {scroll_width}px wide at a {width}px viewport"
 
 
 def log_in(page, email: str, password: str = DEFAULT_PASSWORD) -> None:

@@ -1,5 +1,6 @@
 """Residents register, complete and submit; staff publish or reject; members keep it together."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -363,3 +364,43 @@ def test_my_initiatives_show_status_and_what_is_missing(client):
     assert "Initiatief Zonder Missie" in html
     assert "Concept" in html
     assert "de missie" in html
+
+
+def _png(width: int, height: int, noise: bool = False) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    pixels = os.urandom(width * height * 3) if noise else bytes(width * height * 3)
+    buffer = BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_logo_must_be_a_real_image_of_at_most_2_mb(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    client.force_login(owner)
+    url = reverse("enterprises:edit", kwargs={"slug": enterprise.slug})
+    data = {
+        "name": enterprise.name,
+        "kind": enterprise.kind,
+        "legal_form": "stichting",
+        "municipality": enterprise.municipality.pk,
+        "neighbourhood": "Proefwijk",
+    }
+    fake = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", content_type="image/png")
+    response = client.post(url, {**data, "logo": fake})
+    assert response.status_code == 200
+    assert "geldige afbeelding" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert not enterprise.logo
+
+    huge = SimpleUploadedFile("groot.png", _png(1000, 1000, noise=True), content_type="image/png")
+    assert "te groot" in client.post(url, {**data, "logo": huge}).content.decode()
+    good = SimpleUploadedFile("logo.png", _png(64, 64), content_type="image/png")
+    assert client.post(url, {**data, "logo": good}).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.logo.name.startswith("enterprises/logos/")
