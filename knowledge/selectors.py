@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
@@ -13,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -53,6 +55,18 @@ class SearchParams:
     def has_filters(self) -> bool:
         return bool(self.kind or self.theme or self.audience or self.year)
 
+    def query_string(self, **changes) -> str:
+        """The search's query string with some parameters changed (None drops one); no page."""
+        values = {
+            "q": self.q,
+            "kind": self.kind,
+            "theme": self.theme,
+            "audience": self.audience,
+            "year": self.year or "",
+        }
+        values.update(changes)
+        return urlencode({key: value for key, value in values.items() if value})
+
 
 @dataclass(frozen=True)
 class FacetOption:
@@ -60,6 +74,12 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    remove_url: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,23 @@ class SearchResults:
     hits: list[Hit]
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     full_text: bool = False
+
+    @property
+    def active_filters(self) -> list[ActiveFilter]:
+        """The chosen filters, each with its label and the address without it."""
+        base = reverse("knowledge:search")
+        active = []
+        for name in ("kind", "theme", "audience", "year"):
+            value = getattr(self.params, name)
+            if not value:
+                continue
+            label = next(
+                (option.label for option in self.facets.get(name, []) if option.selected),
+                str(value),
+            )
+            query = self.params.query_string(**{name: None})
+            active.append(ActiveFilter(label, f"{base}?{query}" if query else base))
+        return active
 
 
 def uses_full_text() -> bool:

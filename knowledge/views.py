@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -85,7 +87,14 @@ def report_request(request, slug: str):
             services.request_report(report, **form.cleaned_data)
             return redirect("knowledge:report_request_sent", slug=slug)
     return render(
-        request, "knowledge/report_request.html", {"report": report, "form": form}, status=status
+        request,
+        "knowledge/report_request.html",
+        {
+            "report": report,
+            "form": form,
+            "download_days": settings.KNOWLEDGE_DOWNLOAD_LINK_DAYS,
+        },
+        status=status,
     )
 
 
@@ -240,9 +249,13 @@ def advice_sent(request):
 # --- Staff exports ------------------------------------------------------------------------------
 
 
-def _require_staff(request) -> None:
+def _refuse_non_staff(request):
+    """A log-in page for anonymous visitors, 403 for everyone else who is not staff."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not is_lsa_staff(request.user):
         raise PermissionDenied
+    return None
 
 
 def csv_response(export: services.CsvExport) -> HttpResponse:
@@ -255,13 +268,13 @@ def csv_response(export: services.CsvExport) -> HttpResponse:
 
 
 def export_requests(request):
-    _require_staff(request)
-    return csv_response(services.export_requests())
+    """All report requests as CSV, for staff."""
+    return _refuse_non_staff(request) or csv_response(services.export_requests())
 
 
 def export_subscribers(request):
-    _require_staff(request)
-    return csv_response(services.export_subscribers())
+    """The confirmed newsletter subscribers as CSV, for staff."""
+    return _refuse_non_staff(request) or csv_response(services.export_subscribers())
 
 
 # --- Feed ---------------------------------------------------------------------------------------
