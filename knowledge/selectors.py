@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, F, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -186,7 +186,7 @@ def search(params: SearchParams) -> SearchResults:
         results = results.annotate(
             rank=SearchRank(F("search_vector"), query),
             headline=SearchHeadline(
-                Concat("summary", Value(" "), "body"),
+                Concat("summary", Value(" "), "body", output_field=TextField()),
                 query,
                 config="dutch",
                 start_sel=MARK_START,
@@ -198,7 +198,12 @@ def search(params: SearchParams) -> SearchResults:
             ),
         ).order_by("-rank", "-date", "-pk")
     else:
-        results = results.order_by("-date", "-published_at", "-pk")
+        # A snippet needs the summary, or the start of the body: never the whole body.
+        results = results.annotate(
+            snippet_source=Coalesce(
+                NullIf("summary", Value("")), Substr("body", 1, 600), output_field=TextField()
+            )
+        ).order_by("-date", "-published_at", "-pk")
 
     page = Paginator(results, PAGE_SIZE).get_page(params.page)
     labels = dict(ItemKind.choices)
@@ -207,7 +212,7 @@ def search(params: SearchParams) -> SearchResults:
         if query is not None:
             snippet = _headline_html(document.headline)
         else:
-            text = document.summary or document.body
+            text = document.snippet_source or ""
             snippet = _highlight_words(Truncator(text).words(SNIPPET_WORDS), params.q)
         hits.append(
             Hit(

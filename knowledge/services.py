@@ -257,12 +257,12 @@ def request_report(
 
 
 def mark_downloaded(report_request: ReportRequest) -> None:
-    """Count a download through a personal link; the first moment is kept for staff."""
+    """Keep the first moment a personal link was used, for staff (the download itself is
+    counted by ``record_download``)."""
     if report_request.downloaded_at is None:
         ReportRequest.objects.filter(pk=report_request.pk, downloaded_at__isnull=True).update(
             downloaded_at=timezone.now()
         )
-    record_download(report_request.report)
 
 
 def delete_expired_requests(now=None) -> int:
