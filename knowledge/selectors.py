@@ -37,6 +37,7 @@ PAGE_SIZE = 20
 LIST_PAGE_SIZE = 12
 SNIPPET_WORDS = 40
 MAX_QUERY_WORDS = 8
+HEADLINE_SOURCE_CHARS = 1000
 # ts_headline marks matches with these private-use characters; the text is escaped first and
 # only then are they turned into <mark>, so nothing in a document can become HTML.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
@@ -127,6 +128,17 @@ def public_documents() -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(published_at__lte=timezone.now())
 
 
+def _strip_plural(word: str) -> str:
+    """A poor man's Dutch stemming for the fallback: 'wijkondernemingen' also finds
+    'wijkonderneming' (the plural contains the singular, the other way round it does not)."""
+    lowered = word.lower()
+    if len(lowered) > 6 and lowered.endswith("en"):
+        return word[:-2]
+    if len(lowered) > 5 and lowered.endswith(("ers", "els", "ems", "jes")):
+        return word[:-1]
+    return word
+
+
 def _match(documents: QuerySet[SearchDocument], q: str):
     """Restrict to documents matching ``q``; returns the queryset and the SearchQuery (or None)."""
     if not q:
@@ -136,6 +148,7 @@ def _match(documents: QuerySet[SearchDocument], q: str):
         query = SearchQuery(q, config="dutch", search_type="websearch")
         return documents.filter(search_vector=query), query
     for word in q.split()[:MAX_QUERY_WORDS]:
+        word = _strip_plural(word)
         documents = documents.filter(
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
@@ -147,18 +160,36 @@ def _filter(documents: QuerySet[SearchDocument], params: SearchParams, skip: str
     if params.kind and skip != "kind":
         documents = documents.filter(kind=params.kind)
     if params.theme and skip != "theme":
-        documents = documents.filter(themes__slug=params.theme)
+        documents = documents.filter(theme_keys__contains=f"|{params.theme}|")
     if params.audience and skip != "audience":
-        documents = documents.filter(audiences__slug=params.audience)
+        documents = documents.filter(audience_keys__contains=f"|{params.audience}|")
     if params.year and skip != "year":
         documents = documents.filter(year=params.year)
     return documents
 
 
+def _conditions(params: SearchParams, skip: str = "") -> Q:
+    """The filters as one condition, leaving out ``skip`` (for conditional counts)."""
+    condition = Q()
+    if params.kind and skip != "kind":
+        condition &= Q(kind=params.kind)
+    if params.theme and skip != "theme":
+        condition &= Q(theme_keys__contains=f"|{params.theme}|")
+    if params.audience and skip != "audience":
+        condition &= Q(audience_keys__contains=f"|{params.audience}|")
+    if params.year and skip != "year":
+        condition &= Q(year=params.year)
+    return condition
+
+
 def _highlight_words(text: str, q: str) -> SafeString:
     """Escape ``text`` and mark the words of ``q`` (the SQLite fallback's snippets)."""
     escaped = escape(text)
-    words = [re.escape(escape(word)) for word in q.split()[:MAX_QUERY_WORDS] if len(word) > 1]
+    words = [
+        re.escape(escape(_strip_plural(word)))
+        for word in q.split()[:MAX_QUERY_WORDS]
+        if len(word) > 1
+    ]
     if words:
         pattern = re.compile("(" + "|".join(words) + ")", re.IGNORECASE)
         escaped = pattern.sub(r"<mark>\1</mark>", escaped)
@@ -185,8 +216,14 @@ def search(params: SearchParams) -> SearchResults:
     if query is not None:
         results = results.annotate(
             rank=SearchRank(F("search_vector"), query),
+            # ts_headline costs time per character: the summary and the start of the body.
             headline=SearchHeadline(
-                Concat("summary", Value(" "), "body", output_field=TextField()),
+                Concat(
+                    "summary",
+                    Value(" "),
+                    Substr("body", 1, HEADLINE_SOURCE_CHARS),
+                    output_field=TextField(),
+                ),
                 query,
                 config="dutch",
                 start_sel=MARK_START,
@@ -205,7 +242,11 @@ def search(params: SearchParams) -> SearchResults:
             )
         ).order_by("-date", "-published_at", "-pk")
 
-    page = Paginator(results, PAGE_SIZE).get_page(params.page)
+    themes, audiences = list(Theme.objects.all()), list(Audience.objects.all())
+    counts = _counts(matched, params, themes, audiences)
+    paginator = Paginator(results, PAGE_SIZE)
+    paginator.count = counts["total"]  # counted with the facets: no COUNT query of its own
+    page = paginator.get_page(params.page)
     labels = dict(ItemKind.choices)
     hits = []
     for document in page.object_list:
@@ -228,45 +269,60 @@ def search(params: SearchParams) -> SearchResults:
         params=params,
         page=page,
         hits=hits,
-        facets=_facets(matched, params),
+        facets=_facets(matched, params, counts, themes, audiences),
         full_text=uses_full_text(),
     )
 
 
-def _facets(matched: QuerySet[SearchDocument], params: SearchParams) -> dict:
-    kinds = _facet_counts(
-        _filter(matched, params, skip="kind").values("kind").annotate(n=Count("id")).order_by(),
-        "kind",
-    )
-    years = _filter(matched, params, skip="year").values("year").annotate(n=Count("id"))
-    themes = Theme.objects.annotate(
-        n=Count(
-            "search_documents",
-            filter=Q(search_documents__in=_filter(matched, params, skip="theme").values("pk")),
+def _counts(matched, params: SearchParams, themes, audiences) -> dict[str, int]:
+    """Every count the page shows, in one scan of the matching rows: the total, and per kind,
+    theme and audience what choosing it would give (each facet ignores its own filter)."""
+    aggregates = {"total": Count("pk", filter=_conditions(params) or None)}
+    for value, _label in ItemKind.choices:
+        aggregates[f"kind_{value}"] = Count(
+            "pk", filter=Q(kind=value) & _conditions(params, skip="kind")
         )
-    )
-    audiences = Audience.objects.annotate(
-        n=Count(
-            "search_documents",
-            filter=Q(search_documents__in=_filter(matched, params, skip="audience").values("pk")),
+    for theme in themes:
+        aggregates[f"theme_{theme.pk}"] = Count(
+            "pk",
+            filter=Q(theme_keys__contains=f"|{theme.slug}|") & _conditions(params, skip="theme"),
         )
+    for audience in audiences:
+        aggregates[f"audience_{audience.pk}"] = Count(
+            "pk",
+            filter=Q(audience_keys__contains=f"|{audience.slug}|")
+            & _conditions(params, skip="audience"),
+        )
+    return matched.aggregate(**aggregates)
+
+
+def _facets(matched, params: SearchParams, counts, themes, audiences) -> dict:
+    years = (
+        _filter(matched, params, skip="year")
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("-year")
     )
     return {
         "kind": [
-            FacetOption(value, str(label), kinds.get(value, 0), value == params.kind)
+            FacetOption(value, str(label), counts[f"kind_{value}"], value == params.kind)
             for value, label in ItemKind.choices
         ],
         "theme": [
-            FacetOption(theme.slug, theme.label, theme.n, theme.slug == params.theme)
+            FacetOption(
+                theme.slug, theme.label, counts[f"theme_{theme.pk}"], theme.slug == params.theme
+            )
             for theme in themes
         ],
         "audience": [
-            FacetOption(item.slug, item.label, item.n, item.slug == params.audience)
+            FacetOption(
+                item.slug, item.label, counts[f"audience_{item.pk}"], item.slug == params.audience
+            )
             for item in audiences
         ],
         "year": [
             FacetOption(str(row["year"]), str(row["year"]), row["n"], row["year"] == params.year)
-            for row in years.order_by("-year")
+            for row in years
         ],
     }
 
@@ -383,7 +439,6 @@ class IndexPage:
 
 def index_page() -> IndexPage:
     """The entry page: the newest items, the most viewed reports and the themes in use."""
-    now = timezone.now()
     newest = list(
         public_documents()
         .only("kind", "url", "title", "summary", "date")
@@ -394,12 +449,20 @@ def index_page() -> IndexPage:
         .only("slug", "title", "subtitle", "publication_date", "view_count", "download_count")
         .order_by("-view_count", "-download_count", "-publication_date")[:3]
     )
-    themes = list(
-        Theme.objects.annotate(
-            n=Count("search_documents", filter=Q(search_documents__published_at__lte=now))
-        ).filter(n__gt=0)
+    themes = list(Theme.objects.all())
+    counts = (
+        public_documents().aggregate(
+            **{
+                f"theme_{theme.pk}": Count("pk", filter=Q(theme_keys__contains=f"|{theme.slug}|"))
+                for theme in themes
+            }
+        )
+        if themes
+        else {}
     )
-    return IndexPage(newest=newest, popular=popular, themes=themes)
+    for theme in themes:
+        theme.n = counts[f"theme_{theme.pk}"]
+    return IndexPage(newest=newest, popular=popular, themes=[t for t in themes if t.n])
 
 
 def feed_items(limit: int = 30) -> list[SearchDocument]:

@@ -83,7 +83,7 @@ def update_search_vectors(documents: QuerySet[SearchDocument]) -> None:
 def document_values(item) -> dict:
     """What the search table keeps of an item: plain text only, never HTML."""
     if isinstance(item, Report):
-        summary = " ".join(filter(None, [item.subtitle, item.summary]))
+        summary = f"{item.subtitle}. {item.summary}" if item.subtitle else item.summary
         body = " ".join(filter(None, [item.key_lessons, plain_text(item.body), item.authors]))
         date = item.publication_date
     elif isinstance(item, FAQ):
@@ -106,6 +106,12 @@ def document_values(item) -> dict:
     }
 
 
+def facet_keys(slugs) -> str:
+    """Slugs as the search table keeps them: "|energie|vastgoed|" (empty when there are none)."""
+    slugs = sorted(slugs)
+    return f"|{'|'.join(slugs)}|" if slugs else ""
+
+
 @transaction.atomic
 def index_item(item) -> SearchDocument | None:
     """Bring the item's row in the search table up to date: there when published, gone when not.
@@ -117,11 +123,13 @@ def index_item(item) -> SearchDocument | None:
     if item.status != Status.PUBLISHED or item.published_at is None:
         SearchDocument.objects.filter(kind=kind, object_id=item.pk).delete()
         return None
+    values = document_values(item)
+    values["theme_keys"] = facet_keys(item.themes.values_list("slug", flat=True))
+    if isinstance(item, Report):
+        values["audience_keys"] = facet_keys(item.audiences.values_list("slug", flat=True))
     document, _created = SearchDocument.objects.update_or_create(
-        kind=kind, object_id=item.pk, defaults=document_values(item)
+        kind=kind, object_id=item.pk, defaults=values
     )
-    document.themes.set(item.themes.all())
-    document.audiences.set(item.audiences.all() if isinstance(item, Report) else [])
     update_search_vectors(SearchDocument.objects.filter(pk=document.pk))
     return document
 
