@@ -1,14 +1,322 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+"""The knowledge base's pages: parse the request, call one selector or service, render."""
 
-COMING = [
-    _("Reports, for instance on a municipality's strategy for neighbourhood enterprises."),
-    _("Frequently asked questions about starting and running a neighbourhood enterprise."),
-    _("Articles, interviews and case descriptions of pioneers, as PDF."),
-    _("One search over everything, in Dutch."),
-]
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from accounts.roles import is_lsa_staff
+
+from . import selectors, services
+from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
+from .models import AdviceTopic, Report
+from .ratelimit import is_limited
 
 
 def index(request):
-    """The knowledge base's entry page."""
-    return render(request, "knowledge/index.html", {"coming": COMING})
+    """The entry page: newest items, themes, popular reports, and the newsletter."""
+    return render(
+        request,
+        "knowledge/index.html",
+        {"data": selectors.index_page(), "subscribe_form": SubscribeForm()},
+    )
+
+
+def search(request):
+    """One search over everything public, with filters and their counts."""
+    form = SearchForm(request.GET)
+    params = form.params(page=request.GET.get("page"))
+    results = selectors.search(params)
+    return render(request, "knowledge/search.html", {"form": form, "results": results})
+
+
+def report_detail(request, slug: str):
+    staff = is_lsa_staff(request.user)
+    report = selectors.report_page(slug, staff=staff)
+    if report.is_public:
+        services.record_view(report)
+    return render(request, "knowledge/report_detail.html", {"report": report, "staff": staff})
+
+
+def report_download(request, slug: str):
+    """An open report's PDF; a report on request sends the visitor to its form."""
+    report = selectors.report_for_download(slug)
+    if report.is_on_request:
+        return redirect("knowledge:report_request", slug=slug)
+    return _pdf_response(report)
+
+
+def _pdf_response(report: Report) -> FileResponse:
+    if not report.pdf:
+        raise Http404
+    try:
+        handle = report.pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    services.record_download(report)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{report.slug}.pdf", content_type="application/pdf"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_request(request, slug: str):
+    """The form for a report on request; the link arrives by mail."""
+    report = selectors.report_for_download(slug)
+    if not report.is_on_request:
+        return redirect(report)
+    form = ReportRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if is_limited(request, "report-request"):
+            form.add_error(None, _("Too many requests from your connection. Try again later."))
+            status = 429
+        elif form.is_valid():
+            services.request_report(report, **form.cleaned_data)
+            return redirect("knowledge:report_request_sent", slug=slug)
+    return render(
+        request,
+        "knowledge/report_request.html",
+        {
+            "report": report,
+            "form": form,
+            "download_days": settings.KNOWLEDGE_DOWNLOAD_LINK_DAYS,
+        },
+        status=status,
+    )
+
+
+def report_request_sent(request, slug: str):
+    report = selectors.report_for_download(slug)
+    return render(request, "knowledge/report_request_sent.html", {"report": report})
+
+
+def report_download_signed(request, slug: str, token: str):
+    """The personal link from the mail: the PDF, or a clear page when it expired or was changed."""
+    report = selectors.report_for_download(slug)
+    try:
+        report_request = services.resolve_download_token(token, report)
+    except services.LinkExpired:
+        return _link_refused(request, report, expired=True)
+    except services.LinkInvalid:
+        return _link_refused(request, report, expired=False)
+    response = _pdf_response(report)
+    services.mark_downloaded(report_request)
+    return response
+
+
+def _link_refused(request, report: Report | None, *, expired: bool):
+    return render(
+        request,
+        "knowledge/link_refused.html",
+        {"report": report, "expired": expired},
+        status=410 if expired else 400,
+    )
+
+
+def faq(request):
+    """Every question, grouped by category, each with an anchor to link to."""
+    staff = is_lsa_staff(request.user)
+    return render(
+        request, "knowledge/faq.html", {"groups": selectors.faq_page(staff=staff), "staff": staff}
+    )
+
+
+def article_detail(request, slug: str):
+    staff = is_lsa_staff(request.user)
+    article = selectors.article_page(slug, staff=staff)
+    return render(request, "knowledge/article_detail.html", {"article": article, "staff": staff})
+
+
+def case_detail(request, slug: str):
+    staff = is_lsa_staff(request.user)
+    case = selectors.case_page(slug, staff=staff)
+    return render(request, "knowledge/case_detail.html", {"case": case, "staff": staff})
+
+
+def _list(request, queryset, template: str):
+    staff = is_lsa_staff(request.user)
+    page = selectors.paginate(queryset(staff=staff), request.GET.get("page"))
+    return render(request, template, {"page": page, "staff": staff})
+
+
+def report_list(request):
+    return _list(request, selectors.report_list, "knowledge/report_list.html")
+
+
+def article_list(request):
+    return _list(request, selectors.article_list, "knowledge/article_list.html")
+
+
+def case_list(request):
+    return _list(request, selectors.case_list, "knowledge/case_list.html")
+
+
+# --- Newsletter ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter(request):
+    form = SubscribeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if is_limited(request, "newsletter"):
+            form.add_error(None, _("Too many requests from your connection. Try again later."))
+            status = 429
+        elif form.is_valid():
+            services.subscribe(form.cleaned_data["email"], form.cleaned_data["name"])
+            return redirect("knowledge:newsletter_sent")
+    return render(request, "knowledge/newsletter.html", {"form": form}, status=status)
+
+
+def newsletter_sent(request):
+    return render(request, "knowledge/newsletter_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def newsletter_confirm(request, token: str):
+    """GET shows a button (mail scanners follow links); the POST confirms."""
+    if request.method == "POST":
+        try:
+            services.confirm_subscription(token)
+        except services.LinkExpired:
+            return _link_refused(request, None, expired=True)
+        except services.LinkInvalid:
+            return _link_refused(request, None, expired=False)
+        return render(request, "knowledge/newsletter_confirmed.html")
+    return render(request, "knowledge/newsletter_confirm.html")
+
+
+@csrf_exempt  # the signed token is the credential; mail programs post here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def newsletter_unsubscribe(request, token: str):
+    """One button on the page, or the mail program's own one-click button."""
+    try:
+        subscriber = services.subscriber_for_unsubscribe(token)
+    except services.LinkInvalid:
+        return _link_refused(request, None, expired=False)
+    if request.method == "POST":
+        services.unsubscribe(token)
+        return render(request, "knowledge/newsletter_unsubscribed.html")
+    if subscriber is None:
+        return render(request, "knowledge/newsletter_unsubscribed.html")
+    return render(request, "knowledge/newsletter_unsubscribe.html", {"subscriber": subscriber})
+
+
+# --- Advice -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def advice(request):
+    """The association's offer to municipalities, with a request form for staff."""
+    form = AdviceRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if is_limited(request, "advice"):
+            form.add_error(None, _("Too many requests from your connection. Try again later."))
+            status = 429
+        elif form.is_valid():
+            try:
+                services.request_advice(**form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("knowledge:advice_sent")
+    return render(
+        request,
+        "knowledge/advice.html",
+        {"form": form, "topics": AdviceTopic.choices},
+        status=status,
+    )
+
+
+def advice_sent(request):
+    return render(request, "knowledge/advice_sent.html")
+
+
+# --- Staff exports ------------------------------------------------------------------------------
+
+
+def _refuse_non_staff(request):
+    """A log-in page for anonymous visitors, 403 for everyone else who is not staff."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_lsa_staff(request.user):
+        raise PermissionDenied
+    return None
+
+
+def csv_response(export: services.CsvExport) -> HttpResponse:
+    buffer = io.StringIO()
+    services.write_csv(export, buffer)
+    # A BOM so that Excel reads the accents right.
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def export_requests(request):
+    """All report requests as CSV, for staff."""
+    return _refuse_non_staff(request) or csv_response(services.export_requests())
+
+
+def export_subscribers(request):
+    """The confirmed newsletter subscribers as CSV, for staff."""
+    return _refuse_non_staff(request) or csv_response(services.export_subscribers())
+
+
+# --- Feed ---------------------------------------------------------------------------------------
+
+
+class LatestFeed(Feed):
+    """New publications of the knowledge base (RSS 2.0)."""
+
+    title = gettext_lazy("Knowledge base: new publications")
+    link = reverse_lazy("knowledge:index")
+    description = gettext_lazy(
+        "New reports, articles, case descriptions and answers about neighbourhood enterprises."
+    )
+
+    def items(self):
+        return selectors.feed_items()
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or item.body[:400]
+
+    def item_link(self, item):
+        return item.url
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_guid(self, item):
+        return f"{item.kind}-{item.object_id}"
+
+    item_guid_is_permalink = False
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]
+
+
+class LatestAtomFeed(LatestFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestFeed.description
+    link = reverse_lazy("knowledge:index")
+
+    def feed_url(self):
+        return reverse("knowledge:feed_atom")

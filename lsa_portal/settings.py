@@ -213,6 +213,25 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
+# Periodic tasks (run `celery -A lsa_portal beat` beside the worker, or the management command
+# `delete_expired_requests` from cron).
+CELERY_BEAT_SCHEDULE = {
+    "knowledge-delete-expired-requests": {
+        "task": "knowledge.delete_expired_requests",
+        "schedule": 24 * 60 * 60,
+    },
+}
+
+# --- Knowledge base -------------------------------------------------------------------------
+# Report requests (names and e-mail addresses) are deleted after this many days.
+KNOWLEDGE_REQUEST_RETENTION_DAYS = env.int("KNOWLEDGE_REQUEST_RETENTION_DAYS", default=365)
+# How long the personal download link in a report-request mail works.
+KNOWLEDGE_DOWNLOAD_LINK_DAYS = env.int("KNOWLEDGE_DOWNLOAD_LINK_DAYS", default=14)
+# Public forms (report request, newsletter, advice): at most this many posts per address per hour.
+KNOWLEDGE_FORM_RATE_LIMIT = (env.int("KNOWLEDGE_FORM_RATE_PER_HOUR", default=10), 60 * 60)
+# Where advice requests are announced; empty: every active member of the staff group.
+KNOWLEDGE_STAFF_INBOX = env.list("KNOWLEDGE_STAFF_INBOX", default=[])
+
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -233,4 +252,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every step of every PDF at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

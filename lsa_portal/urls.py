@@ -3,10 +3,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from knowledge.sitemaps import SITEMAPS
+
 from . import health, views
+from .sitemaps import PortalPagesSitemap
 
 admin.site.site_header = _("Neighbourhood enterprises · management")
 admin.site.site_title = _("Neighbourhood enterprises")
@@ -22,6 +26,12 @@ urlpatterns = [
     path("wijkondernemingen/", include("enterprises.urls")),
     path("wijkbv/", include("pioneers.urls")),
     path("kennisbank/", include("knowledge.urls")),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"portaal": PortalPagesSitemap, **SITEMAPS}},
+        name="sitemap",
+    ),
 ]
 
 if settings.DEBUG:

@@ -136,3 +136,142 @@ class YearFiguresFactory(factory.django.DjangoModelFactory):
     expenses = 90_000
     paid_staff_fte = 2
     volunteers = 25
+
+
+# --- Knowledge base ---------------------------------------------------------------------------
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _an_hour_ago():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(hours=1)
+
+
+class _KnowledgeItemFactory(factory.django.DjangoModelFactory):
+    """Published an hour ago unless told otherwise; the search table follows the item."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    status = "gepubliceerd"
+    published_at = factory.LazyFunction(_an_hour_ago)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            from enterprises.models import Theme
+
+            self.themes.set(Theme.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        if create:
+            from knowledge.services import index_item
+
+            index_item(self)
+
+
+class ReportFactory(_KnowledgeItemFactory):
+    class Meta:
+        model = "knowledge.Report"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Rapport over buurtkracht {n}")
+    slug = factory.Sequence(lambda n: f"rapport-{n}")
+    subtitle = "Een fictief onderzoek"
+    summary = "Een samenvatting van een fictief rapport over bewoners die hun wijk runnen."
+    authors = "Fictieve Auteur"
+    key_lessons = "Begin klein\nWerk samen met de gemeente"
+    body = "## Inleiding\n\nDit is de tekst van het rapport."
+    pdf = factory.django.FileField(data=MINIMAL_PDF, filename="rapport.pdf")
+    access = "open"
+
+    @factory.post_generation
+    def audiences(self, create, extracted, **kwargs):
+        if create and extracted:
+            from knowledge.models import Audience
+
+            self.audiences.set(Audience.objects.filter(slug__in=extracted))
+
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        # Declared again so that it runs after ``audiences``.
+        if create:
+            from knowledge.services import index_item
+
+            index_item(self)
+
+
+class FAQCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.FAQCategory"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Categorie {n}")
+    slug = factory.Sequence(lambda n: f"categorie-{n}")
+
+
+class FAQFactory(_KnowledgeItemFactory):
+    class Meta:
+        model = "knowledge.FAQ"
+        skip_postgeneration_save = True
+
+    question = factory.Sequence(lambda n: f"Hoe werkt vraag {n}?")
+    slug = factory.Sequence(lambda n: f"vraag-{n}")
+    answer = "Zo werkt het: bewoners doen het samen."
+    category = factory.SubFactory(FAQCategoryFactory)
+
+
+class ArticleFactory(_KnowledgeItemFactory):
+    class Meta:
+        model = "knowledge.Article"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Artikel {n} over de buurt")
+    slug = factory.Sequence(lambda n: f"artikel-{n}")
+    kind = "tips"
+    lead = "Een korte inleiding."
+    body = "De tekst van het artikel."
+    author = "Fictieve Redacteur"
+
+
+class CaseDescriptionFactory(_KnowledgeItemFactory):
+    class Meta:
+        model = "knowledge.CaseDescription"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Casus {n}")
+    slug = factory.Sequence(lambda n: f"casus-{n}")
+    summary = "Hoe een fictief bewonersbedrijf een gebouw kocht."
+    body = "## Aanleiding\n\nHet begon in de buurt."
+    subject_name = "Bewonersbedrijf Fictief"
+
+
+class ReportRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.ReportRequest"
+
+    report = factory.SubFactory(ReportFactory, access="op-aanvraag")
+    name = "Fictieve Aanvrager"
+    email = factory.Sequence(lambda n: f"aanvrager{n}@example.org")
+    organisation = "Gemeente Voorbeeld"
+    role = "gemeente"
+    consent = True
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.Subscriber"
+
+    email = factory.Sequence(lambda n: f"lezer{n}@example.org")
+    confirmed = False

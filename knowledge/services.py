@@ -1,0 +1,506 @@
+"""Everything that changes the knowledge base's state: publishing (and keeping the search table up
+to date), counting, report requests with signed download links, the newsletter's double opt-in,
+advice requests, the retention clean-up and the CSV exports."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import IO
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.roles import STAFF_GROUP
+from enterprises.models import Municipality
+
+from .markdown import plain_text
+from .models import (
+    FAQ,
+    AdviceRequest,
+    Article,
+    CaseDescription,
+    ItemKind,
+    Report,
+    ReportRequest,
+    SearchDocument,
+    Status,
+    Subscriber,
+)
+
+KNOWLEDGE_MODELS: dict[str, type] = {
+    ItemKind.REPORT: Report,
+    ItemKind.FAQ: FAQ,
+    ItemKind.ARTICLE: Article,
+    ItemKind.CASE: CaseDescription,
+}
+KIND_OF_MODEL = {model: kind for kind, model in KNOWLEDGE_MODELS.items()}
+
+DOWNLOAD_SALT = "knowledge.report-download"
+CONFIRM_SALT = "knowledge.newsletter-confirm"
+UNSUBSCRIBE_SALT = "knowledge.newsletter-unsubscribe"
+CONFIRM_DAYS = 7
+# Enough text for search and snippets; a longer body adds nothing but index size.
+MAX_INDEXED_CHARS = 50_000
+
+
+class LinkExpired(Exception):
+    """A signed link that was genuine but is too old."""
+
+
+class LinkInvalid(Exception):
+    """A signed link that was changed, cut short or made up, or whose record is gone."""
+
+
+# --- Search table ---------------------------------------------------------------------------
+
+
+def weighted_vector():
+    """Title above summary above body, with Dutch stemming (PostgreSQL only)."""
+    return (
+        SearchVector("title", weight="A", config="dutch")
+        + SearchVector("summary", weight="B", config="dutch")
+        + SearchVector("body", weight="C", config="dutch")
+    )
+
+
+def update_search_vectors(documents: QuerySet[SearchDocument]) -> None:
+    """Fill ``search_vector`` for the given rows in one UPDATE; a no-op on SQLite."""
+    if connection.vendor == "postgresql":
+        documents.update(search_vector=weighted_vector())
+
+
+def document_values(item) -> dict:
+    """What the search table keeps of an item: plain text only, never HTML."""
+    if isinstance(item, Report):
+        summary = f"{item.subtitle}. {item.summary}" if item.subtitle else item.summary
+        body = " ".join(filter(None, [item.key_lessons, plain_text(item.body), item.authors]))
+        date = item.publication_date
+    elif isinstance(item, FAQ):
+        summary, body, date = "", plain_text(item.answer), timezone.localdate(item.published_at)
+    elif isinstance(item, Article):
+        summary, body, date = item.lead, plain_text(item.body), item.date
+    elif isinstance(item, CaseDescription):
+        summary, body = item.summary, plain_text(item.body)
+        date = timezone.localdate(item.published_at)
+    else:
+        raise TypeError(f"not a knowledge item: {item!r}")
+    return {
+        "url": item.get_absolute_url(),
+        "title": item.title,
+        "summary": summary,
+        "body": body[:MAX_INDEXED_CHARS],
+        "published_at": item.published_at,
+        "date": date,
+        "year": date.year,
+    }
+
+
+def facet_keys(slugs) -> str:
+    """Slugs as the search table keeps them: "|energie|vastgoed|" (empty when there are none)."""
+    slugs = sorted(slugs)
+    return f"|{'|'.join(slugs)}|" if slugs else ""
+
+
+@transaction.atomic
+def index_item(item) -> SearchDocument | None:
+    """Bring the item's row in the search table up to date: there when published, gone when not.
+
+    Items published with a future moment are indexed already; every read filters on
+    ``published_at`` so they appear by themselves when the moment comes.
+    """
+    kind = KIND_OF_MODEL[type(item)]
+    if item.status != Status.PUBLISHED or item.published_at is None:
+        SearchDocument.objects.filter(kind=kind, object_id=item.pk).delete()
+        return None
+    values = document_values(item)
+    values["theme_keys"] = facet_keys(item.themes.values_list("slug", flat=True))
+    if isinstance(item, Report):
+        values["audience_keys"] = facet_keys(item.audiences.values_list("slug", flat=True))
+    document, _created = SearchDocument.objects.update_or_create(
+        kind=kind, object_id=item.pk, defaults=values
+    )
+    update_search_vectors(SearchDocument.objects.filter(pk=document.pk))
+    return document
+
+
+def remove_from_index(item) -> None:
+    """Forget a deleted item in the search table."""
+    SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(item)], object_id=item.pk).delete()
+
+
+def rebuild_search_index() -> int:
+    """Re-index every item (after a bulk import or a change in weights); returns the rows."""
+    count = 0
+    for model in KNOWLEDGE_MODELS.values():
+        for item in model.objects.prefetch_related("themes").iterator(chunk_size=500):
+            count += index_item(item) is not None
+    return count
+
+
+def save_item(item) -> None:
+    """Save an item (and its themes, set by the caller) and keep the search table in step."""
+    item.full_clean()
+    item.save()
+    index_item(item)
+
+
+def publish(item, *, when=None) -> None:
+    """Publish an item, now or at ``when``. A report needs its PDF first."""
+    if isinstance(item, Report) and not item.pdf:
+        raise ValidationError(_("Add the PDF file before publishing this report."), code="no_pdf")
+    item.status = Status.PUBLISHED
+    item.published_at = when or item.published_at or timezone.now()
+    item.save(update_fields=["status", "published_at", "updated_at"])
+    index_item(item)
+
+
+def unpublish(item) -> None:
+    """Take an item back to draft: it disappears from the site, the search and the feed."""
+    item.status = Status.DRAFT
+    item.save(update_fields=["status", "updated_at"])
+    index_item(item)
+
+
+# --- Counters (no personal data) ------------------------------------------------------------
+
+
+def record_view(report: Report) -> None:
+    """Count a page view in the database, without a race and without storing who it was."""
+    Report.objects.filter(pk=report.pk).update(view_count=F("view_count") + 1)
+
+
+def record_download(report: Report) -> None:
+    Report.objects.filter(pk=report.pk).update(download_count=F("download_count") + 1)
+
+
+# --- Mail ---------------------------------------------------------------------------------------
+
+
+def absolute(path: str) -> str:
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+def _mail(template: str, recipients: list[str], context: dict, headers=None) -> None:
+    """Render ``knowledge/mail/<template>_{subject,body}.txt`` in Dutch and send it."""
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"knowledge/mail/{template}_subject.txt", context).strip()
+        body = render_to_string(f"knowledge/mail/{template}_body.txt", context)
+    EmailMessage(subject, body, None, recipients, headers=headers or {}).send()
+
+
+# --- Report requests ----------------------------------------------------------------------------
+
+
+def download_token(report_request: ReportRequest) -> str:
+    """A signed token naming the request and its report; it expires (see ``resolve``)."""
+    return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign_object(
+        {"request": report_request.pk, "report": report_request.report_id}
+    )
+
+
+def download_url(report_request: ReportRequest) -> str:
+    return absolute(
+        reverse(
+            "knowledge:report_download_signed",
+            kwargs={"slug": report_request.report.slug, "token": download_token(report_request)},
+        )
+    )
+
+
+def resolve_download_token(token: str, report: Report) -> ReportRequest:
+    """The request behind a download link; ``LinkExpired`` or ``LinkInvalid`` otherwise."""
+    max_age = timedelta(days=settings.KNOWLEDGE_DOWNLOAD_LINK_DAYS)
+    try:
+        data = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign_object(token, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise LinkInvalid from error
+    if not isinstance(data, dict) or data.get("report") != report.pk:
+        raise LinkInvalid
+    found = ReportRequest.objects.filter(pk=data.get("request"), report=report).first()
+    if found is None:
+        # Deleted after the retention period: the link has expired in effect.
+        raise LinkExpired
+    return found
+
+
+@transaction.atomic
+def request_report(
+    report: Report, *, name: str, email: str, organisation: str, role: str, consent: bool
+) -> ReportRequest:
+    """Record a request for a report on request and mail a personal, expiring download link."""
+    if not consent:
+        raise ValidationError(_("Give your consent to send the report."), code="no_consent")
+    report_request = ReportRequest.objects.create(
+        report=report,
+        name=name,
+        email=email,
+        organisation=organisation,
+        role=role,
+        consent=True,
+    )
+    Report.objects.filter(pk=report.pk).update(request_count=F("request_count") + 1)
+    context = {
+        "report": report,
+        "name": name,
+        "link": download_url(report_request),
+        "days": settings.KNOWLEDGE_DOWNLOAD_LINK_DAYS,
+    }
+    transaction.on_commit(lambda: _mail("report_link", [email], context))
+    return report_request
+
+
+def mark_downloaded(report_request: ReportRequest) -> None:
+    """Keep the first moment a personal link was used, for staff (the download itself is
+    counted by ``record_download``)."""
+    if report_request.downloaded_at is None:
+        ReportRequest.objects.filter(pk=report_request.pk, downloaded_at__isnull=True).update(
+            downloaded_at=timezone.now()
+        )
+
+
+def delete_expired_requests(now=None) -> int:
+    """Delete report requests older than the retention period (and stale unconfirmed newsletter
+    subscriptions); returns how many report requests went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.KNOWLEDGE_REQUEST_RETENTION_DAYS)
+    deleted, _detail = ReportRequest.objects.filter(created_at__lt=cutoff).delete()
+    Subscriber.objects.filter(
+        confirmed=False, created_at__lt=now - timedelta(days=CONFIRM_DAYS)
+    ).delete()
+    return deleted
+
+
+# --- Newsletter ---------------------------------------------------------------------------------
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(subscriber.pk))
+
+
+def unsubscribe_token(subscriber: Subscriber) -> str:
+    # No expiry: an unsubscribe link in an old mail must keep working.
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.pk))
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return absolute(
+        reverse("knowledge:newsletter_unsubscribe", kwargs={"token": unsubscribe_token(subscriber)})
+    )
+
+
+def _unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
+    # RFC 8058: mail programs show their own one-click unsubscribe button.
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def subscribe(email: str, name: str = "") -> Subscriber:
+    """Start a subscription: the address receives a confirmation mail (double opt-in).
+
+    A confirmed address gets no new mail, so the form tells nobody who is subscribed.
+    """
+    email = email.strip().lower()
+    subscriber, created = Subscriber.objects.get_or_create(email=email, defaults={"name": name})
+    if subscriber.confirmed:
+        return subscriber
+    if not created:
+        subscriber.created_at = timezone.now()
+        subscriber.save(update_fields=["created_at"])
+    context = {
+        "link": absolute(
+            reverse("knowledge:newsletter_confirm", kwargs={"token": confirm_token(subscriber)})
+        ),
+        "unsubscribe": unsubscribe_url(subscriber),
+        "days": CONFIRM_DAYS,
+    }
+    transaction.on_commit(
+        lambda: _mail("newsletter_confirm", [email], context, _unsubscribe_headers(subscriber))
+    )
+    return subscriber
+
+
+def confirm_subscription(token: str) -> Subscriber:
+    """Confirm the address behind a confirmation link; ``LinkExpired``/``LinkInvalid`` if not."""
+    try:
+        pk = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
+            token, max_age=timedelta(days=CONFIRM_DAYS)
+        )
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except signing.BadSignature as error:
+        raise LinkInvalid from error
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber is None:
+        raise LinkExpired
+    if not subscriber.confirmed:
+        subscriber.confirmed = True
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["confirmed", "confirmed_at"])
+        context = {"unsubscribe": unsubscribe_url(subscriber)}
+        transaction.on_commit(
+            lambda: _mail(
+                "newsletter_welcome",
+                [subscriber.email],
+                context,
+                _unsubscribe_headers(subscriber),
+            )
+        )
+    return subscriber
+
+
+def subscriber_for_unsubscribe(token: str) -> Subscriber | None:
+    """The subscriber an unsubscribe link names; None when already gone. ``LinkInvalid`` if
+    the link was tampered with."""
+    try:
+        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature as error:
+        raise LinkInvalid from error
+    return Subscriber.objects.filter(pk=pk).first()
+
+
+def unsubscribe(token: str) -> bool:
+    """Remove the subscription behind an unsubscribe link; True if there was one."""
+    subscriber = subscriber_for_unsubscribe(token)
+    if subscriber is None:
+        return False
+    subscriber.delete()
+    return True
+
+
+# --- Advice -------------------------------------------------------------------------------------
+
+
+def staff_inbox() -> list[str]:
+    """Where staff notifications go: the configured inbox, or every active staff member."""
+    from django.contrib.auth import get_user_model
+
+    if settings.KNOWLEDGE_STAFF_INBOX:
+        return list(settings.KNOWLEDGE_STAFF_INBOX)
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=STAFF_GROUP)
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def request_advice(
+    *,
+    name: str,
+    email: str,
+    organisation: str,
+    municipality: Municipality | None,
+    topic: str,
+    message: str,
+    consent: bool,
+) -> AdviceRequest:
+    """Record a request for advice (it shows in the admin's inbox) and tell staff by mail."""
+    if not consent:
+        raise ValidationError(_("Give your consent so that we can contact you."))
+    advice = AdviceRequest.objects.create(
+        name=name,
+        email=email,
+        organisation=organisation,
+        municipality=municipality,
+        topic=topic,
+        message=message,
+        consent=True,
+    )
+    context = {
+        "advice": advice,
+        "admin_link": absolute(reverse("admin:knowledge_advicerequest_change", args=[advice.pk])),
+    }
+    recipients = staff_inbox()
+    transaction.on_commit(lambda: _mail("advice_request", recipients, context))
+    return advice
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + text
+    return text
+
+
+@dataclass(frozen=True)
+class CsvExport:
+    filename: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+def write_csv(export: CsvExport, out: IO[str]) -> None:
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(export.header)
+    for row in export.rows:
+        writer.writerow([_cell(value) for value in row])
+
+
+def export_requests(requests: QuerySet[ReportRequest] | None = None) -> CsvExport:
+    """Report requests for staff, newest first (Excel in the Netherlands expects ';')."""
+    requests = (requests if requests is not None else ReportRequest.objects.all()).select_related(
+        "report"
+    )
+    rows = [
+        [
+            timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
+            item.report.title,
+            item.name,
+            item.email,
+            item.organisation,
+            item.get_role_display(),
+            timezone.localtime(item.downloaded_at).strftime("%Y-%m-%d %H:%M")
+            if item.downloaded_at
+            else "",
+        ]
+        for item in requests.order_by("-created_at")
+    ]
+    header = [
+        _("requested at"),
+        _("report"),
+        _("name"),
+        _("e-mail address"),
+        _("organisation"),
+        _("role"),
+        _("first download"),
+    ]
+    return CsvExport("rapportaanvragen.csv", header, rows)
+
+
+def export_subscribers() -> CsvExport:
+    """Confirmed newsletter subscribers, each with their own unsubscribe link for the mailing."""
+    subscribers = Subscriber.objects.filter(confirmed=True).order_by("email")
+    rows = [
+        [
+            item.email,
+            item.name,
+            timezone.localtime(item.confirmed_at).strftime("%Y-%m-%d"),
+            unsubscribe_url(item),
+        ]
+        for item in subscribers
+    ]
+    header = [_("e-mail address"), _("name"), _("confirmed at"), _("unsubscribe link")]
+    return CsvExport("nieuwsbrief-abonnees.csv", header, rows)

@@ -1,0 +1,231 @@
+"""The knowledge base at size: 10,000 published items, one search over all of them.
+
+Targets (issue 5): search median ≤ 50 ms on PostgreSQL, ≤ 8 queries and ≤ 6x the bare page;
+report and FAQ pages ≤ 10 queries.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from tests.bench.common import measure, with_bare_page
+
+REPORTS, ARTICLES, CASES, FAQS = 3000, 3500, 3440, 60
+WORDS = [
+    "bewoners",
+    "buurt",
+    "wijk",
+    "dorp",
+    "gemeente",
+    "energie",
+    "zorg",
+    "groen",
+    "vastgoed",
+    "gebouw",
+    "opdracht",
+    "subsidie",
+    "fonds",
+    "coöperatie",
+    "vrijwilligers",
+    "werk",
+    "bijstand",
+    "onderhoud",
+    "buurthuis",
+    "eigenaarschap",
+    "zeggenschap",
+    "aanbesteden",
+    "inkomsten",
+    "verhuur",
+    "plan",
+    "ambitie",
+    "begroting",
+    "lening",
+    "hypotheek",
+    "maaltijden",
+    "mobiliteit",
+    "ontmoeting",
+    "jongeren",
+    "ouderen",
+    "wijkteam",
+    "welzijn",
+    "samenwerking",
+    "overheid",
+    "bestuur",
+    "leden",
+]
+
+
+def _text(rng: random.Random, words: int, rare: bool) -> str:
+    chosen = [rng.choice(WORDS) for _ in range(words)]
+    if rare:
+        chosen.insert(
+            rng.randrange(len(chosen)), rng.choice(["wijkonderneming", "wijkondernemingen"])
+        )
+    return " ".join(chosen).capitalize() + "."
+
+
+def _load(out) -> None:
+    from enterprises.models import Theme
+    from knowledge import services
+    from knowledge.markdown import render_markdown
+    from knowledge.models import (
+        FAQ,
+        Article,
+        Audience,
+        CaseDescription,
+        FAQCategory,
+        ItemKind,
+        Report,
+        SearchDocument,
+        Status,
+    )
+
+    rng = random.Random(5)
+    now = timezone.now()
+    themes = list(Theme.objects.all())
+    audiences = list(Audience.objects.all())
+    published = {"status": Status.PUBLISHED}
+
+    def moment(i: int):
+        return now - timedelta(hours=i + 1)
+
+    body = "## Inleiding\n\n" + " ".join(_text(rng, 30, False) for _ in range(8))
+    body_html = render_markdown(body)
+    reports = Report.objects.bulk_create(
+        Report(
+            title=f"Rapport {i}: " + _text(rng, 5, i % 10 == 0),
+            slug=f"rapport-{i}",
+            summary=_text(rng, 40, i % 7 == 0),
+            authors="Bench Auteur",
+            publication_date=date(2015 + i % 11, 1 + i % 12, 1),
+            body=body,
+            body_html=body_html,
+            key_lessons="Les een\nLes twee",
+            access="open" if i % 2 else "op-aanvraag",
+            published_at=moment(i),
+            **published,
+        )
+        for i in range(REPORTS)
+    )
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"Artikel {i}: " + _text(rng, 5, i % 10 == 0),
+            slug=f"artikel-{i}",
+            lead=_text(rng, 30, i % 7 == 0),
+            body=body,
+            body_html=body_html,
+            date=date(2015 + i % 11, 1 + i % 12, 2),
+            kind=["tips", "interview", "nieuws"][i % 3],
+            published_at=moment(i),
+            **published,
+        )
+        for i in range(ARTICLES)
+    )
+    cases = CaseDescription.objects.bulk_create(
+        CaseDescription(
+            title=f"Casus {i}: " + _text(rng, 5, i % 10 == 0),
+            slug=f"casus-{i}",
+            summary=_text(rng, 30, i % 7 == 0),
+            body=body,
+            body_html=body_html,
+            published_at=moment(i),
+            **published,
+        )
+        for i in range(CASES)
+    )
+    categories = FAQCategory.objects.bulk_create(
+        FAQCategory(name=f"Categorie {i}", slug=f"categorie-{i}", position=i) for i in range(6)
+    )
+    faqs = FAQ.objects.bulk_create(
+        FAQ(
+            question=f"Vraag {i}: " + _text(rng, 8, i % 5 == 0) + "?",
+            slug=f"vraag-{i}",
+            answer=_text(rng, 60, i % 3 == 0),
+            answer_html=render_markdown(_text(rng, 60, False)),
+            category=categories[i % len(categories)],
+            order=i,
+            published_at=moment(i),
+            **published,
+        )
+        for i in range(FAQS)
+    )
+    for faq in faqs[:20]:
+        faq.related_reports.add(reports[0], reports[1])
+
+    documents = []
+    for kind, items in (
+        (ItemKind.REPORT, reports),
+        (ItemKind.ARTICLE, articles),
+        (ItemKind.CASE, cases),
+        (ItemKind.FAQ, faqs),
+    ):
+        for index, item in enumerate(items):
+            values = services.document_values(item)
+            values["theme_keys"] = services.facet_keys(
+                theme.slug for theme in rng.sample(themes, 2)
+            )
+            if kind == ItemKind.REPORT:
+                values["audience_keys"] = services.facet_keys(
+                    [audiences[index % len(audiences)].slug]
+                )
+            documents.append(SearchDocument(kind=kind, object_id=item.pk, **values))
+    SearchDocument.objects.bulk_create(documents, batch_size=1000)
+    services.update_search_vectors(SearchDocument.objects.all())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    out(
+        f"items: {SearchDocument.objects.count()} published, full text: "
+        f"{connection.vendor == 'postgresql'}"
+    )
+
+
+def count_queries(client: Client, url: str) -> int:
+    """The queries of one request, counted at the cursor (``measure``'s count reads the
+    connection's query log, which the runner's test database set-up leaves unreliable here)."""
+    executed = []
+
+    def wrapper(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        client.get(url)
+    return len(executed)
+
+
+def run(out) -> None:
+    _load(out)
+    client = Client()
+
+    def has_results(response):
+        assert b"kb-hit" in response.content, "the search found nothing"
+
+    searches = {
+        "search 'wijkondernemingen'": "/kennisbank/zoeken/?q=wijkondernemingen",
+        "search + theme filter": "/kennisbank/zoeken/?q=wijkondernemingen&theme=energie",
+        "search common word": "/kennisbank/zoeken/?q=bewoners",
+        "browse (no query)": "/kennisbank/zoeken/",
+    }
+    with with_bare_page():
+        bare_ms, _ = measure(client, "/bench/bare/")
+        bare_queries = count_queries(client, "/bench/bare/")
+        out(f"bare page: {bare_ms:.1f} ms median, {bare_queries} queries")
+        for label, url in searches.items():
+            ms, _ = measure(client, url, check=has_results)
+            queries = count_queries(client, url)
+            out(f"{label}: {ms:.1f} ms median, {queries} queries, {ms / bare_ms:.1f}x bare")
+        for label, url in {
+            "report page": "/kennisbank/rapporten/rapport-0/",
+            "FAQ page": "/kennisbank/veelgestelde-vragen/",
+            "report list": "/kennisbank/rapporten/?page=40",
+            "entry page": "/kennisbank/",
+        }.items():
+            ms, _ = measure(client, url, repeat=10)
+            queries = count_queries(client, url)
+            out(f"{label}: {ms:.1f} ms median, {queries} queries")

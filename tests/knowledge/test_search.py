@@ -1,0 +1,229 @@
+"""One search over everything public: Dutch stemming on PostgreSQL, icontains on SQLite,
+filters with counts, and no error whatever is typed."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge import selectors
+from knowledge.selectors import SearchParams
+from tests.conftest import require_service
+from tests.factories import ArticleFactory, CaseDescriptionFactory, FAQFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("knowledge:search")
+
+
+def _titles(results) -> list[str]:
+    return [hit.title for hit in results.hits]
+
+
+@pytest.fixture
+def sqlite_fallback(monkeypatch):
+    """The embedded default's search, on whatever database the tests run."""
+    monkeypatch.setattr(selectors, "uses_full_text", lambda: False)
+
+
+def test_fallback_finds_words_in_title_summary_and_body(sqlite_fallback):
+    ReportFactory(title="Buurtbus in het dorp")
+    ArticleFactory(title="Iets anders", lead="Over de buurtbus van de coöperatie")
+    FAQFactory(question="Een vraag", answer="Het antwoord noemt de BUURTBUS ook.")
+    ArticleFactory(title="Over energie", lead="Zonnepanelen")
+    results = selectors.search(SearchParams(q="buurtbus"))
+    assert sorted(_titles(results)) == ["Buurtbus in het dorp", "Een vraag", "Iets anders"]
+
+
+def test_fallback_finds_the_singular_for_a_plural(sqlite_fallback):
+    ReportFactory(title="De wijkonderneming als motor")
+    ReportFactory(title="Bewoners en hun gemeente")
+    assert _titles(selectors.search(SearchParams(q="wijkondernemingen"))) == [
+        "De wijkonderneming als motor"
+    ]
+
+
+def test_fallback_needs_every_word(sqlite_fallback):
+    ArticleFactory(title="Groen in de wijk", lead="onderhoud")
+    ArticleFactory(title="Groen in het dorp", lead="plantsoen")
+    assert _titles(selectors.search(SearchParams(q="groen plantsoen"))) == ["Groen in het dorp"]
+
+
+def test_fallback_marks_the_words_in_an_escaped_snippet(sqlite_fallback):
+    ArticleFactory(title="Snippet", lead="De <b>buurt</b> en de buurtbus")
+    hit = selectors.search(SearchParams(q="buurtbus")).hits[0]
+    assert "<mark>buurtbus</mark>" in hit.snippet
+    assert "&lt;b&gt;" in hit.snippet and "<b>" not in hit.snippet
+
+
+def test_search_page_on_the_fallback_shows_results_in_dutch(client, sqlite_fallback):
+    ReportFactory(title="Wijkonderneming in de stad")
+    html = client.get(SEARCH, {"q": "wijkonderneming"}).content.decode()
+    assert "1 resultaat voor “wijkonderneming”" in html
+    assert "Wijkonderneming in de stad" in html
+
+
+@pytest.mark.integration
+def test_plural_finds_singular_with_dutch_stemming():
+    require_service(connection.vendor == "postgresql", "PostgreSQL as DATABASE_URL")
+    ReportFactory(title="De wijkonderneming als motor", summary="Over één buurt.")
+    ArticleFactory(title="Bewonersbedrijven", lead="Geen match hier.")
+    results = selectors.search(SearchParams(q="wijkondernemingen"))
+    assert _titles(results) == ["De wijkonderneming als motor"]
+
+
+@pytest.mark.integration
+def test_title_match_ranks_above_summary_above_body():
+    require_service(connection.vendor == "postgresql", "PostgreSQL as DATABASE_URL")
+    ArticleFactory(title="Iets", lead="Iets", body="Hier staat energiecoöperatie in de tekst.")
+    ArticleFactory(title="Anders", lead="Een energiecoöperatie in de inleiding", body="x")
+    ArticleFactory(title="De energiecoöperatie", lead="inleiding", body="x")
+    assert _titles(selectors.search(SearchParams(q="energiecoöperatie"))) == [
+        "De energiecoöperatie",
+        "Anders",
+        "Iets",
+    ]
+
+
+@pytest.mark.integration
+def test_headline_marks_matches_and_escapes_the_rest():
+    require_service(connection.vendor == "postgresql", "PostgreSQL as DATABASE_URL")
+    ArticleFactory(
+        title="Veilig", lead="Over <script>alert(1)</script> en wijkondernemingen", body="tekst"
+    )
+    hit = selectors.search(SearchParams(q="wijkonderneming")).hits[0]
+    assert "<mark>wijkondernemingen</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet
+
+
+@pytest.mark.integration
+def test_search_vector_has_a_gin_index():
+    require_service(connection.vendor == "postgresql", "PostgreSQL as DATABASE_URL")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'knowledge_searchdocument'"
+        )
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert any("gin" in definition and "search_vector" in definition for definition in definitions)
+
+
+def test_filters_narrow_the_results_and_facets_count_the_other_choices():
+    ReportFactory(title="Energie rapport", themes=["energie"], audiences=["gemeente"])
+    ReportFactory(title="Zorg rapport", themes=["zorg-en-welzijn"], audiences=["bewoner"])
+    ArticleFactory(title="Energie artikel", themes=["energie"])
+    results = selectors.search(SearchParams(theme="energie"))
+    assert sorted(_titles(results)) == ["Energie artikel", "Energie rapport"]
+    kinds = {option.value: option.count for option in results.facets["kind"]}
+    assert kinds["rapport"] == 1 and kinds["artikel"] == 1
+    themes = {option.value: option.count for option in results.facets["theme"]}
+    # The theme facet ignores its own filter: it shows what choosing another theme would give.
+    assert themes["energie"] == 2 and themes["zorg-en-welzijn"] == 1
+    results = selectors.search(SearchParams(theme="energie", kind="rapport", audience="gemeente"))
+    assert _titles(results) == ["Energie rapport"]
+    audiences = {option.value: option.count for option in results.facets["audience"]}
+    assert audiences == {"gemeente": 1, "professional": 0, "bewoner": 0}
+
+
+def test_year_filter_and_facet():
+    from datetime import date
+
+    ReportFactory(title="Oud", publication_date=date(2019, 5, 1))
+    ReportFactory(title="Nieuw", publication_date=date(2024, 5, 1))
+    results = selectors.search(SearchParams(year=2019))
+    assert _titles(results) == ["Oud"]
+    assert {option.value: option.count for option in results.facets["year"]} == {
+        "2024": 1,
+        "2019": 1,
+    }
+
+
+def test_search_page_shows_filters_with_counts_and_removable_chips(client):
+    ReportFactory(title="Energie rapport", themes=["energie"])
+    html = client.get(SEARCH, {"theme": "energie"}).content.decode()
+    assert '<option value="energie" selected>Energie (1)</option>' in html
+    assert "Actieve filters:" in html
+    assert "filter verwijderen" in html
+
+
+def test_without_a_query_everything_public_is_listed_newest_first(client):
+    from datetime import date
+
+    ReportFactory(title="Eerder", publication_date=date(2020, 1, 1))
+    ReportFactory(title="Later", publication_date=date(2023, 1, 1))
+    assert _titles(selectors.search(SearchParams())) == ["Later", "Eerder"]
+
+
+def test_empty_result_explains_what_to_do(client):
+    html = client.get(SEARCH, {"q": "xyzzyqwerty", "theme": "energie"}).content.decode()
+    assert "Niets gevonden" in html
+    assert "Haal een of meer filters weg." in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "\x00"},
+        {"q": "a" * 5000},
+        {"q": '"niet afgesloten'},
+        {"q": "!!! & | ( ) :*"},
+        {"q": "de het een"},
+        {"kind": "onbekend"},
+        {"theme": "bestaat-niet"},
+        {"theme": "<script>"},
+        {"audience": "!!"},
+        {"year": "abc"},
+        {"year": "99999999999999999999"},
+        {"page": "abc"},
+        {"page": "-1"},
+        {"page": "99999"},
+    ],
+)
+def test_odd_input_never_breaks_the_search_page(client, query):
+    ReportFactory()
+    response = client.get(SEARCH, query)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=st.text(max_size=60),
+    theme=st.text(max_size=20),
+    year=st.text(max_size=6),
+    page=st.text(max_size=4),
+)
+def test_any_typed_text_answers_with_a_page(client, q, theme, year, page):
+    response = client.get(SEARCH, {"q": q, "theme": theme, "year": year, "page": page})
+    assert response.status_code == 200
+
+
+def _search_queries(django_assert_num_queries, client, count):
+    for number in range(count):
+        ReportFactory(title=f"Wijk rapport {number}", themes=["energie"], audiences=["gemeente"])
+        FAQFactory(question=f"Wijk vraag {number}?")
+        CaseDescriptionFactory(title=f"Wijk casus {number}")
+    # results, themes, audiences, one aggregate for the total and the facets, years
+    with django_assert_num_queries(5):
+        response = client.get(SEARCH, {"q": "wijk", "theme": "energie", "audience": "gemeente"})
+    assert response.status_code == 200
+    with django_assert_num_queries(5):
+        client.get(SEARCH)
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_search_query_count_does_not_grow_with_the_results(
+    client, django_assert_num_queries, count
+):
+    _search_queries(django_assert_num_queries, client, count)
+
+
+def test_search_results_are_paginated(client):
+    for number in range(selectors.PAGE_SIZE + 3):
+        ArticleFactory(title=f"Artikel nummer {number}")
+    first = client.get(SEARCH).content.decode()
+    assert "Pagina 1 van 2" in first and 'rel="next"' in first
+    second = client.get(SEARCH, {"page": 2}).content.decode()
+    assert second.count('class="kb-hit"') == 3
