@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import QueryDict
@@ -64,8 +62,7 @@ def _facet_counts(queryset: QuerySet, field_name: str) -> dict[str, int]:
 
 
 DIRECTORY_PARAMS = (*DirectoryFilter.base_filters, "pagina")
-DIRECTORY_VERSION_KEY = "enterprises:directory:version"
-DIRECTORY_CACHE_SECONDS = 600
+DIRECTORY_FRAGMENTS = "enterprises-directory"  # the fragment-cache namespace of the directory
 
 
 def directory_params(query: QueryDict) -> QueryDict:
@@ -77,23 +74,6 @@ def directory_params(query: QueryDict) -> QueryDict:
         if values:
             params.setlist(key, values)
     return params
-
-
-def directory_version() -> int:
-    return cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
-
-
-def bump_directory_version() -> None:
-    """Called whenever something the directory shows changes (see signals.py)."""
-    try:
-        cache.incr(DIRECTORY_VERSION_KEY)
-    except ValueError:
-        cache.set(DIRECTORY_VERSION_KEY, 2, timeout=None)
-
-
-def directory_cache_key(params: QueryDict, language: str) -> str:
-    digest = hashlib.sha256(params.urlencode().encode()).hexdigest()[:32]
-    return f"enterprises:directory:{directory_version()}:{language}:{digest}"
 
 
 def directory(params: QueryDict, page_number: str | None = None) -> DirectoryResult:

@@ -3,8 +3,10 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from lsa_portal import fragment_cache
+
 from .models import Enterprise, Municipality, Theme, YearFigures
-from .selectors import bump_directory_version
+from .selectors import DIRECTORY_FRAGMENTS
 
 SHOWN_IN_DIRECTORY = (Enterprise, Municipality, Theme, YearFigures)
 
@@ -13,10 +15,10 @@ SHOWN_IN_DIRECTORY = (Enterprise, Municipality, Theme, YearFigures)
 @receiver(post_delete)
 def _model_changed(sender, **kwargs):
     if sender in SHOWN_IN_DIRECTORY:
-        bump_directory_version()
+        fragment_cache.bump(DIRECTORY_FRAGMENTS)
 
 
 @receiver(m2m_changed, sender=Enterprise.themes.through)
 def _themes_changed(sender, **kwargs):
     if kwargs.get("action", "").startswith("post_"):
-        bump_directory_version()
+        fragment_cache.bump(DIRECTORY_FRAGMENTS)

@@ -8,17 +8,16 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff, is_municipal_officer
+from lsa_portal import fragment_cache
 
 from . import permissions, selectors, services
 from .charts import income_chart, totals_chart
@@ -58,16 +57,15 @@ def index(request):
     The list with its filters is the same for everyone, so it is rendered once per query and
     language and cached until something in the directory changes (see signals.py)."""
     params = selectors.directory_params(request.GET)
-    key = selectors.directory_cache_key(params, get_language())
-    directory_html = cache.get(key)
-    if directory_html is None:
+
+    def render_directory() -> str:
         result = selectors.directory(params, params.get("pagina"))
-        directory_html = render_to_string(
-            "enterprises/_directory.html",
-            {"result": result, "params": params, "active_filters": _active(result)},
-            request=request,
-        )
-        cache.set(key, directory_html, selectors.DIRECTORY_CACHE_SECONDS)
+        context = {"result": result, "params": params, "active_filters": _active(result)}
+        return render_to_string("enterprises/_directory.html", context, request=request)
+
+    directory_html = fragment_cache.cached(
+        selectors.DIRECTORY_FRAGMENTS, params.urlencode(), render_directory
+    )
     return render(request, "enterprises/index.html", {"directory_html": directory_html})
 
 

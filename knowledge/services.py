@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_GROUP
 from enterprises.models import Municipality
+from lsa_portal import fragment_cache
 
 from .markdown import plain_text
 from .models import (
@@ -64,6 +65,8 @@ class LinkInvalid(Exception):
 
 # --- Search table ---------------------------------------------------------------------------
 
+SEARCH_FRAGMENTS = "knowledge-search"  # the fragment-cache namespace of the search page
+
 
 def weighted_vector():
     """Title above summary above body, with Dutch stemming (PostgreSQL only)."""
@@ -78,6 +81,7 @@ def update_search_vectors(documents: QuerySet[SearchDocument]) -> None:
     """Fill ``search_vector`` for the given rows in one UPDATE; a no-op on SQLite."""
     if connection.vendor == "postgresql":
         documents.update(search_vector=weighted_vector())
+        fragment_cache.bump(SEARCH_FRAGMENTS)  # update() sends no signal: say it here
 
 
 def document_values(item) -> dict:

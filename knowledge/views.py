@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import is_lsa_staff
+from lsa_portal import fragment_cache
 
 from . import selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
@@ -38,8 +40,14 @@ def search(request):
     """One search over everything public, with filters and their counts."""
     form = SearchForm(request.GET)
     params = form.params(page=request.GET.get("page"))
-    results = selectors.search(params)
-    return render(request, "knowledge/search.html", {"form": form, "results": results})
+
+    def render_results() -> str:
+        context = {"form": form, "results": selectors.search(params)}
+        return render_to_string("knowledge/_search.html", context, request=request)
+
+    identity = f"{params.query_string()}&page={params.page or ''}"
+    search_html = fragment_cache.cached(services.SEARCH_FRAGMENTS, identity, render_results)
+    return render(request, "knowledge/search.html", {"params": params, "search_html": search_html})
 
 
 def report_detail(request, slug: str):

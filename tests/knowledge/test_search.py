@@ -227,3 +227,19 @@ def test_search_results_are_paginated(client):
     assert "Pagina 1 van 2" in first and 'rel="next"' in first
     second = client.get(SEARCH, {"page": 2}).content.decode()
     assert second.count('class="kb-hit"') == 3
+
+
+def test_a_cached_search_page_shows_new_and_withdrawn_items_at_once(client):
+    from knowledge import services
+
+    ReportFactory(title="Buurtkracht in cijfers")
+    assert "Buurtkracht in cijfers" in client.get(SEARCH, {"q": "buurtkracht"}).content.decode()
+    assert "Buurtkracht in cijfers" in client.get(SEARCH, {"q": "buurtkracht"}).content.decode()
+    second = ArticleFactory(title="Buurtkracht in de praktijk")
+    html = client.get(SEARCH, {"q": "buurtkracht"}).content.decode()
+    assert "Buurtkracht in de praktijk" in html
+    services.unpublish(second)
+    assert (
+        "Buurtkracht in de praktijk"
+        not in client.get(SEARCH, {"q": "buurtkracht"}).content.decode()
+    )
