@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from lsa_portal.widgets import LongSelect
 
-from .models import EnterpriseKind, LegalForm, Municipality, Province, Theme
+from .models import Enterprise, EnterpriseKind, LegalForm, Municipality, Province, Theme
 
 SORTS = {
     "naam": ("name",),
@@ -42,7 +42,7 @@ class DirectoryFilter(django_filters.FilterSet):
         empty_label=_("All kinds"),
     )
     thema = django_filters.ModelChoiceFilter(
-        field_name="themes",
+        method="with_theme",
         to_field_name="slug",
         queryset=Theme.objects.all(),
         label=_("Theme"),
@@ -87,6 +87,11 @@ class DirectoryFilter(django_filters.FilterSet):
             | Q(neighbourhood__icontains=value)
             | Q(municipality__name__icontains=value)
         )
+
+    def with_theme(self, queryset, name, theme):
+        # EXISTS rather than a join: no duplicate rows, so counts need no DISTINCT.
+        links = Enterprise.themes.through.objects.filter(enterprise=OuterRef("pk"), theme=theme)
+        return queryset.filter(Exists(links))
 
     def sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["naam"]))

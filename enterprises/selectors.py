@@ -57,7 +57,7 @@ class DirectoryResult:
 
 
 def _facet_counts(queryset: QuerySet, field_name: str) -> dict[str, int]:
-    rows = queryset.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
+    rows = queryset.order_by().values(field_name).annotate(n=Count("pk"))
     return {row[field_name]: row["n"] for row in rows if row[field_name] is not None}
 
 
@@ -94,7 +94,7 @@ def directory(params: QueryDict, page_number: str | None = None) -> DirectoryRes
     legal_forms = _facet_counts(queryset, "legal_form")
     theme_rows = (
         Theme.objects.filter(enterprises__in=queryset.order_by().values("pk"))
-        .annotate(n=Count("enterprises", distinct=True))
+        .annotate(n=Count("enterprises"))
         .order_by("position", "name")
     )
     facets = [

@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.sitemaps import EnterpriseSitemap
 from knowledge.sitemaps import SITEMAPS
 
 from . import health, views
@@ -29,7 +30,13 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"portaal": PortalPagesSitemap, **SITEMAPS}},
+        {
+            "sitemaps": {
+                "portaal": PortalPagesSitemap,
+                "wijkondernemingen": EnterpriseSitemap,
+                **SITEMAPS,
+            }
+        },
         name="sitemap",
     ),
 ]

@@ -259,3 +259,11 @@ def test_open_data_exports_apply_filters_and_hold_no_personal_data(client):
     assert data["count"] == 2
     assert {row["name"] for row in data["results"]} == {"Buurtstroom, Utrecht", "Elders"}
     assert "prive.persoon" not in json.dumps(data)
+
+
+def test_the_sitemap_lists_published_enterprises_only(client):
+    public = EnterpriseFactory()
+    hidden = EnterpriseFactory(status=EnterpriseStatus.CONCEPT)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert public.get_absolute_url() in xml
+    assert hidden.get_absolute_url() not in xml

@@ -89,11 +89,12 @@ def test_seed_demo_twice_changes_nothing():
 def test_docker_compose_runs_the_production_shape():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) >= {"postgres", "redis", "web", "worker"}
+    assert set(services) >= {"postgres", "redis", "web", "worker", "beat"}
+    assert "beat" in services["beat"]["command"]
     assert "gunicorn" in services["web"]["command"]
     assert "migrate" in services["web"]["command"]
     assert "celery" in services["worker"]["command"] and "worker" in services["worker"]["command"]
-    for name in ("postgres", "redis", "web", "worker"):
+    for name in ("postgres", "redis", "web", "worker", "beat"):
         assert "healthcheck" in services[name], f"{name} has no health check"
     assert services["web"]["environment"]["DJANGO_ENV"] == "production"
     assert compose.get("volumes"), "named volumes keep the data"
