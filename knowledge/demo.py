@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 
-from enterprises.models import Theme
+from enterprises.models import Enterprise, Theme
 
-from . import services
+from . import case_pdf, services
 from .markdown import render_markdown
 from .models import (
     FAQ,
@@ -242,6 +242,25 @@ ARTICLES = [
 
 CASES = [
     {
+        "slug": "de-groene-schakel-koopt-het-buurthuis",
+        "title": "De Groene Schakel koopt het buurthuis",
+        "enterprise_slug": "bewonersbedrijf-de-groene-schakel",
+        "summary": "Hoe een bewonersbedrijf in Amsterdam met een sociale hypotheek het buurthuis "
+        "kocht en de verhuur van zalen tot zijn belangrijkste inkomstenbron maakte.",
+        "themes": ["vastgoed", "ontmoeting"],
+        "body": (
+            "## Aanleiding\n\n"
+            "De gemeente wilde het buurthuis verkopen. Bewoners zagen hun ontmoetingsplek "
+            "verdwijnen en besloten het zelf te kopen.\n\n"
+            "## Hoe het lukte\n\n"
+            "Met een taxatie, een ondernemingsplan en steun van een vastgoedexpert uit het "
+            "netwerk overtuigde het bewonersbedrijf een fonds om garant te staan.\n\n"
+            "## Lessen\n\n"
+            "- Begin op tijd met het gesprek over de prijs.\n"
+            "- Verhuur aan vaste huurders geeft zekerheid voor de bank.\n"
+        ),
+    },
+    {
         "slug": "buurtbedrijf-de-kaap-groenbeheer",
         "title": "Buurtbedrijf De Kaap wint het groenonderhoud",
         "subject_name": "Buurtbedrijf De Kaap (fictief)",
@@ -346,7 +365,11 @@ def seed(log) -> None:
         theme_slugs = data.pop("themes")
         if CaseDescription.objects.filter(slug=data["slug"]).exists():
             continue
+        enterprise_slug = data.pop("enterprise_slug", None)
+        if enterprise_slug:
+            data["enterprise"] = Enterprise.objects.filter(slug=enterprise_slug).first()
         case = CaseDescription.objects.create(**data)
         case.themes.set(_themes(theme_slugs))
         services.publish(case, when=now - timedelta(days=5 + position))
+        case_pdf.request_pdf(case, by=None)  # rendered in-process without a broker
         log(f"Demo case description {case.title}")

@@ -25,6 +25,10 @@ urlpatterns = [
     path("artikelen/<slug:slug>/", views.article_detail, name="article"),
     path("casussen/", views.case_list, name="cases"),
     path("casussen/<slug:slug>/", views.case_detail, name="case"),
+    path("casussen/<slug:slug>/pdf/", views.case_pdf_download, name="case_pdf"),
+    path("casussen/<slug:slug>/pdf/<int:pk>/", views.case_pdf_download, name="case_pdf_version"),
+    path("casussen/<slug:slug>/pdf/maken/", views.case_pdf_generate, name="case_pdf_generate"),
+    path("pdf-opdrachten/<int:pk>/", views.case_pdf_status, name="pdf_job_status"),
     path("nieuwsbrief/", views.newsletter, name="newsletter"),
     path("nieuwsbrief/verstuurd/", views.newsletter_sent, name="newsletter_sent"),
     path(

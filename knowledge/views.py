@@ -9,21 +9,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff
 from lsa_portal import fragment_cache
 
-from . import selectors, services
+from . import case_pdf, selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
-from .models import AdviceTopic, Report
+from .models import AdviceTopic, PdfJob, PdfJobStatus, Report
 from .ratelimit import is_limited
 
 
@@ -151,7 +151,57 @@ def article_detail(request, slug: str):
 def case_detail(request, slug: str):
     staff = is_lsa_staff(request.user)
     case = selectors.case_page(slug, staff=staff)
-    return render(request, "knowledge/case_detail.html", {"case": case, "staff": staff})
+    context = {"case": case, "staff": staff, "pdf": case_pdf.latest_done(case)}
+    if staff:
+        context["job"] = case.pdf_jobs.select_related("requested_by").first()
+    return render(request, "knowledge/case_detail.html", context)
+
+
+@require_POST
+def case_pdf_generate(request, slug: str):
+    """Staff ask for the PDF; the page then follows the job until it is done."""
+    if not is_lsa_staff(request.user):
+        raise Http404
+    case = selectors.case_page(slug, staff=True)
+    job = case_pdf.request_pdf(case, by=request.user)
+    if request.htmx:
+        return render(request, "knowledge/_pdf_job.html", {"job": job, "case": case})
+    return redirect("knowledge:case", slug=slug)
+
+
+def case_pdf_status(request, pk: int):
+    """The job's status as a fragment; htmx asks for it every two seconds while it runs."""
+    if not is_lsa_staff(request.user):
+        raise Http404
+    job = get_object_or_404(PdfJob.objects.select_related("case", "requested_by"), pk=pk)
+    response = render(request, "knowledge/_pdf_job.html", {"job": job, "case": job.case})
+    if not job.is_running:
+        response["HX-Trigger"] = "pdf-ready"
+    return response
+
+
+def case_pdf_download(request, slug: str, pk: int | None = None):
+    """The PDF of a published case for everyone; staff may also fetch any version of a draft."""
+    staff = is_lsa_staff(request.user)
+    case = selectors.case_page(slug, staff=staff)
+    jobs = case.pdf_jobs.filter(status=PdfJobStatus.DONE)
+    job = get_object_or_404(jobs, pk=pk) if pk and staff else case_pdf.latest_done(case)
+    if job is None or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"casus-{case.slug}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = (
+        "private, max-age=0" if not case.is_public else "public, max-age=300"
+    )
+    return response
 
 
 def _list(request, queryset, template: str):

@@ -9,6 +9,7 @@ with ``<img src="http://...">`` or ``file:///etc/passwd`` fetches nothing. Knows
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -75,9 +76,24 @@ class PortalURLFetcher(URLFetcher):
         )
 
 
-def render_pdf(html: str) -> bytes:
-    """A tagged A4 PDF (PDF/UA-1) of ``html``; title, author and language come from its
-    ``<title>``, ``<meta name="author">`` and ``<html lang>``."""
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def render_document(html: str) -> RenderedPdf:
+    """A tagged PDF (PDF/UA-1) of ``html`` with its page count; title, author and language come
+    from its ``<title>``, ``<meta name="author">`` and ``<html lang>``."""
     fetcher = PortalURLFetcher()
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT
+    )
+    return RenderedPdf(
+        content=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages)
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """Just the bytes of :func:`render_document`."""
+    return render_document(html).content

@@ -210,7 +210,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=100)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# How long a message a worker took (acks_late) stays invisible before Redis hands it out again
+# when that worker died without acknowledging it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Periodic tasks (run `celery -A lsa_portal beat` beside the worker, or the management command
@@ -220,6 +224,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "knowledge.delete_expired_requests",
         "schedule": 24 * 60 * 60,
     },
+    "knowledge-sweep-pdf-jobs": {"task": "knowledge.sweep_pdf_jobs", "schedule": 5 * 60},
 }
 
 # --- Knowledge base -------------------------------------------------------------------------

@@ -1,0 +1,241 @@
+"""Case descriptions as PDF: what goes in, reuse, failures, the sweep, and who may download."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from enterprises.models import EnterpriseStatus
+from knowledge import case_pdf
+from knowledge.models import CaseDescription, PdfJob, PdfJobStatus
+from tests.factories import (
+    AssetFactory,
+    CaseDescriptionFactory,
+    EnterpriseFactory,
+    StaffFactory,
+    UserFactory,
+    YearFiguresFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case():
+    enterprise = EnterpriseFactory(name="Buurtbedrijf Het Proefhuis", neighbourhood="De Proefwijk")
+    YearFiguresFactory(
+        enterprise=enterprise,
+        year=2024,
+        income_sales=61_500,
+        income_rent=0,
+        income_subsidies=38_500,
+        expenses=90_000,
+        volunteers=37,
+    )
+    AssetFactory(enterprise=enterprise, name="Het oude badhuis")
+    return CaseDescriptionFactory(
+        title="Het Proefhuis koopt het badhuis",
+        enterprise=enterprise,
+        body="## Aanleiding\n\nDe buurt wilde het badhuis behouden.",
+    )
+
+
+def pdf_text(job: PdfJob) -> tuple[PdfReader, str]:
+    with job.file.open("rb") as handle:
+        reader = PdfReader(BytesIO(handle.read()))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def generate(case, by, capture):
+    with capture(execute=True):
+        job = case_pdf.request_pdf(case, by=by)
+    job.refresh_from_db()
+    return job
+
+
+def test_staff_generate_a_tagged_pdf_with_the_profile_figures_and_text(
+    case, django_capture_on_commit_callbacks
+):
+    job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
+    assert job.status == PdfJobStatus.DONE
+    assert job.attempts == 1 and job.pages >= 3 and job.size_bytes > 1000
+    reader, text = pdf_text(job)
+    assert reader.metadata.title == "Het Proefhuis koopt het badhuis"
+    assert reader.trailer["/Root"]["/Lang"] == "nl"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    for expected in (
+        "Buurtbedrijf Het Proefhuis",
+        "De Proefwijk",
+        "Het oude badhuis",
+        "100.000",
+        "61,5%",
+        "De buurt wilde het badhuis behouden",
+        "versie 1",
+    ):
+        assert expected in text, expected
+    case.refresh_from_db()
+    assert case.pdf.name == job.file.name
+
+
+def test_the_same_content_reuses_the_file_and_a_change_makes_a_new_version(
+    case, django_capture_on_commit_callbacks
+):
+    staff = StaffFactory()
+    first = generate(case, staff, django_capture_on_commit_callbacks)
+    again = generate(case, staff, django_capture_on_commit_callbacks)
+    assert again.pk == first.pk
+    assert PdfJob.objects.count() == 1
+    case.body += "\n\n## Nieuw\n\nEen extra alinea."
+    case.save()
+    second = generate(case, staff, django_capture_on_commit_callbacks)
+    assert second.pk != first.pk and second.version == 2
+    assert "Een extra alinea." in pdf_text(second)[1]
+
+
+def test_a_concept_enterprise_and_its_figures_stay_out_of_the_pdf(
+    django_capture_on_commit_callbacks,
+):
+    hidden = EnterpriseFactory(name="Nog Geheim Initiatief", status=EnterpriseStatus.CONCEPT)
+    YearFiguresFactory(enterprise=hidden, income_sales=77_777)
+    case = CaseDescriptionFactory(enterprise=hidden, subject_name="")
+    text = pdf_text(generate(case, StaffFactory(), django_capture_on_commit_callbacks))[1]
+    assert "Nog Geheim Initiatief" not in text
+    assert "77.777" not in text
+
+
+def test_a_failing_render_ends_as_failed_with_a_readable_error(
+    case, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(html):
+        raise ValueError("the layout engine gave up on table 3")
+
+    monkeypatch.setattr(case_pdf, "render_document", broken)
+    job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
+    assert job.status == PdfJobStatus.FAILED
+    assert job.error == "De pdf kon niet worden gemaakt: the layout engine gave up on table 3"
+    assert not job.file
+
+
+def test_a_passing_disk_problem_is_retried_then_gives_up(case, monkeypatch):
+    def disk_full(html):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(case_pdf, "render_document", disk_full)
+    job = PdfJob.objects.create(case=case, input_hash="x")
+    with pytest.raises(case_pdf.TransientError):
+        case_pdf.render_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == PdfJobStatus.QUEUED and job.attempts == 1
+    for _ in range(case_pdf.MAX_ATTEMPTS - 1):
+        with pytest.raises(case_pdf.TransientError):
+            case_pdf.render_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == PdfJobStatus.FAILED
+    assert "No space left on device" in job.error
+
+
+def test_with_the_broker_down_the_job_waits_and_the_sweep_finishes_it(
+    case, monkeypatch, django_capture_on_commit_callbacks
+):
+    from knowledge.tasks import render_case_pdf
+
+    original = render_case_pdf.apply_async
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(render_case_pdf, "apply_async", broker_down)
+    job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
+    assert job.status == PdfJobStatus.QUEUED and job.enqueued_at is None
+
+    monkeypatch.setattr(render_case_pdf, "apply_async", original)
+    assert case_pdf.sweep() == 1
+    job.refresh_from_db()
+    assert job.status == PdfJobStatus.DONE
+    assert case_pdf.sweep() == 0
+
+
+def test_rendering_twice_leaves_one_file(case, settings):
+    job = PdfJob.objects.create(case=case, input_hash="x")
+    case_pdf.render_job(job.pk)
+    PdfJob.objects.filter(pk=job.pk).update(status=PdfJobStatus.RENDERING)  # as if redelivered
+    case_pdf.render_job(job.pk)
+    files = list((settings.MEDIA_ROOT / "casussen" / "pdf").iterdir())
+    assert len(files) == 1
+
+
+def test_only_staff_can_generate_or_follow_a_job(client, case):
+    url = reverse("knowledge:case_pdf_generate", kwargs={"slug": case.slug})
+    for user in (None, UserFactory()):
+        if user:
+            client.force_login(user)
+        assert client.post(url).status_code == 404
+    assert not PdfJob.objects.exists()
+    job = PdfJob.objects.create(case=case, input_hash="x")
+    assert client.get(reverse("knowledge:pdf_job_status", kwargs={"pk": job.pk})).status_code == 404
+
+
+def test_the_case_page_shows_the_job_and_polls_while_it_runs(client, case):
+    client.force_login(StaffFactory())
+    job = PdfJob.objects.create(case=case, input_hash="x", version=3)
+    html = client.get(reverse("knowledge:case", kwargs={"slug": case.slug})).content.decode()
+    assert "Versie 3 wacht op een verwerker." in html
+    assert 'hx-trigger="every 2s"' in html
+    assert "/static/django_htmx/htmx-2.min.js" in html
+    PdfJob.objects.filter(pk=job.pk).update(status=PdfJobStatus.FAILED, error="Kapot.")
+    fragment = client.get(
+        reverse("knowledge:pdf_job_status", kwargs={"pk": job.pk}), HTTP_HX_REQUEST="true"
+    )
+    assert "Kapot." in fragment.content.decode()
+    assert "hx-trigger" not in fragment.content.decode()
+
+
+def test_anyone_downloads_the_pdf_of_a_published_case_with_a_good_file_name(
+    client, case, django_capture_on_commit_callbacks
+):
+    generate(case, StaffFactory(), django_capture_on_commit_callbacks)
+    response = client.get(reverse("knowledge:case_pdf", kwargs={"slug": case.slug}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="casus-{case.slug}.pdf"'
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    page = client.get(reverse("knowledge:case", kwargs={"slug": case.slug})).content.decode()
+    assert reverse("knowledge:case_pdf", kwargs={"slug": case.slug}) in page
+
+
+def test_the_pdf_of_a_draft_case_is_not_public(client, django_capture_on_commit_callbacks):
+    draft = CaseDescriptionFactory(status="concept", published_at=None)
+    staff = StaffFactory()
+    job = generate(draft, staff, django_capture_on_commit_callbacks)
+    assert client.get(reverse("knowledge:case_pdf", kwargs={"slug": draft.slug})).status_code == 404
+    version = reverse("knowledge:case_pdf_version", kwargs={"slug": draft.slug, "pk": job.pk})
+    assert client.get(version).status_code == 404
+    client.force_login(staff)
+    assert client.get(version).status_code == 200
+
+
+def test_outside_references_in_a_case_text_are_not_fetched(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from lsa_portal.pdf import PortalURLFetcher
+
+    refused = []
+    original = PortalURLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        try:
+            return original(self, url, headers)
+        except Exception:
+            refused.append(url)
+            raise
+
+    monkeypatch.setattr(PortalURLFetcher, "fetch", spy)
+    case = CaseDescriptionFactory(
+        body='![logo](https://example.org/spy.png)\n\n<img src="file:///etc/passwd">\n\nTekst.'
+    )
+    job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
+    assert job.status == PdfJobStatus.DONE
+    assert "root:x:0:0" not in pdf_text(job)[1]
+    assert all("example.org" in url or url.startswith("file:") for url in refused)
+    assert CaseDescription.objects.get(pk=case.pk).pdf
