@@ -93,7 +93,7 @@ def _enqueue(job_id: int) -> None:
     from .tasks import render_case_pdf
 
     try:
-        render_case_pdf.apply_async(args=[job_id], retry=False)
+        render_case_pdf.apply_async(args=[job_id], retry=False, queue=settings.PDF_TASK_QUEUE)
     except Exception:  # noqa: BLE001 - any broker failure: the job stays queued for the sweep
         logger.warning("PDF job %s not handed to a worker; the sweep will retry", job_id)
         return
@@ -132,9 +132,9 @@ def _file_name(job: PdfJob) -> str:
 def render_job(job_id: int) -> PdfJob:
     """Render one job (the Celery task calls this). Idempotent: a done job is left alone."""
     with transaction.atomic():
-        job = PdfJob.objects.select_for_update().select_related("case").get(pk=job_id)
-        if job.status == PdfJobStatus.DONE:
-            return job
+        job = PdfJob.objects.select_for_update().select_related("case").filter(pk=job_id).first()
+        if job is None or job.status == PdfJobStatus.DONE:
+            return job  # gone with its case, or already done (a redelivered task)
         job.status = PdfJobStatus.RENDERING
         job.attempts += 1
         job.started_at = timezone.now()
@@ -144,6 +144,11 @@ def render_job(job_id: int) -> PdfJob:
     try:
         html = case_html(job.case, version=job.version, generated_on=timezone.localdate())
         rendered = render_document(html)
+        if rendered.pages > settings.PDF_MAX_PAGES:
+            raise ValueError(
+                _("the PDF would have %(pages)s pages, at most %(limit)s are allowed")
+                % {"pages": rendered.pages, "limit": settings.PDF_MAX_PAGES}
+            )
         storage = PdfJob._meta.get_field("file").storage
         name = f"casussen/pdf/{_file_name(job)}"
         if storage.exists(name):

@@ -26,7 +26,8 @@ def delete_expired_requests() -> int:
 def render_case_pdf(self, job_id: int) -> str:
     """Render one case-description PDF (thin: the service does the work)."""
     try:
-        return case_pdf.render_job(job_id).status
+        job = case_pdf.render_job(job_id)
+        return job.status if job else "gone"
     except case_pdf.TransientError as error:
         if self.request.retries >= self.max_retries:
             case_pdf.give_up(job_id, str(error))

@@ -213,9 +213,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # How long a message a worker took (acks_late) stays invisible before Redis hands it out again
 # when that worker died without acknowledging it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for such tasks (seconds, and every Nth look scans Redis).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "unacked_mutex_expire": env.int("CELERY_UNACKED_MUTEX_EXPIRE", default=300),
 }
 CELERY_TIMEZONE = TIME_ZONE
+# The queue the case-description PDFs go to; give it workers of their own to keep long renders
+# away from short tasks (`celery worker -Q pdf`).
+PDF_TASK_QUEUE = env.str("PDF_TASK_QUEUE", default="celery")
+# A case description longer than this is refused (runaway content would tie up a worker).
+PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=200)
 
 # Periodic tasks (run `celery -A lsa_portal beat` beside the worker, or the management command
 # `delete_expired_requests` from cron).
