@@ -94,6 +94,7 @@ class Fader:
     previous_y: float = 0.0
     label_lines: tuple[str, ...] = ()
     label_top: float = 0.0
+    label_size: float = 12.5
 
     @property
     def moved(self) -> int | None:
@@ -104,8 +105,10 @@ class Fader:
     @property
     def moved_text(self) -> str:
         """'+10', '−5' (a real minus sign) or '' when it did not move or nothing to compare."""
-        if not self.moved:
+        if self.moved is None:
             return ""
+        if self.moved == 0:
+            return "0"
         return f"+{self.moved}" if self.moved > 0 else f"\u2212{-self.moved}"
 
     # Coordinates the templates print as they are (no arithmetic in templates).
@@ -190,6 +193,15 @@ def _position_y(position: int | None, top: float, bottom: float) -> float:
     return round(bottom - (bottom - top) * max(0, min(100, position)) / 100, 1)
 
 
+def _label_size(lines: tuple[str, ...], pitch: float) -> float:
+    """A font size at which the longest line fits its fader's width (a long single word such
+    as 'Ondernemerschap' gets a slightly smaller size rather than touching its neighbour)."""
+    longest = max((len(line) for line in lines), default=0)
+    if not longest:
+        return 12.5
+    return min(12.5, round(pitch * 0.92 / (longest * 0.58), 1))
+
+
 def fader_desk(
     faders: Sequence[Fader], description: str, *, mini: bool = False, pitch: float | None = None
 ) -> FaderDesk:
@@ -198,7 +210,8 @@ def fader_desk(
     if mini:
         pitch, top, bottom, label_room = pitch or 12.0, 4.0, 52.0, 0.0
     else:
-        pitch, top, bottom, label_room = pitch or 84.0, 30.0, 250.0, 56.0
+        pitch, top, bottom, label_room = pitch or 96.0, 30.0, 250.0, 56.0
+    labels = [() if mini else wrap_label(fader.label, width=int(pitch // 7)) for fader in faders]
     laid_out = tuple(
         Fader(
             label=fader.label,
@@ -210,8 +223,9 @@ def fader_desk(
             x=round(pitch * index + pitch / 2, 1),
             knob_y=_position_y(fader.position, top, bottom),
             previous_y=_position_y(fader.previous, top, bottom),
-            label_lines=() if mini else wrap_label(fader.label, width=int(pitch // 7)),
+            label_lines=labels[index],
             label_top=bottom + 24.0,
+            label_size=_label_size(labels[index], pitch),
         )
         for index, fader in enumerate(faders)
     )
