@@ -43,3 +43,9 @@ def submitted_application(pioneer):
         status="ingediend",
         submitted_at=timezone.now(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every test here creates several users; the production hasher makes that slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
