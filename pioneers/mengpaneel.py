@@ -157,11 +157,15 @@ class PioneerMovement:
 
 
 def pioneer_movement(
-    pioneer, values: Sequence[ReadingValue], start: date, end: date, today: date
+    pioneer,
+    element: Element,
+    values: Sequence[ReadingValue],
+    start: date,
+    end: date,
+    today: date,
 ) -> PioneerMovement:
     points = [Point(v.reading.taken_on, v.position, v.note) for v in values]
     name = str(pioneer.enterprise.name)
-    element = values[0].element if values else None
     return PioneerMovement(
         pioneer=pioneer, history=_history(name, element, points, start, end, today)
     )

@@ -127,7 +127,8 @@ class Cohort(models.Model):
 
     @property
     def length_in_months(self) -> int:
-        return self.months_into(self.period_end)
+        """The programme's length in whole months (15 January 2024 – 31 December 2026: 36)."""
+        return round((self.period_end - self.period_start).days / 30.44)
 
 
 class Area(models.Model):

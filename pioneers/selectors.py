@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -56,12 +57,27 @@ NO_CONTACT_DAYS = 60
 NO_READING_DAYS = 120
 
 
-def _int_or_none(value: str | None) -> int | None:
+VERSION_KEY = "pioneers:version"
+CACHE_SECONDS = 600
+
+
+def version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def bump_version() -> None:
+    """Called whenever anything of the programme changes (see signals.py): every cached
+    fragment of the staff pages and pioneer pages is then out of date at once."""
     try:
-        number = int(value or "")
+        cache.incr(VERSION_KEY)
     except ValueError:
-        return None
-    return number if 0 < number < 2**31 else None
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def fragment_key(kind: str, *parts: object) -> str:
+    """A cache key for a rendered fragment; callers include who may see it (staff or member),
+    the language and the day, so no one is ever served a fragment meant for another role."""
+    return ":".join(["pioneers", kind, str(version()), *(str(part) for part in parts)])
 
 
 # --- Cohorts and the public page ------------------------------------------------------------------
@@ -482,7 +498,6 @@ class PioneerPage:
     hours_spent: int
     log: list[LogEntry]
     log_total: int
-    lessons: list[Lesson]
     internal: bool
 
 
@@ -518,7 +533,6 @@ def pioneer_page(pioneer: Pioneer, user, today: date) -> PioneerPage:
         hours_spent=sum(item.hours_spent for item in support_items),
         log=log[:LOG_ON_PAGE],
         log_total=LOG_ON_PAGE + 1 if len(log) > LOG_ON_PAGE else len(log),
-        lessons=list(visible_lessons(pioneer, user)),
         internal=internal,
     )
 
@@ -590,7 +604,7 @@ def comparison(element: Element, cohort: Cohort | None, today: date) -> Comparis
         by_pioneer[value.reading.pioneer_id].append(value)
     start, end = (cohort.period_start, cohort.period_end) if cohort else (today, today)
     rows = [
-        mengpaneel.pioneer_movement(p, by_pioneer.get(p.pk, []), start, end, today)
+        mengpaneel.pioneer_movement(p, element, by_pioneer.get(p.pk, []), start, end, today)
         for p in pioneers
     ]
     desk = mengpaneel.comparison_desk(element, rows)

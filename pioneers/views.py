@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -219,7 +222,16 @@ def dashboard(request):
     _staff_only(request)
     today = timezone.localdate()
     cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
-    return render(request, "pioneers/dashboard.html", {"data": selectors.dashboard(cohort, today)})
+    # Staff only, the same for every staff member: rendered once per cohort, language and day,
+    # until anything in the programme changes (signals.py bumps the version).
+    key = selectors.fragment_key("dashboard", cohort.pk if cohort else "-", get_language(), today)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "pioneers/_dashboard.html", {"data": selectors.dashboard(cohort, today)}, request
+        )
+        cache.set(key, html, selectors.CACHE_SECONDS)
+    return render(request, "pioneers/dashboard.html", {"dashboard_html": html})
 
 
 @login_required
@@ -228,10 +240,26 @@ def pioneer(request, slug):
     """One pioneer: staff see everything, the pioneer's members the shared parts."""
     found = _pioneer_for(request, slug)
     today = timezone.localdate()
+    internal = permissions.can_see_internal(request.user)
+    # Cached per pioneer, role (staff see internal entries, members do not), language and day.
+    role = "staff" if internal else "member"
+    key = selectors.fragment_key("pioneer", found.pk, role, get_language(), today)
+    html = cache.get(key)
+    if html is None:
+        data = selectors.pioneer_page(found, request.user, today)
+        html = render_to_string(
+            "pioneers/_pioneer_main.html", {"data": data, "today": today}, request
+        )
+        cache.set(key, html, selectors.CACHE_SECONDS)
     return render(
         request,
         "pioneers/pioneer.html",
-        {"data": selectors.pioneer_page(found, request.user, today), "today": today},
+        {
+            "pioneer": found,
+            "main_html": html,
+            "lessons": list(selectors.visible_lessons(found, request.user)),
+            "internal": internal,
+        },
     )
 
 
