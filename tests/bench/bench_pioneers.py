@@ -8,6 +8,7 @@ import random
 import time
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -163,8 +164,21 @@ def run(out) -> None:
                 median_ms, queries = measure(client, url)
                 results[(name, size)] = (queries, median_ms / bare_ms)
                 out(f"  {name:<36}{queries:>8}{median_ms:>11.2f}{median_ms / bare_ms:>8.1f}")
+                if name in ("staff dashboard", "pioneer page"):
+                    cold_ms, cold_queries = measure(client, url, repeat=10, before=cache.clear)
+                    results[(f"{name} (cold)", size)] = (cold_queries, cold_ms / bare_ms)
+                    label = f"{name} (cache empty)"
+                    out(f"  {label:<36}{cold_queries:>8}{cold_ms:>11.2f}{cold_ms / bare_ms:>8.1f}")
     out("")
-    for name in ("staff dashboard", "pioneer page", "mengpaneel history", "compare one element"):
+    names = (
+        "staff dashboard",
+        "staff dashboard (cold)",
+        "pioneer page",
+        "pioneer page (cold)",
+        "mengpaneel history",
+        "compare one element",
+    )
+    for name in names:
         small, large = results[(name, SIZES[0])], results[(name, SIZES[-1])]
         constant = "same" if small[0] == large[0] else "DIFFERENT"
         out(
