@@ -3,6 +3,7 @@ readings, milestones and log entries. The knowledge base may call ``published_le
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -57,6 +58,7 @@ NO_CONTACT_DAYS = 60
 NO_READING_DAYS = 120
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 VERSION_KEY = "pioneers:version"
 CACHE_SECONDS = 600
 
@@ -105,9 +107,17 @@ def current_cohort(today: date) -> Cohort | None:
     return started or Cohort.objects.order_by("period_start").first()
 
 
+def clean_slug(value: str | None) -> str | None:
+    """A slug from the address bar, or None for anything else (PostgreSQL refuses NUL bytes
+    in a query, so nothing typed reaches it unchecked)."""
+    value = (value or "")[:100]
+    return value if SLUG.fullmatch(value) else None
+
+
 def cohort_by_slug_or_current(slug: str | None, today: date) -> Cohort | None:
+    slug = clean_slug(slug)
     if slug:
-        found = Cohort.objects.filter(slug=slug[:100]).first()
+        found = Cohort.objects.filter(slug=slug).first()
         if found:
             return found
     return current_cohort(today)
@@ -631,10 +641,11 @@ def expert_search(area_slug: str | None, text: str | None) -> tuple[list[Expert]
             distinct=True,
         )
     )
-    area = Area.objects.filter(slug=(area_slug or "")[:60]).first() if area_slug else None
+    area_slug = clean_slug(area_slug)
+    area = Area.objects.filter(slug=area_slug).first() if area_slug else None
     if area:
         experts = experts.filter(areas=area)
-    text = (text or "").strip()[:100]
+    text = (text or "").replace("\x00", "").strip()[:100]
     if text:
         experts = experts.filter(Q(name__icontains=text) | Q(organisation__icontains=text))
     return list(experts.order_by("-active", "name")), area

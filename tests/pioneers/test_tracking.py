@@ -192,6 +192,8 @@ def test_staff_add_a_log_entry_and_a_milestone(client, staff, pioneer):
     "url",
     [
         "/wijkbv/pioniers/?cohort=%00%ff",
+        "/wijkbv/experts/?gebied=%00&q=a%00b",
+        "/wijkbv/mengpaneel/zeggenschap/?cohort=%00",
         "/wijkbv/pioniers/bestaat-niet/",
         "/wijkbv/beoordelen/999999/",
         "/wijkbv/beoordelen/?cohort=" + "x" * 500,
