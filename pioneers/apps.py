@@ -7,3 +7,6 @@ class PioneersConfig(AppConfig):
 
     name = "pioneers"
     verbose_name = _("WijkBV programme")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the cache invalidation

@@ -1,13 +1,511 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+"""Thin views of the WijkBV programme: parse the request, ask a selector or a service, render.
 
-COMING = [
-    _("What the programme offers pioneers: expertise and process support, no money."),
-    _("The six criteria and how to apply on behalf of your enterprise."),
-    _("The current pioneers and the lessons they share with the movement."),
-]
+Anything a user may not see answers 404, so that nobody learns that it exists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import mengpaneel, permissions, selectors, services
+from .forms import (
+    ApplicationForm,
+    DecisionForm,
+    ExtraElementForm,
+    LessonForm,
+    LogEntryForm,
+    MilestoneForm,
+    PioneerForm,
+    ReadingForm,
+    ScoreForm,
+    StartApplicationForm,
+    SupportItemForm,
+)
+from .models import Element, Lesson, Milestone, SupportItem
 
 
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _staff_only(request) -> None:
+    if not permissions.is_staff(request.user):
+        raise Http404
+
+
+def _pioneer_for(request, slug: str, *, track: bool = False):
+    """The pioneer if this user may see it (or track it); 404 otherwise."""
+    pioneer = selectors.pioneer_by_slug(slug)
+    allowed = (
+        permissions.can_track(request.user)
+        if track
+        else permissions.can_view_pioneer(request.user, pioneer)
+    )
+    if not allowed:
+        raise Http404
+    return pioneer
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+@require_GET
 def index(request):
-    """The public page of the WijkBV programme."""
-    return render(request, "pioneers/index.html", {"coming": COMING})
+    """The public page of the programme."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "pioneers/index.html",
+        {
+            "page": selectors.programme_page(today),
+            "today": today,
+            "staff": permissions.is_staff(request.user),
+        },
+    )
+
+
+# --- Applying ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    """Choose your published enterprise and an open cohort; see your applications."""
+    today = timezone.localdate()
+    data = selectors.apply_page(request.user, today)
+    form = StartApplicationForm(
+        request.POST or None, enterprises=data.enterprises, cohorts=data.open_cohorts
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.start_application(
+                user=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                cohort=form.cleaned_data["cohort"],
+            )
+        except ValidationError as error:
+            messages.error(request, _message(error))
+        else:
+            return redirect("pioneers:application", pk=application.pk)
+    return render(request, "pioneers/apply.html", {"data": data, "form": form, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application(request, pk):
+    """A member's application: a draft to answer and submit, or what was submitted. Never the
+    reviewers' scores."""
+    found = selectors.application_with_details(pk)
+    if not permissions.is_member(request.user, found.enterprise):
+        raise Http404
+    editable = permissions.can_edit_application(request.user, found)
+    form = ApplicationForm(
+        request.POST or None if editable else None, instance=found, areas=selectors.areas()
+    )
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            services.save_support_needs(found, form.needs())
+            if "submit" in request.POST:
+                try:
+                    services.submit_application(found, by=request.user)
+                except ValidationError as error:
+                    messages.error(request, _message(error))
+                    return redirect("pioneers:application", pk=pk)
+                messages.success(
+                    request,
+                    _("Your application is submitted. You receive an e-mail with the decision."),
+                )
+                return redirect("pioneers:apply")
+            messages.success(request, _("Your draft is saved."))
+            return redirect("pioneers:application", pk=pk)
+    return render(
+        request,
+        "pioneers/application.html",
+        {
+            "application": found,
+            "form": form,
+            "editable": editable,
+            "missing": services.missing_for_submission(found) if editable else [],
+            "deadline": found.cohort.deadline(timezone.localdate()),
+        },
+    )
+
+
+# --- Review (staff) ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_list(request):
+    _staff_only(request)
+    today = timezone.localdate()
+    cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
+    return render(
+        request,
+        "pioneers/review_list.html",
+        {
+            "cohort": cohort,
+            "cohorts": selectors.cohorts(),
+            "applications": selectors.review_list(cohort, request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    """Scores side by side, my own scores, and the decision."""
+    _staff_only(request)
+    found = selectors.application_with_details(pk)
+    if found.is_draft:
+        raise Http404
+    score_form = ScoreForm(initial_scores=selectors.my_scores(found, request.user))
+    decision_form = DecisionForm(initial={"decision": found.status})
+    if request.method == "POST":
+        if "decide" in request.POST:
+            decision_form = DecisionForm(request.POST)
+            if decision_form.is_valid():
+                try:
+                    services.decide(
+                        found,
+                        by=request.user,
+                        decision=decision_form.cleaned_data["decision"],
+                        message=decision_form.cleaned_data["message"],
+                    )
+                except ValidationError as error:
+                    messages.error(request, _message(error))
+                else:
+                    messages.success(
+                        request,
+                        _("The decision is saved and the applicants are told by e-mail."),
+                    )
+                return redirect("pioneers:review", pk=pk)
+        else:
+            score_form = ScoreForm(request.POST)
+            if score_form.is_valid():
+                services.score_application(found, reviewer=request.user, scores=score_form.scores())
+                messages.success(request, _("Your scores are saved."))
+                return redirect("pioneers:review", pk=pk)
+    return render(
+        request,
+        "pioneers/review.html",
+        {
+            "application": found,
+            "table": selectors.score_table(found),
+            "score_form": score_form,
+            "decision_form": decision_form,
+            "pioneer": getattr(found, "pioneer", None),
+        },
+    )
+
+
+# --- Tracking -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """Staff: all pioneers of a cohort at a glance."""
+    _staff_only(request)
+    today = timezone.localdate()
+    cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
+    # Staff only, the same for every staff member: rendered once per cohort, language and day,
+    # until anything in the programme changes (signals.py bumps the version).
+    key = selectors.fragment_key("dashboard", cohort.pk if cohort else "-", get_language(), today)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "pioneers/_dashboard.html", {"data": selectors.dashboard(cohort, today)}, request
+        )
+        cache.set(key, html, selectors.CACHE_SECONDS)
+    return render(request, "pioneers/dashboard.html", {"dashboard_html": html})
+
+
+@login_required
+@require_GET
+def pioneer(request, slug):
+    """One pioneer: staff see everything, the pioneer's members the shared parts."""
+    found = _pioneer_for(request, slug)
+    today = timezone.localdate()
+    internal = permissions.can_see_internal(request.user)
+    # Cached per pioneer, role (staff see internal entries, members do not), language and day.
+    role = "staff" if internal else "member"
+    key = selectors.fragment_key("pioneer", found.pk, role, get_language(), today)
+    html = cache.get(key)
+    if html is None:
+        data = selectors.pioneer_page(found, request.user, today)
+        html = render_to_string(
+            "pioneers/_pioneer_main.html", {"data": data, "today": today}, request
+        )
+        cache.set(key, html, selectors.CACHE_SECONDS)
+    return render(
+        request,
+        "pioneers/pioneer.html",
+        {
+            "pioneer": found,
+            "main_html": html,
+            "lessons": list(selectors.visible_lessons(found, request.user)),
+            "internal": internal,
+        },
+    )
+
+
+@login_required
+@require_GET
+def log(request, slug):
+    """The whole log, paginated; members see only what is shared with them."""
+    found = _pioneer_for(request, slug)
+    page = Paginator(selectors.visible_log(found, request.user), selectors.LOG_PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "pioneers/log.html",
+        {"pioneer": found, "page": page, "internal": permissions.can_see_internal(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def history(request, slug):
+    found = _pioneer_for(request, slug)
+    return render(
+        request,
+        "pioneers/history.html",
+        {
+            "data": selectors.history(found, timezone.localdate()),
+            "can_track": permissions.can_track(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading_new(request, slug):
+    """A new reading, started from the last one. "Show what moves" previews without saving."""
+    found = _pioneer_for(request, slug, track=True)
+    elements = selectors.elements_for(found)
+    last_readings = selectors.latest_readings(found, 1)
+    last = last_readings[0] if last_readings else None
+    last_positions = selectors.positions_of(last)
+    form = ReadingForm(request.POST or None, elements=elements, last=last_positions)
+    title = _("Mengpaneel of %(name)s") % {"name": found}
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = mengpaneel.desk_from_positions(
+                elements,
+                {element.pk: (position, note) for element, position, note in form.values()},
+                {pk: value.position for pk, value in last_positions.items()},
+                _("%(title)s, preview") % {"title": title},
+            )
+        else:
+            try:
+                services.record_reading(
+                    found,
+                    by=request.user,
+                    taken_on=form.cleaned_data["taken_on"],
+                    note=form.cleaned_data["note"].strip(),
+                    values=[
+                        services.FaderInput(element, position, note)
+                        for element, position, note in form.values()
+                    ],
+                )
+            except ValidationError as error:
+                messages.error(request, _message(error))
+            else:
+                messages.success(request, _("The reading is saved."))
+                return redirect(found.get_absolute_url() + "#mengpaneel")
+    return render(
+        request,
+        "pioneers/reading_form.html",
+        {
+            "pioneer": found,
+            "form": form,
+            "last": last,
+            "last_desk": mengpaneel.desk_for(elements, last, None, title) if last else None,
+            "preview": preview,
+        },
+    )
+
+
+def _track_form(request, slug, form_class, template_title, *, instance=None, saved, prepare=None):
+    """Add or change one part of a pioneer's track (staff)."""
+    found = _pioneer_for(request, slug, track=True)
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        if hasattr(obj, "pioneer_id"):
+            obj.pioneer = found
+        if prepare:
+            prepare(obj)
+        obj.save()
+        form.save_m2m()
+        messages.success(request, saved)
+        return redirect(found.get_absolute_url())
+    return render(
+        request,
+        "pioneers/track_form.html",
+        {"pioneer": found, "form": form, "title": template_title, "instance": instance},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pioneer_edit(request, slug):
+    found = _pioneer_for(request, slug, track=True)
+    return _track_form(
+        request,
+        slug,
+        PioneerForm,
+        _("Ambition, plan and consent"),
+        instance=found,
+        saved=_("The track is saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_new(request, slug):
+    return _track_form(
+        request,
+        slug,
+        LogEntryForm,
+        _("New log entry"),
+        saved=_("The log entry is saved."),
+        prepare=lambda entry: setattr(entry, "author", request.user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_form(request, slug, pk=None):
+    instance = get_object_or_404(Milestone, pk=pk, pioneer__slug=slug) if pk else None
+    return _track_form(
+        request,
+        slug,
+        MilestoneForm,
+        _("Change milestone") if pk else _("New milestone"),
+        instance=instance,
+        saved=_("The milestone is saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_form(request, slug, pk=None):
+    instance = get_object_or_404(SupportItem, pk=pk, pioneer__slug=slug) if pk else None
+    return _track_form(
+        request,
+        slug,
+        SupportItemForm,
+        _("Change support item") if pk else _("New support item"),
+        instance=instance,
+        saved=_("The support plan is saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_new(request, slug):
+    return _track_form(
+        request,
+        slug,
+        LessonForm,
+        _("New lesson learned"),
+        saved=_("The lesson is saved. Publish it when it may be shared."),
+        prepare=lambda lesson: setattr(lesson, "created_by", request.user),
+    )
+
+
+@login_required
+@require_POST
+def lesson_publish(request, slug, pk):
+    found = _pioneer_for(request, slug, track=True)
+    lesson = get_object_or_404(Lesson, pk=pk, pioneer=found)
+    if request.POST.get("publish") == "0":
+        services.unpublish_lesson(lesson, by=request.user)
+        messages.success(request, _("The lesson is no longer published."))
+    else:
+        services.publish_lesson(lesson, by=request.user)
+        messages.success(request, _("The lesson is published."))
+    return redirect(found.get_absolute_url() + "#lessen")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def element_new(request, slug):
+    """An extra element that only this pioneer has on its mengpaneel."""
+    found = _pioneer_for(request, slug, track=True)
+    form = ExtraElementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_extra_element(
+                found,
+                name=form.cleaned_data["name"],
+                low=form.cleaned_data["low_meaning"],
+                high=form.cleaned_data["high_meaning"],
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("The element is added to this mengpaneel."))
+            return redirect(found.get_absolute_url() + "#mengpaneel")
+    return render(
+        request,
+        "pioneers/track_form.html",
+        {"pioneer": found, "form": form, "title": _("Extra element for this pioneer")},
+    )
+
+
+@login_required
+@require_GET
+def compare(request, element_slug):
+    """Staff: every pioneer of a cohort on one catalogue element."""
+    _staff_only(request)
+    element = get_object_or_404(Element, slug=element_slug[:80], pioneer__isnull=True)
+    today = timezone.localdate()
+    cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
+    return render(
+        request, "pioneers/compare.html", {"data": selectors.comparison(element, cohort, today)}
+    )
+
+
+# --- Expert network (staff) --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def experts(request):
+    _staff_only(request)
+    found, area = selectors.expert_search(request.GET.get("gebied"), request.GET.get("q"))
+    return render(
+        request,
+        "pioneers/experts.html",
+        {
+            "experts": found,
+            "area": area,
+            "areas": selectors.areas(),
+            "q": (request.GET.get("q") or "")[:100],
+        },
+    )
+
+
+@login_required
+@require_GET
+def expert(request, pk):
+    _staff_only(request)
+    return render(request, "pioneers/expert.html", {"expert": selectors.expert_with_support(pk)})

@@ -275,3 +275,146 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"lezer{n}@example.org")
     confirmed = False
+
+
+# --- Pioneers (the WijkBV programme) ------------------------------------------------------------
+
+from datetime import date, timedelta  # noqa: E402 - appended section, kept together
+
+from pioneers.models import (  # noqa: E402
+    Application,
+    ApplicationStatus,
+    Area,
+    Cohort,
+    Element,
+    Expert,
+    FlywheelType,
+    Lesson,
+    LogEntry,
+    LogKind,
+    Milestone,
+    Pioneer,
+    Reading,
+    ReadingValue,
+    SupportItem,
+    Visibility,
+)
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    """A running three-year cohort whose application window is open today."""
+
+    class Meta:
+        model = Cohort
+
+    name = factory.Sequence(lambda n: f"WijkBV proefcohort {n}")
+    slug = factory.Sequence(lambda n: f"wijkbv-proefcohort-{n}")
+    period_start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
+    period_end = factory.LazyAttribute(lambda o: o.period_start + timedelta(days=3 * 365))
+    applications_open = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    applications_close = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))
+    places = 5
+    description = "Een proefcohort."
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete draft; pass status and submitted_at for a submitted one."""
+
+    class Meta:
+        model = Application
+
+    cohort = factory.SubFactory(CohortFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    status = ApplicationStatus.DRAFT
+    answer_residents = "Bewoners zijn eigenaar."
+    answer_ambition = "Het buurthuis kopen."
+    flywheel_type = FlywheelType.BUY_BUILDING
+    answer_flywheel = "Met een sociale hypotheek."
+    answer_feasible = "De gemeente wil verkopen."
+    answer_support = "Hulp bij de financiering."
+    willing_to_help = True
+    answer_help_others = "We delen onze ervaring."
+    contact_name = "Contactpersoon Proef"
+    contact_email = "contact@example.org"
+
+
+class PioneerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pioneer
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    slug = factory.LazyAttribute(lambda o: o.enterprise.slug)
+    started_on = factory.LazyAttribute(lambda o: o.cohort.period_start)
+    ambition = "Het oude badhuis van de bewoners."
+    flywheel_type = FlywheelType.BUY_BUILDING
+    flywheel_plan = "Kopen met obligaties voor buren."
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    pioneer = factory.SubFactory(PioneerFactory)
+    title = factory.Sequence(lambda n: f"Mijlpaal {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LogEntry
+
+    pioneer = factory.SubFactory(PioneerFactory)
+    kind = LogKind.MEETING
+    date = factory.LazyFunction(timezone.localdate)
+    text = factory.Sequence(lambda n: f"Gedeeld verslag {n}")
+    visibility = Visibility.SHARED
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    pioneer = factory.SubFactory(PioneerFactory)
+    title = factory.Sequence(lambda n: f"Les {n}")
+    text = "Begin met de exploitatie."
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expert
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Expert Proef {n}")
+    organisation = "Proefbureau"
+    email = factory.Sequence(lambda n: f"expert{n}@example.org")
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.areas.set(extracted)
+
+
+class SupportItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportItem
+
+    pioneer = factory.SubFactory(PioneerFactory)
+    area = factory.LazyFunction(lambda: Area.objects.order_by("order").first())
+    description = "Hulp bij de taxatie"
+    hours_planned = 20
+    hours_spent = 5
+
+
+def make_reading(pioneer, taken_on: date | None = None, position: int = 50, by=None) -> Reading:
+    """A reading of every active catalogue element at ``position``."""
+    reading = Reading.objects.create(
+        pioneer=pioneer, taken_on=taken_on or timezone.localdate(), taken_by=by
+    )
+    ReadingValue.objects.bulk_create(
+        [
+            ReadingValue(reading=reading, element=element, position=position)
+            for element in Element.objects.filter(pioneer__isnull=True, active=True)
+        ]
+    )
+    return reading

@@ -1,0 +1,61 @@
+"""Who may see and do what in the WijkBV programme: the one place with these rules.
+
+Staff (LSA-medewerker) run the programme and see everything. A pioneer's members (the members of
+its enterprise) see the shared parts of their own track. Reviewers' scores and internal log
+entries are for staff only; for anyone else they do not exist (404).
+"""
+
+from __future__ import annotations
+
+from accounts.roles import is_lsa_staff
+from enterprises.models import Enterprise
+from enterprises.permissions import is_member
+
+from .models import Application, Pioneer
+
+
+def is_staff(user) -> bool:
+    """Programme staff, remembered on the user object for the rest of the request."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_pioneers_is_staff", None)
+    if cached is None:
+        cached = is_lsa_staff(user)
+        user._pioneers_is_staff = cached
+    return cached
+
+
+def is_pioneer_member(user, pioneer: Pioneer) -> bool:
+    return is_member(user, pioneer.enterprise)
+
+
+def can_view_pioneer(user, pioneer: Pioneer) -> bool:
+    """Staff, and the pioneer's own members; for everyone else the page does not exist."""
+    return is_staff(user) or is_pioneer_member(user, pioneer)
+
+
+def can_see_internal(user) -> bool:
+    """Internal log entries, draft lessons, support hours and review scores: staff only."""
+    return is_staff(user)
+
+
+def can_track(user) -> bool:
+    """Record readings, log entries, milestones, support items and lessons."""
+    return is_staff(user)
+
+
+def can_apply_for(user, enterprise: Enterprise) -> bool:
+    """A member of a published enterprise may apply on its behalf."""
+    return enterprise.is_published and is_member(user, enterprise)
+
+
+def can_view_application(user, application: Application) -> bool:
+    return is_member(user, application.enterprise) or is_staff(user)
+
+
+def can_edit_application(user, application: Application) -> bool:
+    return application.is_draft and is_member(user, application.enterprise)
+
+
+def can_review(user) -> bool:
+    return is_staff(user)

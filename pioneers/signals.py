@@ -1,0 +1,24 @@
+"""Keep the cached fragments of the programme's pages honest: any change to what they show
+makes a new cache version (see selectors.fragment_key)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from enterprises.models import Enterprise, Membership
+
+from .selectors import bump_version
+
+SHOWN = {Enterprise, Membership}
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _model_changed(sender, **kwargs):
+    if sender in SHOWN or sender._meta.app_label == "pioneers":
+        bump_version()
+
+
+@receiver(m2m_changed)
+def _relation_changed(sender, **kwargs):
+    if sender._meta.app_label == "pioneers" and kwargs.get("action", "").startswith("post_"):
+        bump_version()
