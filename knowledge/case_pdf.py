@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,12 +22,16 @@ from django.db import OperationalError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from enterprises.charts import income_chart
 from enterprises.figures import IncomeMix
 from enterprises.models import Enterprise
 from lsa_portal.pdf import render_document
+from pioneers import selectors as pioneer_selectors
+from pioneers.mengpaneel import desk_for
+from pioneers.models import MilestoneStatus, Pioneer
 
 from .models import CaseDescription, PdfJob, PdfJobStatus
 
@@ -62,6 +67,40 @@ def _enterprise_part(enterprise: Enterprise | None) -> dict | None:
     }
 
 
+def _pioneer_part(enterprise: Enterprise | None) -> dict | None:
+    """For a pioneer of the WijkBV programme: its plan, the mengpaneel at the start and now,
+    milestones achieved and published lessons. Never the log, notes or reviewers' scores; the
+    ambition and plan text only when the pioneer agreed to show them publicly."""
+    if enterprise is None or not enterprise.is_published:
+        return None
+    pioneer = (
+        Pioneer.objects.filter(enterprise=enterprise)
+        .select_related("cohort")
+        .order_by("-started_on")
+        .first()
+    )
+    if pioneer is None:
+        return None
+    elements = pioneer_selectors.elements_for(pioneer)
+    readings = list(pioneer.readings.prefetch_related("values").order_by("taken_on", "pk"))
+    first, last = (readings[0], readings[-1]) if readings else (None, None)
+    achieved = pioneer.milestones.filter(status=MilestoneStatus.ACHIEVED)
+    return {
+        "pioneer": pioneer,
+        "show_ambition": pioneer.show_ambition_publicly,
+        "desk_start": desk_for(elements, first, None, _("Mengpaneel at the start"))
+        if first
+        else None,
+        "desk_now": (
+            desk_for(elements, last, first, _("Mengpaneel now")) if last and last != first else None
+        ),
+        "first": first,
+        "last": last,
+        "milestones": list(achieved.order_by("achieved_on", "due_date")),
+        "lessons": list(pioneer.lessons.filter(published=True).order_by("published_at", "pk")),
+    }
+
+
 def case_context(case: CaseDescription) -> dict:
     """Everything the PDF shows: only published or shared data."""
     case = (
@@ -72,6 +111,7 @@ def case_context(case: CaseDescription) -> dict:
     return {
         "case": case,
         "profile": _enterprise_part(case.enterprise),
+        "programme": _pioneer_part(case.enterprise),
         "themes": list(case.themes.all()),
     }
 
@@ -218,4 +258,77 @@ def sweep(now=None) -> int:
 def latest_done(case: CaseDescription) -> PdfJob | None:
     return (
         case.pdf_jobs.filter(status=PdfJobStatus.DONE).order_by("-version", "-created_at").first()
+    )
+
+
+def _unique_case_slug(title: str) -> str:
+    base = slugify(title)[:180] or "casus"
+    slug, number = base, 2
+    while CaseDescription.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def case_for_pioneer(pioneer: Pioneer, *, by) -> CaseDescription:
+    """The pioneer's case description: its newest one, or a new draft for staff to write."""
+    existing = CaseDescription.objects.filter(enterprise=pioneer.enterprise).order_by("-pk").first()
+    if existing is not None:
+        return existing
+    title = _("%(name)s in the WijkBV programme") % {"name": pioneer.enterprise.name}
+    summary = (
+        pioneer.ambition
+        if pioneer.show_ambition_publicly and pioneer.ambition
+        else _("How a pioneer of the WijkBV programme builds an economic power base.")
+    )
+    case = CaseDescription(
+        title=title, slug=_unique_case_slug(title), summary=summary[:1000], body="",
+        enterprise=pioneer.enterprise,
+    )  # fmt: skip
+    case.save()
+    return case
+
+
+def request_for_cohort(cohort, *, by) -> list[PdfJob]:
+    """'Generate for all pioneers of a cohort': one job (or a reused file) per active pioneer."""
+    pioneers = Pioneer.objects.filter(cohort=cohort, active=True).select_related("enterprise")
+    return [request_pdf(case_for_pioneer(pioneer, by=by), by=by) for pioneer in pioneers]
+
+
+@dataclass(frozen=True)
+class CohortProgress:
+    rows: list[tuple[Pioneer, CaseDescription | None, PdfJob | None]]
+    done: int
+    failed: int
+    total: int
+
+    @property
+    def running(self) -> bool:
+        return self.done + self.failed < self.total
+
+
+def cohort_progress(cohort) -> CohortProgress:
+    """Each pioneer of the cohort with its case description and newest PDF job."""
+    pioneers = list(
+        Pioneer.objects.filter(cohort=cohort, active=True)
+        .select_related("enterprise")
+        .order_by("enterprise__name")
+    )
+    cases = {}
+    for case in CaseDescription.objects.filter(
+        enterprise__in=[p.enterprise_id for p in pioneers]
+    ).order_by("pk"):
+        cases[case.enterprise_id] = case  # the newest wins
+    jobs = {}
+    for job in PdfJob.objects.filter(case__in=list(cases.values())).order_by("created_at", "pk"):
+        jobs[job.case_id] = job
+    rows = []
+    for pioneer in pioneers:
+        case = cases.get(pioneer.enterprise_id)
+        rows.append((pioneer, case, jobs.get(case.pk) if case else None))
+    with_jobs = [job for _, _, job in rows if job]
+    return CohortProgress(
+        rows=rows,
+        done=sum(job.status == PdfJobStatus.DONE for job in with_jobs),
+        failed=sum(job.status == PdfJobStatus.FAILED for job in with_jobs),
+        total=len(with_jobs),
     )

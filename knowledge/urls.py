@@ -29,6 +29,7 @@ urlpatterns = [
     path("casussen/<slug:slug>/pdf/<int:pk>/", views.case_pdf_download, name="case_pdf_version"),
     path("casussen/<slug:slug>/pdf/maken/", views.case_pdf_generate, name="case_pdf_generate"),
     path("pdf-opdrachten/<int:pk>/", views.case_pdf_status, name="pdf_job_status"),
+    path("casussen/programma/<slug:slug>/", views.cohort_pdfs, name="cohort_pdfs"),
     path("nieuwsbrief/", views.newsletter, name="newsletter"),
     path("nieuwsbrief/verstuurd/", views.newsletter_sent, name="newsletter_sent"),
     path(

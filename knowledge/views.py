@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff
 from lsa_portal import fragment_cache
+from pioneers.models import Cohort
 
 from . import case_pdf, selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
@@ -204,10 +206,10 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
     return response
 
 
-def _list(request, queryset, template: str):
+def _list(request, queryset, template: str, **extra):
     staff = is_lsa_staff(request.user)
     page = selectors.paginate(queryset(staff=staff), request.GET.get("page"))
-    return render(request, template, {"page": page, "staff": staff})
+    return render(request, template, {"page": page, "staff": staff, **extra})
 
 
 def report_list(request):
@@ -219,7 +221,8 @@ def article_list(request):
 
 
 def case_list(request):
-    return _list(request, selectors.case_list, "knowledge/case_list.html")
+    cohorts = Cohort.objects.order_by("-period_start") if is_lsa_staff(request.user) else []
+    return _list(request, selectors.case_list, "knowledge/case_list.html", cohorts=cohorts)
 
 
 # --- Newsletter ---------------------------------------------------------------------------------
@@ -378,3 +381,20 @@ class LatestAtomFeed(LatestFeed):
 
     def feed_url(self):
         return reverse("knowledge:feed_atom")
+
+
+def cohort_pdfs(request, slug: str):
+    """Staff: the case-description PDFs of every pioneer of a cohort, made in one go."""
+    if not is_lsa_staff(request.user):
+        raise Http404
+    cohort = get_object_or_404(Cohort, slug=slug)
+    if request.method == "POST":
+        jobs = case_pdf.request_for_cohort(cohort, by=request.user)
+        messages.success(
+            request,
+            _("%(count)s PDFs requested; the list below follows them.") % {"count": len(jobs)},
+        )
+        return redirect("knowledge:cohort_pdfs", slug=slug)
+    progress = case_pdf.cohort_progress(cohort)
+    template = "knowledge/_cohort_progress.html" if request.htmx else "knowledge/cohort_pdfs.html"
+    return render(request, template, {"cohort": cohort, "progress": progress})

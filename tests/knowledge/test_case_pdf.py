@@ -4,11 +4,13 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from enterprises.models import EnterpriseStatus
 from knowledge import case_pdf
 from knowledge.models import CaseDescription, PdfJob, PdfJobStatus
+from pioneers.models import Visibility
 from tests.factories import (
     AssetFactory,
     CaseDescriptionFactory,
@@ -239,3 +241,67 @@ def test_outside_references_in_a_case_text_are_not_fetched(
     assert "root:x:0:0" not in pdf_text(job)[1]
     assert all("example.org" in url or url.startswith("file:") for url in refused)
     assert CaseDescription.objects.get(pk=case.pk).pdf
+
+
+def test_a_pioneers_pdf_holds_its_plan_mengpaneel_milestones_and_published_lessons_only(
+    django_capture_on_commit_callbacks,
+):
+    from datetime import date
+
+    from tests.factories import (
+        LessonFactory,
+        LogEntryFactory,
+        MilestoneFactory,
+        PioneerFactory,
+        make_reading,
+    )
+
+    pioneer = PioneerFactory(
+        ambition="Het badhuis wordt van de buurt.", show_ambition_publicly=True
+    )
+    make_reading(pioneer, taken_on=date(2024, 1, 15), position=20)
+    make_reading(pioneer, taken_on=date(2025, 6, 1), position=60)
+    MilestoneFactory(pioneer=pioneer, title="Koopakte getekend", status="behaald")
+    MilestoneFactory(pioneer=pioneer, title="Nog lang niet klaar", status="gepland")
+    LessonFactory(
+        pioneer=pioneer, title="Openbare les", published=True, published_at=timezone.now()
+    )
+    LessonFactory(pioneer=pioneer, title="Interne les", published=False)
+    secret = "Vertrouwelijk gesprek met de wethouder"
+    LogEntryFactory(pioneer=pioneer, text=secret, visibility=Visibility.INTERNAL)
+    case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
+    text = pdf_text(generate(case, StaffFactory(), django_capture_on_commit_callbacks))[1]
+    for expected in (
+        "Het badhuis wordt van de buurt.",
+        "mengpaneel bij de start",
+        "mengpaneel nu",
+        "Koopakte getekend",
+        "Openbare les",
+    ):
+        assert expected in text, expected
+    for hidden in ("Nog lang niet klaar", "Interne les", "Vertrouwelijk gesprek"):
+        assert hidden not in text, hidden
+
+
+def test_staff_generate_the_pdfs_of_a_whole_cohort_and_follow_their_progress(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.factories import CohortFactory, PioneerFactory
+
+    cohort = CohortFactory()
+    with_case = PioneerFactory(cohort=cohort)
+    CaseDescriptionFactory(enterprise=with_case.enterprise, title="Bestaande casus")
+    without_case = PioneerFactory(cohort=cohort)
+    url = reverse("knowledge:cohort_pdfs", kwargs={"slug": cohort.slug})
+    client.force_login(UserFactory())
+    assert client.post(url).status_code == 404
+    client.force_login(StaffFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert PdfJob.objects.filter(status=PdfJobStatus.DONE).count() == 2
+    draft = CaseDescription.objects.get(enterprise=without_case.enterprise)
+    assert draft.status == "concept"
+    html = client.get(url).content.decode()
+    assert "2 van 2 pdf’s klaar" in html
+    assert "hx-trigger" not in html  # nothing left to follow
+    assert "Bestaande casus" in html
