@@ -6,15 +6,14 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from lsa_portal.mail import absolute_url, send_templated
 
 from .models import (
     Enterprise,
@@ -55,17 +54,10 @@ def _save_by(enterprise: Enterprise, actor, **changes) -> None:
 
 
 def _mail(template: str, recipients: list[str], context: dict) -> None:
-    """Render ``enterprises/mail/<template>_{subject,body}.txt`` in Dutch and send it."""
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"enterprises/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"enterprises/mail/{template}_body.txt", context)
-    send_mail(subject, body, None, recipients)
+    send_templated(f"enterprises/mail/{template}", recipients, context)
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.PORTAL_BASE_URL}{path}"
+_absolute = absolute_url
 
 
 def member_emails(enterprise: Enterprise) -> list[str]:

@@ -13,17 +13,16 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_GROUP
 from enterprises.models import Municipality
 from lsa_portal import fragment_cache
+from lsa_portal.mail import absolute_url, send_templated
 
 from .markdown import plain_text
 from .models import (
@@ -191,18 +190,11 @@ def record_download(report: Report) -> None:
 # --- Mail ---------------------------------------------------------------------------------------
 
 
-def absolute(path: str) -> str:
-    return f"{settings.PORTAL_BASE_URL}{path}"
+absolute = absolute_url
 
 
 def _mail(template: str, recipients: list[str], context: dict, headers=None) -> None:
-    """Render ``knowledge/mail/<template>_{subject,body}.txt`` in Dutch and send it."""
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"knowledge/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"knowledge/mail/{template}_body.txt", context)
-    EmailMessage(subject, body, None, recipients, headers=headers or {}).send()
+    send_templated(f"knowledge/mail/{template}", recipients, context, headers)
 
 
 # --- Report requests ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -27,6 +26,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from enterprises.models import EnterpriseStatus, Membership
+from lsa_portal import fragment_cache
 
 from . import mengpaneel, permissions
 from .models import (
@@ -59,27 +59,19 @@ NO_READING_DAYS = 120
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-VERSION_KEY = "pioneers:version"
-CACHE_SECONDS = 600
-
-
-def version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+FRAGMENTS = "pioneers"  # the fragment-cache namespace of the staff and pioneer pages
 
 
 def bump_version() -> None:
     """Called whenever anything of the programme changes (see signals.py): every cached
     fragment of the staff pages and pioneer pages is then out of date at once."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    fragment_cache.bump(FRAGMENTS)
 
 
-def fragment_key(kind: str, *parts: object) -> str:
-    """A cache key for a rendered fragment; callers include who may see it (staff or member),
-    the language and the day, so no one is ever served a fragment meant for another role."""
-    return ":".join(["pioneers", kind, str(version()), *(str(part) for part in parts)])
+def fragment_identity(kind: str, *parts: object) -> str:
+    """What a cached fragment depends on; callers include who may see it (staff or member)
+    and the day, so no one is ever served a fragment meant for another role."""
+    return ":".join([kind, *(str(part) for part in parts)])
 
 
 # --- Cohorts and the public page ------------------------------------------------------------------

@@ -7,17 +7,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.services import member_emails
+from lsa_portal.mail import absolute_url, send_templated
 
 from . import permissions, selectors
 from .models import (
@@ -42,17 +40,10 @@ RESERVED_SLUGS = {"nieuw", "mengpaneel", "experts"}
 
 
 def _mail(template: str, recipients: list[str], context: dict) -> None:
-    """Render ``pioneers/mail/<template>_{subject,body}.txt`` in Dutch and send it."""
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"pioneers/mail/{template}_subject.txt", context).strip()
-        body = render_to_string(f"pioneers/mail/{template}_body.txt", context)
-    send_mail(subject, body, None, recipients)
+    send_templated(f"pioneers/mail/{template}", recipients, context)
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.PORTAL_BASE_URL}{path}"
+_absolute = absolute_url
 
 
 # --- Applications ----------------------------------------------------------------------------

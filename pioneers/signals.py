@@ -1,5 +1,5 @@
 """Keep the cached fragments of the programme's pages honest: any change to what they show
-makes a new cache version (see selectors.fragment_key)."""
+makes a new cache version (see selectors.FRAGMENTS and lsa_portal/fragment_cache.py)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver

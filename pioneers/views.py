@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lsa_portal import fragment_cache
 
 from . import mengpaneel, permissions, selectors, services
 from .forms import (
@@ -224,13 +224,14 @@ def dashboard(request):
     cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
     # Staff only, the same for every staff member: rendered once per cohort, language and day,
     # until anything in the programme changes (signals.py bumps the version).
-    key = selectors.fragment_key("dashboard", cohort.pk if cohort else "-", get_language(), today)
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
+    identity = selectors.fragment_identity("dashboard", cohort.pk if cohort else "-", today)
+    html = fragment_cache.cached(
+        selectors.FRAGMENTS,
+        identity,
+        lambda: render_to_string(
             "pioneers/_dashboard.html", {"data": selectors.dashboard(cohort, today)}, request
-        )
-        cache.set(key, html, selectors.CACHE_SECONDS)
+        ),
+    )
     return render(request, "pioneers/dashboard.html", {"dashboard_html": html})
 
 
@@ -243,14 +244,15 @@ def pioneer(request, slug):
     internal = permissions.can_see_internal(request.user)
     # Cached per pioneer, role (staff see internal entries, members do not), language and day.
     role = "staff" if internal else "member"
-    key = selectors.fragment_key("pioneer", found.pk, role, get_language(), today)
-    html = cache.get(key)
-    if html is None:
+    identity = selectors.fragment_identity("pioneer", found.pk, role, today)
+
+    def render_page() -> str:
         data = selectors.pioneer_page(found, request.user, today)
-        html = render_to_string(
+        return render_to_string(
             "pioneers/_pioneer_main.html", {"data": data, "today": today}, request
         )
-        cache.set(key, html, selectors.CACHE_SECONDS)
+
+    html = fragment_cache.cached(selectors.FRAGMENTS, identity, render_page)
     return render(
         request,
         "pioneers/pioneer.html",
