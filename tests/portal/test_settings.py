@@ -102,3 +102,27 @@ def test_docker_compose_runs_the_production_shape():
         depends = services[name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_without_a_mail_server_mails_are_written_to_the_mail_folder(tmp_path):
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {"EMAIL_FILE_PATH": str(tmp_path), "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3"}
+    )
+    code = (
+        "from django.core.mail import send_mail; "
+        "send_mail('Bevestig', 'Open de link', None, ['a@example.org'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    (written,) = tmp_path.iterdir()
+    assert "Open de link" in written.read_text()
