@@ -52,20 +52,28 @@ def ensure_roles_after_migrate(sender, **kwargs) -> None:
     ensure_roles()
 
 
+def _group_names(user) -> frozenset[str]:
+    """The user's role groups, read once per request (pages ask several times)."""
+    if not hasattr(user, "_portal_groups"):
+        user._portal_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._portal_groups
+
+
 def is_lsa_staff(user) -> bool:
     """Staff of the association: the staff group, or a superuser."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.groups.filter(name=STAFF_GROUP).exists()
+    return user.is_superuser or STAFF_GROUP in _group_names(user)
 
 
 def is_municipal_officer(user) -> bool:
-    return user.is_authenticated and user.groups.filter(name=MUNICIPAL_GROUP).exists()
+    return user.is_authenticated and MUNICIPAL_GROUP in _group_names(user)
 
 
 def make_staff(user) -> None:
     """Give a user the staff role: the group, and access to the admin."""
     user.groups.add(ensure_roles()[STAFF_GROUP])
+    user.__dict__.pop("_portal_groups", None)
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -232,7 +232,7 @@ def test_dashboard_queries_do_not_grow_with_the_history(
     cache.clear()  # the rendered list is cached: count the queries of the cold path
     with django_assert_num_queries(8):
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
-    with django_assert_num_queries(4):  # session, user, staff role, cohort
+    with django_assert_num_queries(3):  # user, staff role, cohort (the session is cached)
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
 
 
@@ -243,10 +243,10 @@ def test_pioneer_page_queries_do_not_grow_with_the_history(
     _grow(pioneer, size)
     url = reverse("pioneers:pioneer", args=[pioneer.slug])
     client.force_login(staff)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
     client.force_login(member)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 
@@ -269,7 +269,7 @@ def test_history_queries_do_not_grow_with_the_readings(
 ):
     _grow(pioneer, size)
     client.force_login(staff)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("pioneers:history", args=[pioneer.slug])).status_code == 200
 
 
