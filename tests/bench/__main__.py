@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     )
     if argv:
         names = [name for name in names if any(arg in name for arg in argv)]
-    setup_test_environment()
+    setup_test_environment(debug=False)  # measure as production runs: DEBUG off
     original = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
