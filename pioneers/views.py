@@ -221,17 +221,17 @@ def dashboard(request):
     """Staff: all pioneers of a cohort at a glance."""
     _staff_only(request)
     today = timezone.localdate()
-    cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
-    # Staff only, the same for every staff member: rendered once per cohort, language and day,
-    # until anything in the programme changes (signals.py bumps the version).
-    identity = selectors.fragment_identity("dashboard", cohort.pk if cohort else "-", today)
-    html = fragment_cache.cached(
-        selectors.FRAGMENTS,
-        identity,
-        lambda: render_to_string(
-            "pioneers/_dashboard.html", {"data": selectors.dashboard(cohort, today)}, request
-        ),
-    )
+    asked = selectors.clean_slug(request.GET.get("cohort")) or "-"
+    # Staff only, the same for every staff member: rendered once per asked cohort, language and
+    # day, until anything in the programme changes (signals.py bumps the version).
+    identity = selectors.fragment_identity("dashboard", asked, today)
+
+    def render_dashboard() -> str:
+        cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
+        data = selectors.dashboard(cohort, today)
+        return render_to_string("pioneers/_dashboard.html", {"data": data}, request)
+
+    html = fragment_cache.cached(selectors.FRAGMENTS, identity, render_dashboard)
     return render(request, "pioneers/dashboard.html", {"dashboard_html": html})
 
 

@@ -232,7 +232,7 @@ def test_dashboard_queries_do_not_grow_with_the_history(
     cache.clear()  # the rendered list is cached: count the queries of the cold path
     with django_assert_num_queries(8):
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
-    with django_assert_num_queries(3):  # user, staff role, cohort (the session is cached)
+    with django_assert_num_queries(2):  # user and staff role (session and page are cached)
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
 
 
