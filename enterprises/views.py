@@ -31,10 +31,10 @@ from .forms import (
     RoleForm,
     YearFiguresForm,
 )
-from .models import Asset, Invitation, Membership, Municipality, YearFigures
+from .models import Asset, Enterprise, Invitation, Membership, Municipality, YearFigures
 
 
-def _enterprise_for(request, slug: str, check) -> object:
+def _enterprise_for(request, slug: str, check) -> Enterprise:
     """The enterprise if ``check(user, enterprise)`` allows it; 404 otherwise, so that
     nobody learns that a concept exists."""
     enterprise = selectors.enterprise_by_slug(slug)

@@ -22,6 +22,7 @@ def test_check_deploy_is_clean_in_production():
         "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-9f8e7d6c5b4a3",
         "ALLOWED_HOSTS": "portal.example.org",
         "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+        "REDIS_URL": "redis://127.0.0.1:6379/1",  # not connected to by the checks
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -33,6 +34,27 @@ def test_check_deploy_is_clean_in_production():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_a_shared_cache_is_warned_about():
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env |= {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-9f8e7d6c5b4a3",
+        "ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "lsa_portal.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
