@@ -22,6 +22,8 @@ from django.db import OperationalError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -116,16 +118,31 @@ def case_context(case: CaseDescription) -> dict:
     }
 
 
-def case_html(case: CaseDescription, *, version: int | None, generated_on=None) -> str:
-    """The PDF's HTML, always in Dutch (the case descriptions are written in Dutch)."""
-    context = {**case_context(case), "version": version, "generated_on": generated_on}
+# Where the version and the date go in the footer: filled in by the worker, so that the HTML
+# (rendered once, at request time) fingerprints the content alone.
+FOOTER_MARKER = "<!--version-and-date-->"
+
+
+def case_html(case: CaseDescription) -> str:
+    """The PDF's HTML, always in Dutch (the case descriptions are written in Dutch), with a
+    marker where the version and the date go."""
+    context = {**case_context(case), "footer_marker": FOOTER_MARKER}
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string("knowledge/pdf/case.html", context)
 
 
-def input_hash(case: CaseDescription) -> str:
-    """A fingerprint of the content, without the date and version in the footer."""
-    return hashlib.sha256(case_html(case, version=None).encode()).hexdigest()
+def stamped(html: str, version: int, on) -> str:
+    """The HTML with its version and date in the footer."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("version %(version)s · %(date)s") % {
+            "version": version,
+            "date": date_format(on, "j F Y"),
+        }
+    return html.replace(FOOTER_MARKER, escape(f" · {text}"), 1)
+
+
+def fingerprint(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
 
 
 def _enqueue(job_id: int) -> None:
@@ -144,9 +161,10 @@ def _enqueue(job_id: int) -> None:
 def request_pdf(case: CaseDescription, *, by) -> PdfJob:
     """Staff ask for the case's PDF: the existing file when nothing changed, else a new job."""
     CaseDescription.objects.select_for_update().get(pk=case.pk)
-    fingerprint = input_hash(case)
+    html = case_html(case)  # rendered once: fingerprinted here, stamped and printed by the worker
+    content_hash = fingerprint(html)
     existing = (
-        PdfJob.objects.filter(case=case, input_hash=fingerprint)
+        PdfJob.objects.filter(case=case, input_hash=content_hash)
         .exclude(status=PdfJobStatus.FAILED)
         .order_by("-created_at")
         .first()
@@ -159,7 +177,7 @@ def request_pdf(case: CaseDescription, *, by) -> PdfJob:
         .aggregate(version=Max("version"))["version"]
     )
     job = PdfJob.objects.create(
-        case=case, requested_by=by, input_hash=fingerprint, version=(latest or 0) + 1
+        case=case, requested_by=by, input_hash=content_hash, html=html, version=(latest or 0) + 1
     )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
@@ -182,7 +200,7 @@ def render_job(job_id: int) -> PdfJob:
         job.save(update_fields=["status", "attempts", "started_at", "error"])
     started = time.perf_counter()
     try:
-        html = case_html(job.case, version=job.version, generated_on=timezone.localdate())
+        html = stamped(job.html or case_html(job.case), job.version, timezone.localdate())
         rendered = render_document(html)
         if rendered.pages > settings.PDF_MAX_PAGES:
             raise ValueError(

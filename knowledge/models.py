@@ -567,6 +567,7 @@ class PdfJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     input_hash = models.CharField(_("fingerprint of the input"), max_length=64, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    html = models.TextField(_("HTML to print"), blank=True, editable=False)
     file = models.FileField(_("PDF file"), upload_to=upload_case_job_pdf, blank=True)
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)

@@ -141,7 +141,7 @@ def run(out) -> None:
     from lsa_portal.pdf import render_document
 
     case = _case()
-    html = case_pdf.case_html(case, version=1, generated_on=date.today())
+    html = case_pdf.stamped(case_pdf.case_html(case), 1, date.today())
     render_document(html)  # fonts and stylesheet loaded once, as in a warm worker
     pure = []
     for _ in range(10):
