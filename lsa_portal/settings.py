@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "enterprises",
     "pioneers",
     "knowledge",
+    "municipalities",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "municipalities"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("koppelingen/", views.link_queue, name="link_queue"),
+    path("koppelingen/<int:pk>/", views.link_decide, name="link_decide"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/koppelen/", views.link_request, name="link_request"),
+    path("<slug:slug>/gegevens.csv", views.export_csv, name="export_csv"),
+    path("<slug:slug>/gegevens.xlsx", views.export_xlsx, name="export_xlsx"),
+]
