@@ -76,7 +76,7 @@ def test_page_shows_pioneers_milestones_and_publications(client):
 
 
 def _fill(town, size):
-    for index in range(size):
+    for _ in range(size):
         enterprise = EnterpriseFactory(municipality=town)
         YearFiguresFactory(enterprise=enterprise)
         AssetFactory(enterprise=enterprise)
