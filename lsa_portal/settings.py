@@ -235,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     "knowledge-sweep-pdf-jobs": {"task": "knowledge.sweep_pdf_jobs", "schedule": 5 * 60},
+    "municipalities-sweep-briefs": {"task": "municipalities.sweep_briefs", "schedule": 5 * 60},
 }
 
 # --- Knowledge base -------------------------------------------------------------------------

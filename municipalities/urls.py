@@ -11,4 +11,7 @@ urlpatterns = [
     path("<slug:slug>/koppelen/", views.link_request, name="link_request"),
     path("<slug:slug>/gegevens.csv", views.export_csv, name="export_csv"),
     path("<slug:slug>/gegevens.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("<slug:slug>/brief/", views.brief, name="brief"),
+    path("<slug:slug>/brief/<int:pk>/", views.brief_status, name="brief_status"),
+    path("<slug:slug>/brief/<int:pk>/pdf/", views.brief_download, name="brief_download"),
 ]

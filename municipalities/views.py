@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,9 +18,12 @@ from openpyxl import Workbook
 from accounts.roles import is_lsa_staff
 from enterprises.charts import totals_chart
 
+from knowledge.models import PdfJobStatus
+
+from . import brief as briefs
 from . import permissions, selectors, services
 from .forms import DecisionForm, LinkRequestForm, SearchForm
-from .models import LinkStatus, OfficerLink
+from .models import BriefJob, LinkStatus, OfficerLink
 
 
 @require_GET
@@ -62,7 +65,58 @@ def detail(request, slug):
             "min_group": selectors.MIN_GROUP,
             "can_see_contacts": permissions.can_see_contacts(request.user, page.municipality),
             "can_request_link": permissions.can_request_link(request.user),
+            "brief_job": page.municipality.brief_jobs.order_by("-created_at").first(),
         },
+    )
+
+
+@login_required
+@require_POST
+def brief(request, slug):
+    """'Download as brief': the existing file when nothing changed, else a job for a worker."""
+    municipality = selectors.municipality_by_slug(slug)
+    job = briefs.request_brief(municipality, by=request.user)
+    if request.htmx:
+        return render(
+            request, "municipalities/_brief_job.html", {"job": job, "municipality": municipality}
+        )
+    if job.status == PdfJobStatus.DONE:
+        return redirect("municipalities:brief_download", slug=slug, pk=job.pk)
+    return redirect("municipalities:detail", slug=slug)
+
+
+def _brief_job(slug, pk) -> BriefJob:
+    return get_object_or_404(
+        BriefJob.objects.select_related("municipality"), pk=pk, municipality__slug=slug
+    )
+
+
+@require_GET
+def brief_status(request, slug, pk):
+    job = _brief_job(slug, pk)
+    response = render(
+        request, "municipalities/_brief_job.html", {"job": job, "municipality": job.municipality}
+    )
+    if not job.is_running:
+        response["HX-Trigger"] = "brief-ready"
+    return response
+
+
+@require_GET
+def brief_download(request, slug, pk):
+    """The brief is public: it shows only what the public page shows."""
+    job = _brief_job(slug, pk)
+    if job.status != PdfJobStatus.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"gemeente-{job.municipality.slug}.pdf",
+        content_type="application/pdf",
     )
 
 
