@@ -17,7 +17,6 @@ from openpyxl import Workbook
 
 from accounts.roles import is_lsa_staff
 from enterprises.charts import totals_chart
-
 from knowledge.models import PdfJobStatus
 
 from . import brief as briefs
