@@ -40,3 +40,11 @@ class LinkRequestForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("goedkeuren", "goedkeuren"), ("afwijzen", "afwijzen")])
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

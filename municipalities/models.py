@@ -130,3 +130,47 @@ class BriefJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {PdfJobStatus.QUEUED, PdfJobStatus.RENDERING}
+
+
+class Follower(models.Model):
+    """Someone who receives the monthly digest of a municipality.
+
+    An officer follows with their (verified) account; anyone else by e-mail with double opt-in:
+    nothing is sent before ``confirmed_at``. The token is in every mail's unsubscribe link.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="followers",
+        verbose_name=_("municipality"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followed_municipalities",
+        verbose_name=_("user"),
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_period = models.DateField(
+        _("last digest over the month of"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        ordering = ["municipality", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "email"], name="follower_one_per_address"
+            ),
+        ]
+        indexes = [models.Index(fields=["confirmed_at"], name="follower_confirmed")]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.municipality}"

@@ -20,3 +20,11 @@ def render_brief(job_id: int) -> str:
 @shared_task(name="municipalities.sweep_briefs")
 def sweep_briefs() -> int:
     return brief.sweep()
+
+
+@shared_task(name="municipalities.send_digests")
+def send_digests() -> int:
+    """Monthly (see CELERY_BEAT_SCHEDULE): last month's changes to the followers."""
+    from . import digest
+
+    return digest.send_digests()

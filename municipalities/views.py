@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -20,8 +22,8 @@ from enterprises.charts import totals_chart
 from knowledge.models import PdfJobStatus
 
 from . import brief as briefs
-from . import permissions, selectors, services
-from .forms import DecisionForm, LinkRequestForm, SearchForm
+from . import digest, permissions, selectors, services
+from .forms import DecisionForm, FollowForm, LinkRequestForm, SearchForm
 from .models import BriefJob, LinkStatus, OfficerLink
 
 
@@ -238,3 +240,62 @@ def link_decide(request, pk):
             request, message % {"user": link.user.email, "name": link.municipality.name}
         )
     return redirect("municipalities:link_queue")
+
+
+# --- Following: the monthly digest ------------------------------------------------------------
+
+
+@require_POST
+def follow(request, slug):
+    """An officer follows with their account; anyone else gets a confirmation mail first."""
+    municipality = selectors.municipality_by_slug(slug)
+    if permissions.can_request_link(request.user):
+        digest.follow_as_officer(request.user, municipality)
+        messages.success(
+            request,
+            _("You follow %(name)s: once a month you receive what changed.")
+            % {"name": municipality.name},
+        )
+        return redirect("municipalities:detail", slug=slug)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in a valid e-mail address to follow this municipality."))
+        return redirect(f"{municipality_url(slug)}#follow-title")
+    digest.follow_by_email(form.cleaned_data["email"], municipality)
+    # The same words whether or not the address already followed: nobody learns who follows.
+    messages.success(
+        request,
+        _(
+            "Check your mailbox: follow the link in the mail to confirm. Without it we send nothing."
+        ),
+    )
+    return redirect("municipalities:detail", slug=slug)
+
+
+def municipality_url(slug: str) -> str:
+    return reverse("municipalities:detail", kwargs={"slug": slug})
+
+
+@require_GET
+def follow_confirm(request, token):
+    follower = digest.confirm(token[:100])
+    return render(
+        request,
+        "municipalities/follow_result.html",
+        {"confirmed": follower is not None, "municipality": follower and follower.municipality},
+        status=200 if follower else 404,
+    )
+
+
+@csrf_exempt  # the token is the key; mail programs post here for one-click unsubscribe
+@require_http_methods(["GET", "POST"])
+def unfollow(request, token):
+    token = token[:100]
+    if request.method == "POST":
+        municipality = digest.unsubscribe(token)
+        return render(
+            request,
+            "municipalities/follow_result.html",
+            {"unsubscribed": True, "municipality": municipality},
+        )
+    return render(request, "municipalities/unfollow.html", {"token": token})
