@@ -266,7 +266,8 @@ def follow(request, slug):
     messages.success(
         request,
         _(
-            "Check your mailbox: follow the link in the mail to confirm. Without it we send nothing."
+            "Check your mailbox: follow the link in the mail to confirm. "
+            "Without it we send nothing."
         ),
     )
     return redirect("municipalities:detail", slug=slug)

@@ -86,7 +86,7 @@ def _fill(town, size):
         ReportFactory(commissioning_municipality=town)
 
 
-PAGE_QUERIES = 22
+PAGE_QUERIES = 23
 
 
 @pytest.mark.parametrize("size", [3, 9])
