@@ -47,6 +47,4 @@ def seed(log) -> None:
         enterprise.contact_email = email or f"contact@{enterprise.slug[:40]}.example.org"
         # The first agrees to be contacted by its municipality, the second does not.
         enterprise.municipality_may_contact = email is not None
-        enterprise.save(
-            update_fields=["contact_name", "contact_email", "municipality_may_contact"]
-        )
+        enterprise.save(update_fields=["contact_name", "contact_email", "municipality_may_contact"])
