@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
@@ -22,8 +23,15 @@ from enterprises.models import (
     Theme,
     YearFigures,
 )
-from enterprises.selectors import EXPORT_COLUMNS, MIN_GROUP, export_rows, published
+from enterprises.selectors import (
+    DIRECTORY_FRAGMENTS,
+    EXPORT_COLUMNS,
+    MIN_GROUP,
+    export_rows,
+    published,
+)
 from knowledge.models import FAQ, CaseDescription, Report
+from lsa_portal import fragment_cache
 from pioneers.models import Lesson, Milestone, MilestoneStatus, Pioneer
 
 from .models import LinkStatus, OfficerLink
@@ -126,6 +134,33 @@ def _asset_counts(enterprises: QuerySet[Enterprise]) -> list[dict]:
     )
 
 
+def national_medians(year: int) -> dict:
+    """The national median per enterprise of every measure over ``year``: the same for every
+    municipality page, so cached until the directory's data changes (the version that
+    enterprises/signals.py bumps), at most ten minutes (asset changes do not bump it)."""
+    key = f"municipalities:national:{fragment_cache.version(DIRECTORY_FRAGMENTS)}:{year}"
+    medians = cache.get(key)
+    if medians is not None:
+        return medians
+    national = published().filter(
+        Exists(YearFigures.objects.filter(enterprise=OuterRef("pk"), year=year))
+    )
+    rows = list(
+        YearFigures.objects.filter(enterprise__in=national.values("pk"), year=year).values(
+            *INCOME_FIELDS, *(name for name, _label in PEOPLE_FIELDS)
+        )
+    )
+    assets = _asset_counts(national)
+    medians = {
+        "count": len(rows),
+        "turnover": figures.median(_turnover(row) for row in rows),
+        **{name: figures.median(row[name] for row in rows) for name, _label in PEOPLE_FIELDS},
+        **{key: figures.median(row[key] for row in assets) for key in ("buildings", "land")},
+    }
+    cache.set(key, medians, fragment_cache.TIMEOUT_SECONDS)
+    return medians
+
+
 def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigures:
     """Totals over the municipality's published enterprises for the latest complete year, each
     beside the national median per enterprise for that year. Hidden below MIN_GROUP."""
@@ -143,14 +178,7 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
     if len(rows_here) < MIN_GROUP:
         return MunicipalFigures(year=year, count=len(rows_here), shown=False)
 
-    national = published().filter(
-        Exists(YearFigures.objects.filter(enterprise=OuterRef("pk"), year=year))
-    )
-    rows_national = list(
-        YearFigures.objects.filter(enterprise__in=national.values("pk"), year=year).values(
-            *INCOME_FIELDS, *(name for name, _label in PEOPLE_FIELDS)
-        )
-    )
+    national = national_medians(year)
     sums = YearFigures.objects.filter(enterprise__in=here.values("pk"), year=year).aggregate(
         **{name: Sum(name) for name in INCOME_FIELDS},
         **{name: Sum(name) for name, _label in PEOPLE_FIELDS},
@@ -163,7 +191,7 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
             _("Total turnover"),
             total_turnover,
             figures.median(_turnover(row) for row in rows_here),
-            figures.median(_turnover(row) for row in rows_national),
+            national["turnover"],
             money=True,
         )
     ]
@@ -174,10 +202,10 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
                 label,
                 sums[name] or 0,
                 figures.median(row[name] for row in rows_here),
-                figures.median(row[name] for row in rows_national),
+                national[name],
             )
         )
-    assets_here, assets_national = _asset_counts(here), _asset_counts(national)
+    assets_here = _asset_counts(here)
     for key, label in (
         ("buildings", _("Buildings owned or run")),
         ("land", _("Land owned or run")),
@@ -188,7 +216,7 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
                 label,
                 sum(row[key] for row in assets_here),
                 figures.median(row[key] for row in assets_here),
-                figures.median(row[key] for row in assets_national),
+                national[key],
             )
         )
     return MunicipalFigures(
@@ -199,7 +227,7 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
         total_turnover=total_turnover,
         stream_totals=stream_totals,
         stream_percentages=figures.whole_percentages(stream_totals),
-        national_count=len(rows_national),
+        national_count=national["count"],
     )
 
 

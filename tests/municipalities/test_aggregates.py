@@ -167,3 +167,12 @@ def test_a_year_with_too_few_reports_yet_falls_back_to_the_last_full_one(town):
     # In 2026 only one enterprise has reported over 2025: 2024 (three reports) is shown.
     data = selectors.municipal_figures(town, today=date(2026, 5, 1))
     assert (data.year, data.count) == (2024, 3)
+
+
+def test_national_medians_follow_new_figures(town):
+    before = selectors.municipal_figures(town, today=TODAY)
+    assert {row.key: row for row in before.rows}["turnover"].national_median == 75_000
+    # A fifth enterprise elsewhere reports 1 000 000: the cached national median moves along.
+    _figures(EnterpriseFactory(), income_sales=1_000_000)
+    after = selectors.municipal_figures(town, today=TODAY)
+    assert {row.key: row for row in after.rows}["turnover"].national_median == 100_000

@@ -86,7 +86,7 @@ def _fill(town, size):
         ReportFactory(commissioning_municipality=town)
 
 
-PAGE_QUERIES = 23
+PAGE_QUERIES = 21
 
 
 @pytest.mark.parametrize("size", [3, 9])
