@@ -33,6 +33,7 @@ STUCK_AFTER = timedelta(minutes=10)
 
 
 def brief_context(municipality: Municipality) -> dict:
+    """What the brief shows: the public page's data, never contact persons."""
     page = selectors.municipality_page(municipality.slug)
     data = page.figures
     chart = None
@@ -156,7 +157,3 @@ def sweep(now=None) -> int:
         BriefJob.objects.filter(pk=job_id).update(enqueued_at=None)
         _enqueue(job_id)
     return len(ids)
-
-
-def latest_done(municipality: Municipality) -> BriefJob | None:
-    return municipality.brief_jobs.filter(status=PdfJobStatus.DONE).order_by("-created_at").first()

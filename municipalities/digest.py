@@ -159,6 +159,7 @@ def follow_by_email(email: str, municipality: Municipality) -> Follower | None:
 
 
 def confirm(token: str) -> Follower | None:
+    """The second step of the opt-in: from now on the digest is sent (None: unknown token)."""
     follower = Follower.objects.filter(token=token).select_related("municipality").first()
     if follower is not None and follower.confirmed_at is None:
         follower.confirmed_at = timezone.now()
@@ -167,6 +168,7 @@ def confirm(token: str) -> Follower | None:
 
 
 def unsubscribe(token: str) -> Municipality | None:
+    """One click: the follower is deleted, address and all (None: unknown token)."""
     follower = Follower.objects.filter(token=token).select_related("municipality").first()
     if follower is None:
         return None

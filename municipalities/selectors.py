@@ -63,6 +63,7 @@ def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipa
 
 
 def published_in(municipality: Municipality) -> QuerySet[Enterprise]:
+    """The municipality's published enterprises."""
     return published().filter(municipality=municipality)
 
 
@@ -248,6 +249,7 @@ class MunicipalityPage:
 
 
 def municipality_by_slug(slug: str) -> Municipality:
+    """The municipality, or a 404."""
     return get_object_or_404(Municipality, slug=slug)
 
 
@@ -325,15 +327,12 @@ def municipality_page(slug: str, user=None, today=None) -> MunicipalityPage:
 
 
 def pending_links() -> QuerySet[OfficerLink]:
+    """Officers' requests that wait for staff, oldest first."""
     return (
         OfficerLink.objects.filter(status=LinkStatus.REQUESTED)
         .select_related("user", "municipality")
         .order_by("requested_at", "pk")
     )
-
-
-def links_of(user) -> QuerySet[OfficerLink]:
-    return OfficerLink.objects.filter(user=user).select_related("municipality")
 
 
 CONTACT_COLUMNS = ["contact_name", "contact_email"]
