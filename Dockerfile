@@ -19,6 +19,7 @@ COPY accounts ./accounts
 COPY enterprises ./enterprises
 COPY pioneers ./pioneers
 COPY knowledge ./knowledge
+COPY municipalities ./municipalities
 RUN pip install .
 COPY . .
 # collectstatic needs settings that load; the real key comes from the environment at run time.

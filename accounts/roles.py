@@ -17,6 +17,7 @@ STAFF_APP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "enterprises": ("view", "add", "change", "delete"),
     "pioneers": ("view", "add", "change", "delete"),
     "knowledge": ("view", "add", "change", "delete"),
+    "municipalities": ("view", "add", "change", "delete"),
     "account": ("view",),
     "accounts": ("view",),
 }

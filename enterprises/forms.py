@@ -82,6 +82,9 @@ class ProfileForm(forms.ModelForm):
             "mission",
             "themes",
             "logo",
+            "contact_name",
+            "contact_email",
+            "municipality_may_contact",
         ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
@@ -93,6 +96,8 @@ class ProfileForm(forms.ModelForm):
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -105,6 +110,14 @@ class ProfileForm(forms.ModelForm):
 
     def clean_kvk_number(self):
         return self.cleaned_data["kvk_number"].replace(" ", "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("municipality_may_contact"):
+            for name in ("contact_name", "contact_email"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Fill this in when the municipality may contact you."))
+        return cleaned
 
 
 class AssetForm(forms.ModelForm):

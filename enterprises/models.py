@@ -164,6 +164,16 @@ class Enterprise(models.Model):
         ],
         help_text=_("JPG, PNG or WebP, at most 2 MB."),
     )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail address"), blank=True)
+    municipality_may_contact = models.BooleanField(
+        _("the municipality may contact us"),
+        default=False,
+        help_text=_(
+            "Officers of your municipality who are linked to it in the portal then see the "
+            "contact person and e-mail address above."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -8,6 +8,7 @@ tasks run in-process. ``DJANGO_ENV=production`` switches on the hardening that
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "enterprises",
     "pioneers",
     "knowledge",
+    "municipalities",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +239,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,
     },
     "knowledge-sweep-pdf-jobs": {"task": "knowledge.sweep_pdf_jobs", "schedule": 5 * 60},
+    "municipalities-sweep-briefs": {"task": "municipalities.sweep_briefs", "schedule": 5 * 60},
+    # The first of every month at seven: last month's digest to the followers of a municipality.
+    "municipalities-send-digests": {
+        "task": "municipalities.send_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
 }
 
 # --- Knowledge base -------------------------------------------------------------------------

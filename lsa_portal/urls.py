@@ -27,6 +27,7 @@ urlpatterns = [
     path("wijkondernemingen/", include("enterprises.urls")),
     path("wijkbv/", include("pioneers.urls")),
     path("kennisbank/", include("knowledge.urls")),
+    path("gemeenten/", include("municipalities.urls")),
     path(
         "sitemap.xml",
         sitemap,

@@ -418,3 +418,21 @@ def make_reading(pioneer, taken_on: date | None = None, position: int = 50, by=N
         ]
     )
     return reading
+
+
+# --- Municipalities ---------------------------------------------------------------------------
+
+from municipalities.models import LinkStatus, OfficerLink  # noqa: E402
+
+
+class OfficerLinkFactory(factory.django.DjangoModelFactory):
+    """An approved link of a municipal officer to a municipality."""
+
+    class Meta:
+        model = OfficerLink
+
+    user = factory.SubFactory(MunicipalOfficerFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    status = LinkStatus.APPROVED
+    job_title = "Beleidsadviseur wijkeconomie"
+    decided_at = factory.LazyFunction(timezone.now)

@@ -148,3 +148,19 @@ def test_without_a_mail_server_mails_are_written_to_the_mail_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     (written,) = tmp_path.iterdir()
     assert "Open de link" in written.read_text()
+
+
+def test_every_app_of_the_portal_is_packaged_and_in_the_image():
+    import tomllib
+
+    from django.conf import settings
+
+    own_apps = [app for app in settings.INSTALLED_APPS if (ROOT / app / "apps.py").exists()]
+    assert {"accounts", "enterprises", "pioneers", "knowledge"} <= set(own_apps)
+    packaged = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for app in own_apps:
+        assert f"{app}*" in packaged["find"]["include"], app
+        assert f"COPY {app} ./{app}" in dockerfile, app

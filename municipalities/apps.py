@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MunicipalitiesConfig(AppConfig):
+    """Top floor: everything of one municipality on one page. Reads enterprises, pioneers and
+    knowledge; nothing imports it except ``lsa_portal/urls.py``."""
+
+    name = "municipalities"
+    verbose_name = _("Municipalities")

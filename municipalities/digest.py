@@ -1,0 +1,223 @@
+"""The monthly digest: what changed in a municipality last month, mailed to its followers.
+
+Followers by e-mail confirm first (double opt-in); every mail carries a one-click unsubscribe
+link and the List-Unsubscribe headers. Nothing is sent for a month without changes, and a
+follower gets each month at most once (``last_period``), so a second run sends nothing again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_municipal_officer
+from enterprises.models import Enterprise, EnterpriseStatus, Municipality, YearFigures
+from knowledge.models import CaseDescription, Report
+from pioneers.models import Lesson, Milestone, MilestoneStatus
+
+from .models import Follower
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def previous_month(today: date) -> tuple[date, date]:
+    """The first day of last month and of this month."""
+    this_month = today.replace(day=1)
+    last = (this_month.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    return last, this_month
+
+
+@dataclass
+class Changes:
+    enterprises: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    milestones: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
+    lessons: list = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.enterprises,
+                self.figures,
+                self.milestones,
+                self.reports,
+                self.cases,
+                self.lessons,
+            )
+        )
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def changes(municipality: Municipality, start: date, end: date) -> Changes:
+    """What happened in ``municipality`` from ``start`` up to (not including) ``end``: newly
+    published enterprises, new or updated yearly figures of published ones, milestones
+    achieved by pioneers, and publications that concern the municipality."""
+    since, until = _moment(start), _moment(end)
+    published = Enterprise.objects.filter(
+        municipality=municipality, status=EnterpriseStatus.PUBLISHED
+    )
+    return Changes(
+        enterprises=list(
+            published.filter(published_at__gte=since, published_at__lt=until).order_by("name")
+        ),
+        figures=list(
+            YearFigures.objects.filter(
+                enterprise__in=published, updated_at__gte=since, updated_at__lt=until
+            )
+            .select_related("enterprise")
+            .order_by("enterprise__name", "year")
+        ),
+        milestones=list(
+            Milestone.objects.filter(
+                pioneer__enterprise__in=published,
+                pioneer__show_on_programme_page=True,
+                status=MilestoneStatus.ACHIEVED,
+                achieved_on__gte=start,
+                achieved_on__lt=end,
+            )
+            .select_related("pioneer__enterprise")
+            .order_by("achieved_on", "pk")
+        ),
+        reports=list(
+            Report.objects.public()
+            .filter(commissioning_municipality=municipality, published_at__gte=since)
+            .filter(published_at__lt=until)
+        ),
+        cases=list(
+            CaseDescription.objects.public()
+            .filter(enterprise__municipality=municipality, published_at__gte=since)
+            .filter(published_at__lt=until)
+        ),
+        lessons=list(
+            Lesson.objects.filter(
+                published=True,
+                pioneer__enterprise__municipality=municipality,
+                published_at__gte=since,
+                published_at__lt=until,
+            ).select_related("pioneer__enterprise")
+        ),
+    )
+
+
+def _url(name: str, **kwargs) -> str:
+    return settings.PORTAL_BASE_URL + reverse(name, kwargs=kwargs)
+
+
+def follow_as_officer(user, municipality: Municipality) -> Follower:
+    """An officer follows with their verified account address: no confirmation needed."""
+    if not is_municipal_officer(user):
+        raise ValidationError(_("Only municipal officers can follow with their account."))
+    follower, _created = Follower.objects.get_or_create(
+        municipality=municipality,
+        email=user.email.lower(),
+        defaults={"user": user, "token": _token(), "confirmed_at": timezone.now()},
+    )
+    if follower.confirmed_at is None:
+        follower.confirmed_at = timezone.now()
+        follower.user = user
+        follower.save(update_fields=["confirmed_at", "user"])
+    return follower
+
+
+def follow_by_email(email: str, municipality: Municipality) -> Follower | None:
+    """Anyone: a confirmation mail first; nothing is sent before the link in it is opened.
+    Says nothing about whether the address already followed (no address harvesting)."""
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            follower = Follower.objects.create(
+                municipality=municipality, email=email, token=_token()
+            )
+    except IntegrityError:
+        return None  # already following or waiting for confirmation: send nothing new
+    link = _url("municipalities:follow_confirm", token=follower.token)
+    subject = _("Confirm: monthly news from %(name)s") % {"name": municipality.name}
+    body = _(
+        "Someone (hopefully you) asked for the monthly digest of the neighbourhood enterprises "
+        "in %(name)s. Confirm with this link:\n\n%(link)s\n\nDid you not ask for it? Then do "
+        "nothing: without confirmation you receive nothing."
+    ) % {"name": municipality.name, "link": link}
+    transaction.on_commit(lambda: EmailMessage(subject, body, to=[email]).send())
+    return follower
+
+
+def confirm(token: str) -> Follower | None:
+    """The second step of the opt-in: from now on the digest is sent (None: unknown token)."""
+    follower = Follower.objects.filter(token=token).select_related("municipality").first()
+    if follower is not None and follower.confirmed_at is None:
+        follower.confirmed_at = timezone.now()
+        follower.save(update_fields=["confirmed_at"])
+    return follower
+
+
+def unsubscribe(token: str) -> Municipality | None:
+    """One click: the follower is deleted, address and all (None: unknown token)."""
+    follower = Follower.objects.filter(token=token).select_related("municipality").first()
+    if follower is None:
+        return None
+    municipality = follower.municipality
+    follower.delete()
+    return municipality
+
+
+def send_digests(today: date | None = None) -> int:
+    """Once a month (celery beat): last month's changes to every confirmed follower of a
+    municipality where something changed. Returns the number of mails sent."""
+    today = today or timezone.localdate()
+    start, end = previous_month(today)
+    sent = 0
+    followed = Municipality.objects.filter(followers__confirmed_at__isnull=False).distinct()
+    for municipality in followed:
+        found = changes(municipality, start, end)
+        if not found:
+            continue
+        followers = municipality.followers.filter(confirmed_at__isnull=False).exclude(
+            last_period=start
+        )
+        for follower in followers:
+            _send(follower, municipality, found, start)
+            sent += 1
+    return sent
+
+
+def _send(follower: Follower, municipality: Municipality, found: Changes, start: date) -> None:
+    unsubscribe_url = _url("municipalities:unfollow", token=follower.token)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "municipality": municipality,
+            "changes": found,
+            "month": start,
+            "base_url": settings.PORTAL_BASE_URL,
+            "page_url": _url("municipalities:detail", slug=municipality.slug),
+            "unsubscribe_url": unsubscribe_url,
+        }
+        subject = _("What changed in %(name)s") % {"name": municipality.name}
+        body = render_to_string("municipalities/mail/digest.txt", context)
+    message = EmailMessage(
+        subject,
+        body,
+        to=[follower.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.send()
+    Follower.objects.filter(pk=follower.pk).update(last_period=start)

@@ -1,0 +1,27 @@
+"""Who may see what of a municipality beyond the public page."""
+
+from __future__ import annotations
+
+from accounts.roles import is_lsa_staff, is_municipal_officer
+from enterprises.models import Municipality
+
+from .models import LinkStatus, OfficerLink
+
+
+def is_linked_officer(user, municipality: Municipality) -> bool:
+    """An officer whose link to this municipality staff approved."""
+    return (
+        is_municipal_officer(user)
+        and OfficerLink.objects.filter(
+            user=user, municipality=municipality, status=LinkStatus.APPROVED
+        ).exists()
+    )
+
+
+def can_see_contacts(user, municipality: Municipality) -> bool:
+    """Contact persons (of enterprises that agreed) and the data downloads."""
+    return is_lsa_staff(user) or is_linked_officer(user, municipality)
+
+
+def can_request_link(user) -> bool:
+    return is_municipal_officer(user)

@@ -1,0 +1,356 @@
+"""Everything the municipality pages read, in a number of queries that does not grow with the
+number of enterprises, pioneers or publications of the municipality."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises import figures
+from enterprises.models import (
+    INCOME_FIELDS,
+    AssetKind,
+    Enterprise,
+    EnterpriseStatus,
+    Municipality,
+    Theme,
+    YearFigures,
+)
+from enterprises.selectors import (
+    DIRECTORY_FRAGMENTS,
+    EXPORT_COLUMNS,
+    MIN_GROUP,
+    export_rows,
+    published,
+)
+from knowledge.models import FAQ, CaseDescription, Report
+from lsa_portal import fragment_cache
+from pioneers.models import Lesson, Milestone, MilestoneStatus, Pioneer
+
+from .models import LinkStatus, OfficerLink
+
+SORTS = {"naam": ("name",), "aantal": ("-enterprise_count", "name")}
+MUNICIPAL_AUDIENCE = "gemeente"  # the knowledge base's audience slug for municipalities
+FAQ_LIMIT = 5
+
+
+def _published_filter(prefix: str = "enterprises__") -> Q:
+    return Q(**{f"{prefix}status": EnterpriseStatus.PUBLISHED})
+
+
+def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipality]:
+    """Municipalities with at least one published enterprise, with their counts; one query."""
+    query = query.strip()[:100].replace("\x00", "")
+    municipalities = Municipality.objects.annotate(
+        enterprise_count=Count("enterprises", filter=_published_filter(), distinct=True),
+        pioneer_count=Count(
+            "enterprises__pioneer_tracks",
+            filter=_published_filter()
+            & Q(enterprises__pioneer_tracks__show_on_programme_page=True),
+            distinct=True,
+        ),
+    ).filter(enterprise_count__gt=0)
+    if query:
+        municipalities = municipalities.filter(name__icontains=query)
+    return municipalities.order_by(*SORTS.get(sort, SORTS["naam"]))
+
+
+def published_in(municipality: Municipality) -> QuerySet[Enterprise]:
+    """The municipality's published enterprises."""
+    return published().filter(municipality=municipality)
+
+
+# --- Aggregates -------------------------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    """One measure: the municipality's total and median beside the national median."""
+
+    key: str
+    label: str
+    total: Decimal | int
+    median_here: Decimal | None
+    national_median: Decimal | None
+    money: bool = False
+
+
+@dataclass
+class MunicipalFigures:
+    year: int | None
+    count: int  # enterprises with figures over ``year``
+    shown: bool  # False when fewer than MIN_GROUP enterprises would make them identifiable
+    rows: list[FigureRow] = field(default_factory=list)
+    total_turnover: int = 0
+    stream_totals: dict[str, int] = field(default_factory=dict)
+    stream_percentages: dict[str, int] = field(default_factory=dict)
+    national_count: int = 0
+
+
+PEOPLE_FIELDS = (
+    ("paid_staff_fte", _("Paid staff (FTE)")),
+    ("volunteers", _("Volunteers")),
+    ("people_from_benefits", _("People from benefits at work")),
+    ("residents_reached", _("Residents reached")),
+)
+
+
+def latest_complete_year(municipality: Municipality, today=None) -> int | None:
+    """The most recent calendar year that is over in which at least MIN_GROUP enterprises here
+    reported (late reporters should not hide a year that is complete for most); failing that,
+    the most recent year anyone here reported. One query."""
+    today = today or timezone.localdate()
+    years = list(
+        YearFigures.objects.filter(
+            enterprise__in=published_in(municipality).values("pk"), year__lt=today.year
+        )
+        .values("year")
+        .annotate(n=Count("enterprise", distinct=True))
+        .order_by("-year")
+        .values_list("year", "n")
+    )
+    for year, count in years:
+        if count >= MIN_GROUP:
+            return year
+    return years[0][0] if years else None
+
+
+def _turnover(row: dict) -> int:
+    return sum(row[name] for name in INCOME_FIELDS)
+
+
+def _asset_counts(enterprises: QuerySet[Enterprise]) -> list[dict]:
+    return list(
+        enterprises.annotate(
+            buildings=Count("assets", filter=Q(assets__kind=AssetKind.BUILDING)),
+            land=Count("assets", filter=Q(assets__kind=AssetKind.LAND)),
+        ).values("buildings", "land")
+    )
+
+
+def national_medians(year: int) -> dict:
+    """The national median per enterprise of every measure over ``year``: the same for every
+    municipality page, so cached until the directory's data changes (the version that
+    enterprises/signals.py bumps), at most ten minutes (asset changes do not bump it)."""
+    key = f"municipalities:national:{fragment_cache.version(DIRECTORY_FRAGMENTS)}:{year}"
+    medians = cache.get(key)
+    if medians is not None:
+        return medians
+    national = published().filter(
+        Exists(YearFigures.objects.filter(enterprise=OuterRef("pk"), year=year))
+    )
+    rows = list(
+        YearFigures.objects.filter(enterprise__in=national.values("pk"), year=year).values(
+            *INCOME_FIELDS, *(name for name, _label in PEOPLE_FIELDS)
+        )
+    )
+    assets = _asset_counts(national)
+    medians = {
+        "count": len(rows),
+        "turnover": figures.median(_turnover(row) for row in rows),
+        **{name: figures.median(row[name] for row in rows) for name, _label in PEOPLE_FIELDS},
+        **{key: figures.median(row[key] for row in assets) for key in ("buildings", "land")},
+    }
+    cache.set(key, medians, fragment_cache.TIMEOUT_SECONDS)
+    return medians
+
+
+def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigures:
+    """Totals over the municipality's published enterprises for the latest complete year, each
+    beside the national median per enterprise for that year. Hidden below MIN_GROUP."""
+    year = latest_complete_year(municipality, today)
+    if year is None:
+        return MunicipalFigures(year=None, count=0, shown=False)
+    here = published_in(municipality).filter(
+        Exists(YearFigures.objects.filter(enterprise=OuterRef("pk"), year=year))
+    )
+    rows_here = list(
+        YearFigures.objects.filter(enterprise__in=here.values("pk"), year=year).values(
+            *INCOME_FIELDS, *(name for name, _label in PEOPLE_FIELDS)
+        )
+    )
+    if len(rows_here) < MIN_GROUP:
+        return MunicipalFigures(year=year, count=len(rows_here), shown=False)
+
+    national = national_medians(year)
+    sums = YearFigures.objects.filter(enterprise__in=here.values("pk"), year=year).aggregate(
+        **{name: Sum(name) for name in INCOME_FIELDS},
+        **{name: Sum(name) for name, _label in PEOPLE_FIELDS},
+    )
+    stream_totals = {name: sums[name] or 0 for name in INCOME_FIELDS}
+    total_turnover = sum(stream_totals.values())
+    rows = [
+        FigureRow(
+            "turnover",
+            _("Total turnover"),
+            total_turnover,
+            figures.median(_turnover(row) for row in rows_here),
+            national["turnover"],
+            money=True,
+        )
+    ]
+    for name, label in PEOPLE_FIELDS:
+        rows.append(
+            FigureRow(
+                name,
+                label,
+                sums[name] or 0,
+                figures.median(row[name] for row in rows_here),
+                national[name],
+            )
+        )
+    assets_here = _asset_counts(here)
+    for key, label in (
+        ("buildings", _("Buildings owned or run")),
+        ("land", _("Land owned or run")),
+    ):
+        rows.append(
+            FigureRow(
+                key,
+                label,
+                sum(row[key] for row in assets_here),
+                figures.median(row[key] for row in assets_here),
+                national[key],
+            )
+        )
+    return MunicipalFigures(
+        year=year,
+        count=len(rows_here),
+        shown=True,
+        rows=rows,
+        total_turnover=total_turnover,
+        stream_totals=stream_totals,
+        stream_percentages=figures.whole_percentages(stream_totals),
+        national_count=national["count"],
+    )
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityPage:
+    municipality: Municipality
+    enterprises: list[Enterprise]
+    figures: MunicipalFigures
+    pioneers: list[Pioneer]
+    reports: list[Report]
+    cases: list[CaseDescription]
+    lessons: list[Lesson]
+    faqs: list[FAQ]
+    link: OfficerLink | None = None
+
+
+def municipality_by_slug(slug: str) -> Municipality:
+    """The municipality, or a 404."""
+    return get_object_or_404(Municipality, slug=slug)
+
+
+def municipality_page(slug: str, user=None, today=None) -> MunicipalityPage:
+    """Everything of one municipality. A constant number of queries: the municipality, the
+    enterprises and their themes, the figures, pioneers with milestones, each publication kind."""
+    municipality = municipality_by_slug(slug)
+    enterprises = list(
+        published_in(municipality)
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position", "name")))
+        .order_by("name", "pk")
+    )
+    pioneers = list(
+        Pioneer.objects.filter(
+            enterprise__municipality=municipality,
+            enterprise__status=EnterpriseStatus.PUBLISHED,
+            show_on_programme_page=True,
+        )
+        .select_related("enterprise", "cohort")
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(status=MilestoneStatus.ACHIEVED).order_by(
+                    "achieved_on", "pk"
+                ),
+                to_attr="achieved",
+            )
+        )
+        .order_by("enterprise__name", "pk")
+    )
+    reports = list(
+        Report.objects.public()
+        .filter(commissioning_municipality=municipality)
+        .defer("body", "body_html")
+        .order_by("-publication_date", "title")
+    )
+    cases = list(
+        CaseDescription.objects.public()
+        .filter(enterprise__municipality=municipality)
+        .select_related("enterprise")
+        .defer("body", "body_html")
+        .order_by("-published_at", "title")
+    )
+    lessons = list(
+        Lesson.objects.filter(published=True, pioneer__enterprise__municipality=municipality)
+        .select_related("pioneer__enterprise")
+        .order_by("-published_at", "-pk")
+    )
+    faqs = list(
+        FAQ.objects.public()
+        .filter(
+            Q(category__slug__icontains="gemeente")
+            | Q(related_reports__audiences__slug=MUNICIPAL_AUDIENCE)
+        )
+        .distinct()
+        .order_by("category__position", "order", "question")[:FAQ_LIMIT]
+    )
+    link = None
+    if user is not None and user.is_authenticated:
+        link = OfficerLink.objects.filter(user=user, municipality=municipality).first()
+    return MunicipalityPage(
+        municipality=municipality,
+        enterprises=enterprises,
+        figures=municipal_figures(municipality, today),
+        pioneers=pioneers,
+        reports=reports,
+        cases=cases,
+        lessons=lessons,
+        faqs=faqs,
+        link=link,
+    )
+
+
+# --- Officers ---------------------------------------------------------------------------------
+
+
+def pending_links() -> QuerySet[OfficerLink]:
+    """Officers' requests that wait for staff, oldest first."""
+    return (
+        OfficerLink.objects.filter(status=LinkStatus.REQUESTED)
+        .select_related("user", "municipality")
+        .order_by("requested_at", "pk")
+    )
+
+
+CONTACT_COLUMNS = ["contact_name", "contact_email"]
+MUNICIPAL_EXPORT_COLUMNS = [*EXPORT_COLUMNS, *CONTACT_COLUMNS]
+
+
+def municipal_export_rows(municipality: Municipality, base_url: str):
+    """The open-data rows of this municipality plus the contacts of enterprises that agreed."""
+    contacts = {
+        f"{base_url}{enterprise.get_absolute_url()}": enterprise
+        for enterprise in published_in(municipality)
+        .filter(municipality_may_contact=True)
+        .only("slug", "contact_name", "contact_email")
+    }
+    params = QueryDict(mutable=True)
+    params["gemeente"] = municipality.slug
+    for row in export_rows(params, base_url):
+        enterprise = contacts.get(row["url"])
+        row["contact_name"] = enterprise.contact_name if enterprise else ""
+        row["contact_email"] = enterprise.contact_email if enterprise else ""
+        yield row

@@ -1,0 +1,302 @@
+"""Thin views: parse the request, ask a selector or a service, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from accounts.roles import is_lsa_staff
+from enterprises.charts import totals_chart
+from knowledge.models import PdfJobStatus
+
+from . import brief as briefs
+from . import digest, permissions, selectors, services
+from .forms import DecisionForm, FollowForm, LinkRequestForm, SearchForm
+from .models import BriefJob, LinkStatus, OfficerLink
+
+
+@require_GET
+def index(request):
+    """Every municipality with a published enterprise: search by name, sort by name or number."""
+    form = SearchForm(request.GET or None)
+    query, sort = form.values()
+    return render(
+        request,
+        "municipalities/index.html",
+        {
+            "form": form,
+            "municipalities": selectors.municipality_index(query, sort),
+            "query": query,
+            "sort": sort,
+        },
+    )
+
+
+@require_GET
+def detail(request, slug):
+    """One municipality: its enterprises, their figures together, pioneers and publications."""
+    page = selectors.municipality_page(slug, user=request.user)
+    data = page.figures
+    chart = None
+    if data.shown:
+        chart = totals_chart(
+            data.stream_totals,
+            data.stream_percentages,
+            _("Income of the enterprises in %(name)s together") % {"name": page.municipality.name},
+        )
+    return render(
+        request,
+        "municipalities/detail.html",
+        {
+            "page": page,
+            "municipality": page.municipality,
+            "chart": chart,
+            "min_group": selectors.MIN_GROUP,
+            "can_see_contacts": permissions.can_see_contacts(request.user, page.municipality),
+            "can_request_link": permissions.can_request_link(request.user),
+            "brief_job": page.municipality.brief_jobs.order_by("-created_at").first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def brief(request, slug):
+    """'Download as brief': the existing file when nothing changed, else a job for a worker."""
+    municipality = selectors.municipality_by_slug(slug)
+    job = briefs.request_brief(municipality, by=request.user)
+    if request.htmx:
+        return render(
+            request, "municipalities/_brief_job.html", {"job": job, "municipality": municipality}
+        )
+    if job.status == PdfJobStatus.DONE:
+        return redirect("municipalities:brief_download", slug=slug, pk=job.pk)
+    return redirect("municipalities:detail", slug=slug)
+
+
+def _brief_job(slug, pk) -> BriefJob:
+    return get_object_or_404(
+        BriefJob.objects.select_related("municipality"), pk=pk, municipality__slug=slug
+    )
+
+
+@require_GET
+def brief_status(request, slug, pk):
+    job = _brief_job(slug, pk)
+    response = render(
+        request, "municipalities/_brief_job.html", {"job": job, "municipality": job.municipality}
+    )
+    if not job.is_running:
+        response["HX-Trigger"] = "brief-ready"
+    return response
+
+
+@require_GET
+def brief_download(request, slug, pk):
+    """The brief is public: it shows only what the public page shows."""
+    job = _brief_job(slug, pk)
+    if job.status != PdfJobStatus.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"gemeente-{job.municipality.slug}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_request(request, slug):
+    """An officer asks staff to link their account to this municipality."""
+    if not permissions.can_request_link(request.user):
+        raise PermissionDenied
+    municipality = selectors.municipality_by_slug(slug)
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_link(
+                request.user,
+                municipality,
+                job_title=form.cleaned_data["job_title"],
+                motivation=form.cleaned_data["motivation"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Your request is sent. Staff of the association will check it with %(name)s.")
+                % {"name": municipality.name},
+            )
+        return redirect("municipalities:detail", slug=municipality.slug)
+    return render(
+        request,
+        "municipalities/link_request.html",
+        {"form": form, "municipality": municipality},
+    )
+
+
+def _municipality_for_download(request, slug):
+    municipality = selectors.municipality_by_slug(slug)
+    if not permissions.can_see_contacts(request.user, municipality):
+        raise PermissionDenied
+    return municipality
+
+
+def _rows(municipality):
+    return selectors.municipal_export_rows(municipality, settings.PORTAL_BASE_URL)
+
+
+def _cell(value):
+    return ";".join(value) if isinstance(value, list) else value
+
+
+@login_required
+@require_GET
+def export_csv(request, slug):
+    """The municipality's data as CSV: the open-data columns plus the consented contacts."""
+    municipality = _municipality_for_download(request, slug)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the BOM makes spreadsheet programs read UTF-8
+    writer = csv.DictWriter(buffer, fieldnames=selectors.MUNICIPAL_EXPORT_COLUMNS)
+    writer.writeheader()
+    for row in _rows(municipality):
+        writer.writerow({key: _cell(value) for key, value in row.items()})
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def export_xlsx(request, slug):
+    """The same columns as the CSV, as a spreadsheet."""
+    municipality = _municipality_for_download(request, slug)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(municipality.name[:31])
+    sheet.append(selectors.MUNICIPAL_EXPORT_COLUMNS)
+    for row in _rows(municipality):
+        sheet.append([_cell(row[key]) for key in selectors.MUNICIPAL_EXPORT_COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}.xlsx"'
+    return response
+
+
+def _staff_only(request) -> None:
+    if not is_lsa_staff(request.user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def link_queue(request):
+    """Staff: the officers' requests that wait for a decision."""
+    _staff_only(request)
+    return render(request, "municipalities/link_queue.html", {"links": selectors.pending_links()})
+
+
+@login_required
+@require_POST
+def link_decide(request, pk):
+    _staff_only(request)
+    link = get_object_or_404(OfficerLink.objects.select_related("user", "municipality"), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or to reject."))
+        return redirect("municipalities:link_queue")
+    approve = form.cleaned_data["decision"] == "goedkeuren"
+    try:
+        services.decide_link(link, by=request.user, approve=approve)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if link.status == LinkStatus.APPROVED:
+            message = _("%(user)s is linked to %(name)s.")
+        else:
+            message = _("The request of %(user)s for %(name)s is rejected.")
+        messages.success(
+            request, message % {"user": link.user.email, "name": link.municipality.name}
+        )
+    return redirect("municipalities:link_queue")
+
+
+# --- Following: the monthly digest ------------------------------------------------------------
+
+
+@require_POST
+def follow(request, slug):
+    """An officer follows with their account; anyone else gets a confirmation mail first."""
+    municipality = selectors.municipality_by_slug(slug)
+    if permissions.can_request_link(request.user):
+        digest.follow_as_officer(request.user, municipality)
+        messages.success(
+            request,
+            _("You follow %(name)s: once a month you receive what changed.")
+            % {"name": municipality.name},
+        )
+        return redirect("municipalities:detail", slug=slug)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in a valid e-mail address to follow this municipality."))
+        return redirect(f"{municipality_url(slug)}#follow-title")
+    digest.follow_by_email(form.cleaned_data["email"], municipality)
+    # The same words whether or not the address already followed: nobody learns who follows.
+    messages.success(
+        request,
+        _(
+            "Check your mailbox: follow the link in the mail to confirm. "
+            "Without it we send nothing."
+        ),
+    )
+    return redirect("municipalities:detail", slug=slug)
+
+
+def municipality_url(slug: str) -> str:
+    return reverse("municipalities:detail", kwargs={"slug": slug})
+
+
+@require_GET
+def follow_confirm(request, token):
+    follower = digest.confirm(token[:100])
+    return render(
+        request,
+        "municipalities/follow_result.html",
+        {"confirmed": follower is not None, "municipality": follower and follower.municipality},
+        status=200 if follower else 404,
+    )
+
+
+@csrf_exempt  # the token is the key; mail programs post here for one-click unsubscribe
+@require_http_methods(["GET", "POST"])
+def unfollow(request, token):
+    token = token[:100]
+    if request.method == "POST":
+        municipality = digest.unsubscribe(token)
+        return render(
+            request,
+            "municipalities/follow_result.html",
+            {"unsubscribed": True, "municipality": municipality},
+        )
+    return render(request, "municipalities/unfollow.html", {"token": token})

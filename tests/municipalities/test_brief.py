@@ -1,0 +1,95 @@
+"""The municipal brief: made by the PDF pipeline, reused while nothing changed, public."""
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from knowledge.models import PdfJobStatus
+from municipalities import brief
+from municipalities.models import BriefJob
+from tests.factories import (
+    EnterpriseFactory,
+    MunicipalityFactory,
+    UserFactory,
+    YearFiguresFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town():
+    town = MunicipalityFactory(name="Briefstad", slug="briefstad")
+    for name in ("Alfa", "Bravo", "Charlie"):
+        # 100 000 each (sales 50 000, rent 20 000, subsidies 30 000) over 2024.
+        YearFiguresFactory(
+            enterprise=EnterpriseFactory(municipality=town, name=f"Buurtbedrijf {name}")
+        )
+    EnterpriseFactory(
+        municipality=town,
+        name="Buurtbedrijf Delta",
+        contact_email="geheim@example.org",
+        municipality_may_contact=True,
+    )
+    return town
+
+
+def _text(job: BriefJob) -> str:
+    with job.file.open("rb") as handle:
+        reader = PdfReader(BytesIO(handle.read()))
+    assert reader.metadata.title.startswith("Gemeentelijk") or "Briefstad" in reader.metadata.title
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_brief_holds_the_name_the_total_turnover_and_no_contacts(
+    client, town, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/gemeenten/briefstad/brief/")
+    job = BriefJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == PdfJobStatus.DONE, job.error
+    text = _text(job)
+    assert "Briefstad" in text
+    assert "300.000" in text
+    assert "Buurtbedrijf Delta" in text
+    assert "geheim@example.org" not in text
+
+    download = client.get(f"/gemeenten/briefstad/brief/{job.pk}/pdf/")
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_unchanged_municipality_reuses_the_brief(town, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = brief.request_brief(town, by=None)
+    first.refresh_from_db()
+    assert first.status == PdfJobStatus.DONE
+    assert brief.request_brief(town, by=None).pk == first.pk
+    EnterpriseFactory(municipality=town, name="Buurtbedrijf Echo")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = brief.request_brief(town, by=None)
+    assert second.pk != first.pk
+
+
+def test_anonymous_visitor_cannot_start_a_render(client, town):
+    response = client.post("/gemeenten/briefstad/brief/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not BriefJob.objects.exists()
+
+
+def test_a_brief_that_is_not_done_cannot_be_downloaded(client, town):
+    job = BriefJob.objects.create(municipality=town, input_hash="x")
+    assert client.get(f"/gemeenten/briefstad/brief/{job.pk}/pdf/").status_code == 404
+    assert client.get(f"/gemeenten/andere/brief/{job.pk}/pdf/").status_code == 404
+    status = client.get(f"/gemeenten/briefstad/brief/{job.pk}/")
+    assert status.status_code == 200 and b"hx-get" in status.content
+
+
+def test_sweep_hands_queued_briefs_to_a_worker_again(town):
+    job = BriefJob.objects.create(municipality=town, input_hash="x")
+    assert brief.sweep() == 1
+    job.refresh_from_db()
+    assert job.status == PdfJobStatus.DONE
