@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.test.utils import override_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET_RATIO = 1.5
@@ -156,8 +157,7 @@ def run(out) -> None:
 
     if app.conf.task_always_eager:
         out("no CELERY_BROKER_URL: request-to-file below is in-process (eager), not a real worker")
-        with tempfile.TemporaryDirectory() as media:
-            settings.MEDIA_ROOT = media
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
             timings = []
             for number in range(10):
                 case.summary = f"Een casus, meting {number}."
@@ -172,46 +172,53 @@ def run(out) -> None:
         return
 
     queue = f"bench-pdf-{uuid.uuid4().hex[:6]}"
-    with tempfile.TemporaryDirectory() as media:
-        settings.MEDIA_ROOT, settings.PDF_TASK_QUEUE = media, queue
-        app.conf.task_always_eager = False
-        workers = _start_workers(1, Path(media), queue)
-        try:
-            _wait(_new_jobs(case, 3))  # warm the worker
-            timings = []
-            for number in range(10):
-                case.summary = f"Een casus, meting {number}."
-                case.save()
-                start = time.perf_counter()
-                with transaction.atomic():
-                    job = case_pdf.request_pdf(case, by=None)
-                _wait([job])
-                timings.append((time.perf_counter() - start) * 1000)
-            median_ms = statistics.median(timings)
-            ratio = median_ms / pure_ms
-            out(
-                f"request to file (real worker): {median_ms:.0f} ms median, {ratio:.2f}x "
-                f"the pure render (target <= {TARGET_RATIO})"
-            )
-            pid = workers[0].pid
-            _wait(_new_jobs(case, 10))
-            after_10 = _tree_rss_mb(pid)
-            _wait(_new_jobs(case, 190))
-            after_200 = _tree_rss_mb(pid)
-            per_child = settings.CELERY_WORKER_MAX_TASKS_PER_CHILD
-            out(
-                f"worker memory (prefork, concurrency 1, max {per_child} tasks per child): "
-                f"{after_10:.0f} MB after 10 renders, {after_200:.0f} MB after 200 "
-                f"({after_200 / after_10:.2f}x, target <= {TARGET_MEMORY})"
-            )
-        finally:
-            _stop(workers)
-        workers = _start_workers(2, Path(media), queue)
-        try:
-            _wait(_new_jobs(case, 2))
+    with (
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media, PDF_TASK_QUEUE=queue),
+    ):
+        _with_real_workers(out, case, pure_ms, Path(media), queue)
+
+
+def _with_real_workers(out, case, pure_ms: float, media: Path, queue: str) -> None:
+    from knowledge import case_pdf
+
+    workers = _start_workers(1, media, queue)
+    try:
+        _wait(_new_jobs(case, 3))  # warm the worker
+        timings = []
+        for number in range(10):
+            case.summary = f"Een casus, meting {number}."
+            case.save()
             start = time.perf_counter()
-            _wait(_new_jobs(case, 40))
-            minutes = (time.perf_counter() - start) / 60
-            out(f"throughput with two workers: {40 / minutes:.0f} jobs per minute (40 jobs)")
-        finally:
-            _stop(workers)
+            with transaction.atomic():
+                job = case_pdf.request_pdf(case, by=None)
+            _wait([job])
+            timings.append((time.perf_counter() - start) * 1000)
+        median_ms = statistics.median(timings)
+        ratio = median_ms / pure_ms
+        out(
+            f"request to file (real worker): {median_ms:.0f} ms median, {ratio:.2f}x "
+            f"the pure render (target <= {TARGET_RATIO})"
+        )
+        pid = workers[0].pid
+        _wait(_new_jobs(case, 10))
+        after_10 = _tree_rss_mb(pid)
+        _wait(_new_jobs(case, 190))
+        after_200 = _tree_rss_mb(pid)
+        per_child = settings.CELERY_WORKER_MAX_TASKS_PER_CHILD
+        out(
+            f"worker memory (prefork, concurrency 1, max {per_child} tasks per child): "
+            f"{after_10:.0f} MB after 10 renders, {after_200:.0f} MB after 200 "
+            f"({after_200 / after_10:.2f}x, target <= {TARGET_MEMORY})"
+        )
+    finally:
+        _stop(workers)
+    workers = _start_workers(2, media, queue)
+    try:
+        _wait(_new_jobs(case, 2))
+        start = time.perf_counter()
+        _wait(_new_jobs(case, 40))
+        minutes = (time.perf_counter() - start) / 60
+        out(f"throughput with two workers: {40 / minutes:.0f} jobs per minute (40 jobs)")
+    finally:
+        _stop(workers)
