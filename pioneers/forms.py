@@ -93,6 +93,15 @@ class StartApplicationForm(forms.Form):
         )
 
 
+NEEDED_TO_SUBMIT = [
+    *(field for criterion, field in ANSWER_FIELDS.items() if criterion != Criterion.HELP_OTHERS),
+    "flywheel_type",
+    "willing_to_help",
+    "contact_name",
+    "contact_email",
+]
+
+
 class ApplicationForm(forms.ModelForm):
     """The answers to the six criteria; a draft may be incomplete, submitting may not."""
 
@@ -119,6 +128,10 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, areas: list[Area], **kwargs):
         super().__init__(*args, **kwargs)
+        # A draft may be saved half-done, so these are not "required"; the label still says that
+        # submitting needs them (services.missing_for_submission checks the same ones).
+        for name in NEEDED_TO_SUBMIT:
+            self.fields[name].needed_to_submit = True
         self.fields["flywheel_type"].choices = [
             ("", _("Choose a kind")),
             *self.fields["flywheel_type"].choices[1:],

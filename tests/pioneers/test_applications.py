@@ -83,6 +83,22 @@ def test_submitting_an_incomplete_application_says_what_is_missing(
     assert application.is_draft
 
 
+def test_the_draft_form_marks_what_submitting_needs_instead_of_calling_it_optional(
+    client, resident_with_enterprise
+):
+    user, enterprise = resident_with_enterprise
+    application = ApplicationFactory(enterprise=enterprise)
+    client.force_login(user)
+    html = client.get(reverse("pioneers:application", args=[application.pk])).content.decode()
+    contact_name = html.split('for="id_contact_name"', 1)[1].split("</label>", 1)[0]
+    contact_phone = html.split('for="id_contact_phone"', 1)[1].split("</label>", 1)[0]
+    assert "(nodig om in te dienen)" in contact_name
+    assert "(optioneel)" not in contact_name
+    assert "(optioneel)" in contact_phone
+    help_others = html.split('for="id_answer_help_others"', 1)[1].split("</label>", 1)[0]
+    assert "(optioneel)" in help_others
+
+
 def test_an_application_cannot_be_submitted_after_the_deadline(resident_with_enterprise):
     user, enterprise = resident_with_enterprise
     today = timezone.localdate()
