@@ -1,25 +1,20 @@
 """Case descriptions as PDF: what goes in, the job that a Celery worker renders, and the sweep.
 
-The flow: ``request_pdf()`` fingerprints the case's content; the same content reuses the file of
-a done job; otherwise a job is queued and handed to the worker after the transaction commits.
-The task (tasks.py) only calls ``render_job()``, which is safe to run twice: a job that is done
-stays done, and its file is always written under one name, so a redelivered job leaves exactly
-one file. If the broker is unreachable the job simply stays queued; ``sweep()`` (celery beat,
-or ``manage.py sweep_pdf_jobs`` from cron) hands such jobs to a worker again.
+The flow: ``request_pdf()`` renders and fingerprints the case's content; the same content reuses
+the file of a done job; otherwise a job is queued and handed to the worker after the transaction
+commits. The job's life after that (rendering that is safe to run twice, retries, the sweep for
+jobs no worker has: celery beat or ``manage.py sweep_pdf_jobs`` from cron) is the same for every
+PDF of the portal: ``lsa_portal.pdf_jobs``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
-import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import OperationalError, transaction
-from django.db.models import Max, Q
+from django.db import transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -30,21 +25,12 @@ from django.utils.translation import gettext as _
 from enterprises.charts import income_chart
 from enterprises.figures import IncomeMix
 from enterprises.models import Enterprise
-from lsa_portal.pdf import render_document
+from lsa_portal.pdf_jobs import JobRunner, PdfJobStatus
 from pioneers import selectors as pioneer_selectors
 from pioneers.mengpaneel import desk_for
 from pioneers.models import MilestoneStatus, Pioneer
 
-from .models import CaseDescription, PdfJob, PdfJobStatus
-
-logger = logging.getLogger(__name__)
-
-STUCK_AFTER = timedelta(minutes=10)  # queued or rendering this long: hand it out again
-MAX_ATTEMPTS = 3
-
-
-class TransientError(Exception):
-    """Worth another try later (the database or the disk was briefly unavailable)."""
+from .models import CaseDescription, PdfJob
 
 
 def _enterprise_part(enterprise: Enterprise | None) -> dict | None:
@@ -145,16 +131,23 @@ def fingerprint(html: str) -> str:
     return hashlib.sha256(html.encode()).hexdigest()
 
 
-def _enqueue(job_id: int) -> None:
-    """Hand a job to a worker; if the broker cannot be reached, the sweep will do it later."""
-    from .tasks import render_case_pdf
+def _file_name(job: PdfJob) -> str:
+    return f"casussen/pdf/casus-{job.case.slug}-v{job.version}-{job.pk}.pdf"
 
-    try:
-        render_case_pdf.apply_async(args=[job_id], retry=False, queue=settings.PDF_TASK_QUEUE)
-    except Exception:  # noqa: BLE001 - any broker failure: the job stays queued for the sweep
-        logger.warning("PDF job %s not handed to a worker; the sweep will retry", job_id)
-        return
-    PdfJob.objects.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+
+def _publish_file(job: PdfJob) -> None:
+    CaseDescription.objects.filter(pk=job.case_id).update(pdf=job.file.name)
+
+
+RUNNER = JobRunner(
+    model=PdfJob,
+    subject="case",
+    task="knowledge.tasks.render_case_pdf",
+    # The HTML was rendered when staff asked; the worker only stamps version and date.
+    html=lambda job: stamped(job.html or case_html(job.case), job.version, timezone.localdate()),
+    file_name=_file_name,
+    on_done=_publish_file,
+)
 
 
 @transaction.atomic
@@ -163,13 +156,8 @@ def request_pdf(case: CaseDescription, *, by) -> PdfJob:
     CaseDescription.objects.select_for_update().get(pk=case.pk)
     html = case_html(case)  # rendered once: fingerprinted here, stamped and printed by the worker
     content_hash = fingerprint(html)
-    existing = (
-        PdfJob.objects.filter(case=case, input_hash=content_hash)
-        .exclude(status=PdfJobStatus.FAILED)
-        .order_by("-created_at")
-        .first()
-    )
-    if existing is not None and (existing.is_running or existing.file):
+    existing = RUNNER.reusable(case, content_hash)
+    if existing is not None:
         return existing
     latest = (
         PdfJob.objects.filter(case=case)
@@ -179,98 +167,18 @@ def request_pdf(case: CaseDescription, *, by) -> PdfJob:
     job = PdfJob.objects.create(
         case=case, requested_by=by, input_hash=content_hash, html=html, version=(latest or 0) + 1
     )
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    RUNNER.enqueue_on_commit(job)
     return job
 
 
-def _file_name(job: PdfJob) -> str:
-    return f"casus-{job.case.slug}-v{job.version}-{job.pk}.pdf"
-
-
-def render_job(job_id: int) -> PdfJob:
-    """Render one job (the Celery task calls this). Idempotent: a done job is left alone."""
-    with transaction.atomic():
-        job = PdfJob.objects.select_for_update().select_related("case").filter(pk=job_id).first()
-        if job is None or job.status == PdfJobStatus.DONE:
-            return job  # gone with its case, or already done (a redelivered task)
-        job.status = PdfJobStatus.RENDERING
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.error = ""
-        job.save(update_fields=["status", "attempts", "started_at", "error"])
-    started = time.perf_counter()
-    try:
-        html = stamped(job.html or case_html(job.case), job.version, timezone.localdate())
-        rendered = render_document(html)
-        if rendered.pages > settings.PDF_MAX_PAGES:
-            raise ValueError(
-                _("the PDF would have %(pages)s pages, at most %(limit)s are allowed")
-                % {"pages": rendered.pages, "limit": settings.PDF_MAX_PAGES}
-            )
-        storage = PdfJob._meta.get_field("file").storage
-        name = f"casussen/pdf/{_file_name(job)}"
-        if storage.exists(name):
-            storage.delete(name)  # a redelivered job overwrites, so there is one file
-        saved = storage.save(name, ContentFile(rendered.content))
-    except (OperationalError, OSError) as error:
-        _fail(
-            job,
-            _("The PDF could not be saved, the system will try again: %(error)s")
-            % {"error": error},
-        )
-        raise TransientError(str(error)) from error
-    except Exception as error:  # noqa: BLE001 - shown to staff in plain words, never a 500
-        logger.exception("PDF job %s failed", job_id)
-        _fail(job, _("The PDF could not be made: %(error)s") % {"error": _plain(error)}, final=True)
-        return job
-    with transaction.atomic():
-        job = PdfJob.objects.select_for_update().select_related("case").get(pk=job_id)
-        job.file.name = saved
-        job.status = PdfJobStatus.DONE
-        job.pages = rendered.pages
-        job.size_bytes = len(rendered.content)
-        job.render_ms = int((time.perf_counter() - started) * 1000)
-        job.finished_at = timezone.now()
-        job.save()
-        CaseDescription.objects.filter(pk=job.case_id).update(pdf=saved)
-    return job
-
-
-def _plain(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:300]
-
-
-def _fail(job: PdfJob, message: str, *, final: bool = False) -> None:
-    status = PdfJobStatus.FAILED if final or job.attempts >= MAX_ATTEMPTS else PdfJobStatus.QUEUED
-    finished = timezone.now() if status == PdfJobStatus.FAILED else None
-    PdfJob.objects.filter(pk=job.pk).update(status=status, error=message, finished_at=finished)
-
-
-def give_up(job_id: int, error: str) -> None:
-    """After the last retry: the job failed, in words staff can act on."""
-    PdfJob.objects.filter(pk=job_id).exclude(status=PdfJobStatus.DONE).update(
-        status=PdfJobStatus.FAILED,
-        error=_("The PDF could not be made after several tries: %(error)s")
-        % {"error": error[:300]},
-        finished_at=timezone.now(),
-    )
+def render_job(job_id: int) -> PdfJob | None:
+    """Render one job (the Celery task calls this); see ``JobRunner.render``."""
+    return RUNNER.render(job_id)
 
 
 def sweep(now=None) -> int:
     """Hand jobs that no worker has (broker down, worker gone) to a worker again."""
-    now = now or timezone.now()
-    limit = now - STUCK_AFTER
-    stuck = PdfJob.objects.filter(
-        Q(status=PdfJobStatus.QUEUED, enqueued_at__isnull=True)
-        | Q(status=PdfJobStatus.QUEUED, enqueued_at__lt=limit)
-        | Q(status=PdfJobStatus.RENDERING, started_at__lt=limit)
-    )
-    ids = list(stuck.values_list("pk", flat=True))
-    for job_id in ids:
-        PdfJob.objects.filter(pk=job_id).update(enqueued_at=None)
-        _enqueue(job_id)
-    return len(ids)
+    return RUNNER.sweep(now)
 
 
 def latest_done(case: CaseDescription) -> PdfJob | None:

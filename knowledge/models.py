@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Municipality, Theme
 from enterprises.validators import FileSizeValidator
+from lsa_portal.pdf_jobs import RenderJob
 
 from .markdown import render_markdown
 from .validators import MAX_PDF_BYTES, validate_pdf
@@ -528,22 +528,17 @@ class AdviceRequest(models.Model):
         return f"{self.organisation} – {self.get_topic_display()}"
 
 
-class PdfJobStatus(models.TextChoices):
-    QUEUED = "wachtrij", _("Queued")
-    RENDERING = "bezig", _("Rendering")
-    DONE = "klaar", _("Done")
-    FAILED = "mislukt", _("Failed")
-
-
 def upload_case_job_pdf(instance, filename: str) -> str:
     return f"casussen/pdf/{filename}"
 
 
-class PdfJob(models.Model):
-    """One request for a case description's PDF, rendered by a Celery worker.
+class PdfJob(RenderJob):
+    """One request for a case description's PDF, rendered by a Celery worker
+    (``knowledge.case_pdf``; the life of the job is ``lsa_portal.pdf_jobs``).
 
     ``input_hash`` fingerprints everything the PDF shows: a request whose hash matches a done job
-    reuses that job's file instead of rendering again.
+    reuses that job's file instead of rendering again. ``html`` is the page as it was when staff
+    asked, so the worker prints what was fingerprinted.
     """
 
     case = models.ForeignKey(
@@ -552,51 +547,13 @@ class PdfJob(models.Model):
         related_name="pdf_jobs",
         verbose_name=_("case description"),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=PdfJobStatus.choices, default=PdfJobStatus.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    input_hash = models.CharField(_("fingerprint of the input"), max_length=64, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     html = models.TextField(_("HTML to print"), blank=True, editable=False)
     file = models.FileField(_("PDF file"), upload_to=upload_case_job_pdf, blank=True)
-    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
-    size_bytes = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
-    render_ms = models.PositiveIntegerField(_("render time (ms)"), null=True, blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(_("handed to a worker at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(RenderJob.Meta):
         verbose_name = _("PDF job")
         verbose_name_plural = _("PDF jobs")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="pdfjob_status_created")]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status=PdfJobStatus.DONE) | ~Q(file=""), name="pdfjob_done_has_file"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.case} v{self.version} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in {PdfJobStatus.QUEUED, PdfJobStatus.RENDERING}
-
-    @property
-    def duration_ms(self) -> int | None:
-        if self.finished_at and self.created_at:
-            return int((self.finished_at - self.created_at).total_seconds() * 1000)
-        return None

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from lsa_portal.pdf_jobs import MAX_ATTEMPTS, TransientError
+
 from . import case_pdf, services
 
 
@@ -16,23 +18,16 @@ def delete_expired_requests() -> int:
     name="knowledge.render_case_pdf",
     acks_late=True,  # a worker that dies mid-render leaves the message for another worker
     reject_on_worker_lost=True,
-    autoretry_for=(case_pdf.TransientError,),
+    autoretry_for=(TransientError,),
     retry_backoff=5,
     retry_backoff_max=300,
-    max_retries=case_pdf.MAX_ATTEMPTS,
+    max_retries=MAX_ATTEMPTS,
     time_limit=180,
     soft_time_limit=150,
 )
 def render_case_pdf(self, job_id: int) -> str:
-    """Render one case-description PDF (thin: the service does the work)."""
-    try:
-        job = case_pdf.render_job(job_id)
-        return job.status if job else "gone"
-    except case_pdf.TransientError as error:
-        if self.request.retries >= self.max_retries:
-            case_pdf.give_up(job_id, str(error))
-            return "mislukt"
-        raise
+    """Render one case-description PDF (thin: the runner does the work)."""
+    return case_pdf.RUNNER.run_task(self, job_id)
 
 
 @shared_task(name="knowledge.sweep_pdf_jobs")

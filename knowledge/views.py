@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff
 from lsa_portal import fragment_cache
+from lsa_portal.pdf_jobs import PdfJobStatus
 from pioneers.models import Cohort
 
 from . import case_pdf, selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
-from .models import AdviceTopic, PdfJob, PdfJobStatus, Report
+from .models import AdviceTopic, PdfJob, Report
 from .ratelimit import is_limited
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Municipality
-from knowledge.models import PdfJobStatus
+from lsa_portal.pdf_jobs import RenderJob
 
 
 class LinkStatus(models.TextChoices):
@@ -78,10 +78,10 @@ def upload_brief(instance, filename: str) -> str:
     return f"gemeenten/briefs/{filename}"
 
 
-class BriefJob(models.Model):
-    """One request for a municipality's brief (PDF), rendered by a Celery worker, the same way
-    as the case descriptions (``knowledge.case_pdf``): a fingerprint of the input lets an
-    unchanged municipality reuse the file of a done job."""
+class BriefJob(RenderJob):
+    """One request for a municipality's brief (PDF), rendered by a Celery worker
+    (``municipalities.brief``; the life of the job is ``lsa_portal.pdf_jobs``): a fingerprint of
+    the input lets an unchanged municipality reuse the file of a done job."""
 
     municipality = models.ForeignKey(
         Municipality,
@@ -89,47 +89,14 @@ class BriefJob(models.Model):
         related_name="brief_jobs",
         verbose_name=_("municipality"),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=PdfJobStatus.choices, default=PdfJobStatus.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    input_hash = models.CharField(_("fingerprint of the input"), max_length=64, db_index=True)
     file = models.FileField(_("PDF file"), upload_to=upload_brief, blank=True)
-    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
-    size_bytes = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
-    render_ms = models.PositiveIntegerField(_("render time (ms)"), null=True, blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    enqueued_at = models.DateTimeField(_("handed to a worker at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(RenderJob.Meta):
         verbose_name = _("municipal brief")
         verbose_name_plural = _("municipal briefs")
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="briefjob_status_created")]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status=PdfJobStatus.DONE) | ~Q(file=""),
-                name="briefjob_done_has_file",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.municipality} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in {PdfJobStatus.QUEUED, PdfJobStatus.RENDERING}
 
 
 class Follower(models.Model):

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from accounts.roles import is_lsa_staff
 from enterprises.charts import totals_chart
-from knowledge.models import PdfJobStatus
+from lsa_portal.pdf_jobs import PdfJobStatus
 
 from . import brief as briefs
 from . import digest, permissions, selectors, services

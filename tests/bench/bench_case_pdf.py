@@ -119,12 +119,13 @@ def _new_jobs(case, count: int) -> list:
 
     jobs = [PdfJob.objects.create(case=case, input_hash=uuid.uuid4().hex) for _ in range(count)]
     for job in jobs:
-        case_pdf._enqueue(job.pk)
+        case_pdf.RUNNER.enqueue(job.pk)
     return jobs
 
 
 def _wait(jobs, timeout: float = 600) -> None:
-    from knowledge.models import PdfJob, PdfJobStatus
+    from knowledge.models import PdfJob
+    from lsa_portal.pdf_jobs import PdfJobStatus
 
     ids = [job.pk for job in jobs]
     deadline = time.monotonic() + timeout

@@ -7,7 +7,8 @@ import pytest
 from django.db import transaction
 
 from knowledge import case_pdf
-from knowledge.models import PdfJob, PdfJobStatus
+from knowledge.models import PdfJob
+from lsa_portal.pdf_jobs import PdfJobStatus
 from tests.factories import (
     CaseDescriptionFactory,
     EnterpriseFactory,

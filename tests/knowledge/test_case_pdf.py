@@ -9,7 +9,9 @@ from pypdf import PdfReader
 
 from enterprises.models import EnterpriseStatus
 from knowledge import case_pdf
-from knowledge.models import CaseDescription, PdfJob, PdfJobStatus
+from knowledge.models import CaseDescription, PdfJob
+from lsa_portal import pdf_jobs
+from lsa_portal.pdf_jobs import MAX_ATTEMPTS, PdfJobStatus, TransientError
 from pioneers.models import Visibility
 from tests.factories import (
     AssetFactory,
@@ -112,7 +114,7 @@ def test_a_failing_render_ends_as_failed_with_a_readable_error(
     def broken(html):
         raise ValueError("the layout engine gave up on table 3")
 
-    monkeypatch.setattr(case_pdf, "render_document", broken)
+    monkeypatch.setattr(pdf_jobs, "render_document", broken)
     job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
     assert job.status == PdfJobStatus.FAILED
     assert job.error == "De pdf kon niet worden gemaakt: the layout engine gave up on table 3"
@@ -123,14 +125,14 @@ def test_a_passing_disk_problem_is_retried_then_gives_up(case, monkeypatch):
     def disk_full(html):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(case_pdf, "render_document", disk_full)
+    monkeypatch.setattr(pdf_jobs, "render_document", disk_full)
     job = PdfJob.objects.create(case=case, input_hash="x")
-    with pytest.raises(case_pdf.TransientError):
+    with pytest.raises(TransientError):
         case_pdf.render_job(job.pk)
     job.refresh_from_db()
     assert job.status == PdfJobStatus.QUEUED and job.attempts == 1
-    for _ in range(case_pdf.MAX_ATTEMPTS - 1):
-        with pytest.raises(case_pdf.TransientError):
+    for _ in range(MAX_ATTEMPTS - 1):
+        with pytest.raises(TransientError):
             case_pdf.render_job(job.pk)
     job.refresh_from_db()
     assert job.status == PdfJobStatus.FAILED

@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from knowledge.models import PdfJobStatus
+from lsa_portal.pdf_jobs import PdfJobStatus
 from municipalities import brief
 from municipalities.models import BriefJob
 from tests.factories import (
@@ -93,3 +93,31 @@ def test_sweep_hands_queued_briefs_to_a_worker_again(town):
     assert brief.sweep() == 1
     job.refresh_from_db()
     assert job.status == PdfJobStatus.DONE
+
+
+def test_a_brief_whose_disk_is_briefly_full_is_retried_then_fails_readably(town, monkeypatch):
+    from lsa_portal import pdf_jobs
+
+    def disk_full(html):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pdf_jobs, "render_document", disk_full)
+    job = BriefJob.objects.create(municipality=town, input_hash="x")
+    for attempt in range(1, pdf_jobs.MAX_ATTEMPTS + 1):
+        with pytest.raises(pdf_jobs.TransientError):
+            brief.render_job(job.pk)
+        job.refresh_from_db()
+        assert job.attempts == attempt
+        assert job.status == (
+            PdfJobStatus.FAILED if attempt == pdf_jobs.MAX_ATTEMPTS else PdfJobStatus.QUEUED
+        )
+    assert "No space left on device" in job.error
+    assert not job.file
+
+
+def test_a_brief_over_the_page_limit_fails_with_the_reason(town, settings):
+    settings.PDF_MAX_PAGES = 0
+    job = brief.render_job(BriefJob.objects.create(municipality=town, input_hash="x").pk)
+    assert job.status == PdfJobStatus.FAILED
+    assert "hoogstens 0 zijn toegestaan" in job.error
+    assert not job.file

@@ -1,0 +1,263 @@
+"""PDF jobs: a document that a Celery worker renders, with one life for every kind of document.
+
+Each kind (the case descriptions in ``knowledge.case_pdf``, the municipal brief in
+``municipalities.brief``) has a concrete model built on :class:`RenderJob` and a
+:class:`JobRunner` that knows how to make the kind's HTML and where its file goes. The runner
+does the rest the same way for all of them:
+
+- ``reusable()`` finds a job for the same fingerprint that is running or done, so unchanged
+  content reuses its file instead of rendering again;
+- ``enqueue()`` hands a job to a worker (called after commit); if the broker cannot be reached
+  the job simply stays queued;
+- ``render()`` is what the task calls. It is safe to run twice: a done job stays done, and the
+  file always has one name, so a redelivered task leaves exactly one file. A briefly missing
+  database or disk raises :class:`TransientError` (the task retries with backoff); anything else
+  fails the job with a message staff can read;
+- ``sweep()`` (celery beat, or a management command from cron) hands jobs that no worker has
+  (broker down, worker gone) to a worker again.
+
+The rendering itself is :func:`lsa_portal.pdf.render_document`. This module knows no app.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import OperationalError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .pdf import render_document
+
+logger = logging.getLogger(__name__)
+
+STUCK_AFTER = timedelta(minutes=10)  # queued or rendering this long: hand it out again
+MAX_ATTEMPTS = 3
+
+
+class PdfJobStatus(models.TextChoices):
+    QUEUED = "wachtrij", gettext_lazy("Queued")
+    RENDERING = "bezig", gettext_lazy("Rendering")
+    DONE = "klaar", gettext_lazy("Done")
+    FAILED = "mislukt", gettext_lazy("Failed")
+
+
+class TransientError(Exception):
+    """Worth another try later (the database or the disk was briefly unavailable)."""
+
+
+class RenderJob(models.Model):
+    """What every PDF job records; the concrete model adds its subject and its ``file``."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("requested by"),
+    )
+    status = models.CharField(
+        gettext_lazy("status"),
+        max_length=10,
+        choices=PdfJobStatus.choices,
+        default=PdfJobStatus.QUEUED,
+    )
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("attempts"), default=0)
+    error = models.TextField(gettext_lazy("error"), blank=True)
+    input_hash = models.CharField(
+        gettext_lazy("fingerprint of the input"), max_length=64, db_index=True
+    )
+    pages = models.PositiveSmallIntegerField(gettext_lazy("pages"), null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(gettext_lazy("size (bytes)"), null=True, blank=True)
+    render_ms = models.PositiveIntegerField(gettext_lazy("render time (ms)"), null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("requested at"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(gettext_lazy("handed to a worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(gettext_lazy("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(gettext_lazy("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="%(class)s_status_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=PdfJobStatus.DONE) | ~Q(file=""),
+                name="%(class)s_done_has_file",
+            ),
+        ]
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {PdfJobStatus.QUEUED, PdfJobStatus.RENDERING}
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.finished_at and self.created_at:
+            return int((self.finished_at - self.created_at).total_seconds() * 1000)
+        return None
+
+
+def _plain(error: Exception) -> str:
+    """The first line of an error, short enough to show to staff."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:300]
+
+
+@dataclass(frozen=True)
+class JobRunner:
+    """The life of one kind of PDF job.
+
+    ``subject`` names the model's foreign key to what the PDF is about; ``task`` is the dotted
+    path of the Celery task that calls :meth:`render`; ``html(job)`` gives the HTML to print and
+    ``file_name(job)`` the storage name of its file; ``on_done(job)`` runs in the transaction
+    that marks the job done.
+    """
+
+    model: type[RenderJob]
+    subject: str
+    task: str
+    html: Callable[[RenderJob], str]
+    file_name: Callable[[RenderJob], str]
+    on_done: Callable[[RenderJob], None] | None = None
+
+    def reusable(self, subject, fingerprint: str) -> RenderJob | None:
+        """A running or done job for the same content, whose file can serve again."""
+        existing = (
+            self.model.objects.filter(**{self.subject: subject, "input_hash": fingerprint})
+            .exclude(status=PdfJobStatus.FAILED)
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None and (existing.is_running or existing.file):
+            return existing
+        return None
+
+    def enqueue(self, job_id: int) -> None:
+        """Hand a job to a worker; if the broker cannot be reached, the sweep will do it later."""
+        try:
+            import_string(self.task).apply_async(
+                args=[job_id], retry=False, queue=settings.PDF_TASK_QUEUE
+            )
+        except Exception:  # noqa: BLE001 - any broker failure: the job stays queued for the sweep
+            logger.warning("%s %s not handed to a worker; the sweep will retry", self.label, job_id)
+            return
+        self.model.objects.filter(pk=job_id, enqueued_at__isnull=True).update(
+            enqueued_at=timezone.now()
+        )
+
+    def enqueue_on_commit(self, job: RenderJob) -> None:
+        transaction.on_commit(lambda: self.enqueue(job.pk))
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.object_name
+
+    def render(self, job_id: int) -> RenderJob | None:
+        """Render one job (the Celery task calls this). Idempotent: a done job is left alone."""
+        with transaction.atomic():
+            job = (
+                self.model.objects.select_for_update()
+                .select_related(self.subject)
+                .filter(pk=job_id)
+                .first()
+            )
+            if job is None or job.status == PdfJobStatus.DONE:
+                return job  # gone with its subject, or already done (a redelivered task)
+            job.status = PdfJobStatus.RENDERING
+            job.attempts += 1
+            job.started_at = timezone.now()
+            job.error = ""
+            job.save(update_fields=["status", "attempts", "started_at", "error"])
+        started = time.perf_counter()
+        try:
+            rendered = render_document(self.html(job))
+            if rendered.pages > settings.PDF_MAX_PAGES:
+                raise ValueError(
+                    _("the PDF would have %(pages)s pages, at most %(limit)s are allowed")
+                    % {"pages": rendered.pages, "limit": settings.PDF_MAX_PAGES}
+                )
+            storage = self.model._meta.get_field("file").storage
+            name = self.file_name(job)
+            if storage.exists(name):
+                storage.delete(name)  # a redelivered job overwrites, so there is one file
+            saved = storage.save(name, ContentFile(rendered.content))
+        except (OperationalError, OSError) as error:
+            self._fail(
+                job,
+                _("The PDF could not be saved, the system will try again: %(error)s")
+                % {"error": error},
+            )
+            raise TransientError(str(error)) from error
+        except Exception as error:  # noqa: BLE001 - shown to staff in plain words, never a 500
+            logger.exception("%s %s failed", self.label, job_id)
+            self._fail(
+                job,
+                _("The PDF could not be made: %(error)s") % {"error": _plain(error)},
+                final=True,
+            )
+            return self.model.objects.get(pk=job_id)
+        with transaction.atomic():
+            job = self.model.objects.select_for_update().select_related(self.subject).get(pk=job_id)
+            job.file.name = saved
+            job.status = PdfJobStatus.DONE
+            job.pages = rendered.pages
+            job.size_bytes = len(rendered.content)
+            job.render_ms = int((time.perf_counter() - started) * 1000)
+            job.finished_at = timezone.now()
+            job.save()
+            if self.on_done is not None:
+                self.on_done(job)
+        return job
+
+    def _fail(self, job: RenderJob, message: str, *, final: bool = False) -> None:
+        failed = final or job.attempts >= MAX_ATTEMPTS
+        self.model.objects.filter(pk=job.pk).update(
+            status=PdfJobStatus.FAILED if failed else PdfJobStatus.QUEUED,
+            error=message,
+            finished_at=timezone.now() if failed else None,
+        )
+
+    def give_up(self, job_id: int, error: str) -> None:
+        """After the last retry: the job failed, in words staff can act on."""
+        self.model.objects.filter(pk=job_id).exclude(status=PdfJobStatus.DONE).update(
+            status=PdfJobStatus.FAILED,
+            error=_("The PDF could not be made after several tries: %(error)s")
+            % {"error": error[:300]},
+            finished_at=timezone.now(),
+        )
+
+    def sweep(self, now=None) -> int:
+        """Hand jobs that no worker has (broker down, worker gone) to a worker again."""
+        limit = (now or timezone.now()) - STUCK_AFTER
+        ids = list(
+            self.model.objects.filter(
+                Q(status=PdfJobStatus.QUEUED, enqueued_at__isnull=True)
+                | Q(status=PdfJobStatus.QUEUED, enqueued_at__lt=limit)
+                | Q(status=PdfJobStatus.RENDERING, started_at__lt=limit)
+            ).values_list("pk", flat=True)
+        )
+        for job_id in ids:
+            self.model.objects.filter(pk=job_id).update(enqueued_at=None)
+            self.enqueue(job_id)
+        return len(ids)
+
+    def run_task(self, task, job_id: int) -> str:
+        """The body of a bound Celery task: render, and give up after the last retry."""
+        try:
+            job = self.render(job_id)
+        except TransientError as error:
+            if task.request.retries >= task.max_retries:
+                self.give_up(job_id, str(error))
+                return PdfJobStatus.FAILED
+            raise
+        return job.status if job else "gone"
