@@ -20,7 +20,7 @@ from enterprises.models import (
     Theme,
     YearFigures,
 )
-from tests.bench.common import measure, with_bare_page
+from tests.bench.common import analyze, measure, with_bare_page
 
 SIZES = (50, 5000)
 TARGET_QUERIES = 12
@@ -84,6 +84,7 @@ def run(out) -> None:
         for size in SIZES:
             start = time.perf_counter()
             _grow_to(size, rng)
+            analyze()
             out(f"{size} published enterprises loaded in {time.perf_counter() - start:.1f} s")
             profile_slug = Enterprise.objects.order_by("pk").values_list("slug", flat=True)[
                 size // 2
