@@ -2,13 +2,7 @@
 
 from celery import shared_task
 
-from . import case_pdf, services
-
-
-@shared_task(name="knowledge.delete_expired_requests")
-def delete_expired_requests() -> int:
-    """Daily (see CELERY_BEAT_SCHEDULE): delete report requests past the retention period."""
-    return services.delete_expired_requests()
+from . import case_pdf
 
 
 @shared_task(
