@@ -56,7 +56,7 @@ def test_the_privacy_statement_speaks_english_too(client):
 def test_the_cookie_page_lists_only_functional_cookies_and_says_why_there_is_no_banner(client):
     html = client.get(COOKIES).content.decode()
     for cookie in functional_cookies():
-        assert f"<code>{cookie.name}</code>" in html
+        assert f'<h3 class="h4"><code>{cookie.name}</code></h3>' in html
     assert "alleen functionele cookies" in html
     assert "geen cookiebanner" in html
 
