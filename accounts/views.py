@@ -1,5 +1,6 @@
 import json
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -27,7 +28,7 @@ def profile(request):
     )
 
 
-def _privacy_page(request, form):
+def _privacy_page(request, form, status=200):
     return render(
         request,
         "accounts/privacy.html",
@@ -35,6 +36,7 @@ def _privacy_page(request, form):
             "form": form,
             "blockers": services.deletion_blockers(request.user),
         },
+        status=status,
     )
 
 
@@ -65,6 +67,10 @@ def privacy_export(request):
 def delete_account(request):
     """Delete my account after entering my password again; then I am logged out."""
     form = DeleteAccountForm(request.POST)
+    # Guessing the password here counts against the same limit as changing it (allauth's).
+    if not ratelimit.consume(request, action="change_password", user=request.user):
+        form.add_error(None, _("Too many attempts. Wait a minute and try again."))
+        return _privacy_page(request, form, status=429)
     if not form.is_valid():
         return _privacy_page(request, form)
     try:

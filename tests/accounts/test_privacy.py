@@ -338,3 +338,40 @@ def test_a_deletion_that_fails_halfway_leaves_everything_as_it_was(
     assert shared_enterprise.contact_email == "Fatima@example.org"  # the earlier erase undone
     assert Subscriber.objects.filter(email="fatima@example.org").exists()
     assert not AuditEntry.objects.filter(action=AuditAction.ACCOUNT_DELETED).exists()
+
+
+def _give_data(user, count):
+    for number in range(count):
+        enterprise = EnterpriseFactory(name=f"Buurtbedrijf {number}")
+        MembershipFactory(enterprise=enterprise, user=user, role=MembershipRole.EDITOR)
+        InvitationFactory(enterprise=enterprise, email=user.email)
+        ApplicationFactory(enterprise=enterprise, created_by=user)
+        ReportRequestFactory(email=user.email)
+        FollowerFactory(email=user.email)
+
+
+def test_the_download_takes_as_many_queries_for_much_data_as_for_little(
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    little, much = UserFactory(), UserFactory()
+    _give_data(little, 1)
+    _give_data(much, 6)
+    with CaptureQueriesContext(connection) as queries:
+        services.personal_data(little)
+    with django_assert_num_queries(len(queries)):
+        data = services.personal_data(much)
+    assert len(data["enterprises"]["memberships"]) == 6
+    assert len(data["programme"]["applications"]) == 6
+
+
+def test_guessing_the_password_is_rate_limited(client, resident):
+    client.force_login(resident)
+    for _attempt in range(5):
+        assert client.post(DELETE, {"password": "gok"}).status_code == 200
+    response = client.post(DELETE, {"password": DEFAULT_PASSWORD})
+    assert response.status_code == 429
+    assert "Te veel pogingen." in response.content.decode()
+    assert User.objects.filter(pk=resident.pk).exists()

@@ -419,3 +419,29 @@ def test_a_deleted_actor_is_shown_by_number(client, staff):
     client.force_login(staff)
     html = client.get(reverse("admin:lsa_portal_auditentry_changelist")).content.decode()
     assert f"verwijderd account #{number}" in html
+
+
+def test_a_decision_set_by_hand_in_the_admin_is_logged(client):
+    admin_user = StaffFactory(is_superuser=True)
+    application = ApplicationFactory(status="ingediend", submitted_at=timezone.now())
+    link = OfficerLinkFactory(status=LinkStatus.REQUESTED, decided_at=None)
+    AuditEntry.objects.all().delete()
+    client.force_login(admin_user)
+
+    url = reverse("admin:pioneers_application_change", args=[application.pk])
+    data = _admin_form_data(client.get(url))
+    data["status"] = "wachtlijst"
+    assert client.post(url, data).status_code == 302
+    entry = only_entry(AuditAction.APPLICATION_DECIDED)
+    assert entry.actor == admin_user
+    assert_target(entry, application)
+    assert entry.details["decision"] == "wachtlijst" and entry.details["in_admin"] is True
+
+    url = reverse("admin:municipalities_officerlink_change", args=[link.pk])
+    data = _admin_form_data(client.get(url))
+    data["status"] = LinkStatus.APPROVED
+    assert client.post(url, data).status_code == 302
+    link.refresh_from_db()
+    assert link.decided_by == admin_user and link.decided_at is not None
+    entry = only_entry(AuditAction.OFFICER_LINK_DECIDED)
+    assert entry.details == {"officer": link.user_id, "status": "goedgekeurd", "in_admin": True}
