@@ -12,7 +12,7 @@ from .models import AuditEntry
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "action", "who", "object"]
-    list_filter = ["action", "target_type", "created_at"]
+    list_filter = ["action", ("target_type", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["target_label", "target_id", "actor__email", "=actor_number"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "target_type"]

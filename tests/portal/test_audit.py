@@ -445,3 +445,10 @@ def test_a_decision_set_by_hand_in_the_admin_is_logged(client):
     assert link.decided_by == admin_user and link.decided_at is not None
     entry = only_entry(AuditAction.OFFICER_LINK_DECIDED)
     assert entry.details == {"officer": link.user_id, "status": "goedgekeurd", "in_admin": True}
+
+
+@pytest.mark.parametrize("query", ["De Brug", "12", "abc", "#1", "'; drop table"])
+def test_searching_the_log_never_fails(client, staff, entry, query):
+    client.force_login(staff)
+    response = client.get(reverse("admin:lsa_portal_auditentry_changelist"), {"q": query})
+    assert response.status_code == 200
