@@ -7,7 +7,10 @@ Any verified user is a resident; two groups add to that: LSA staff and municipal
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models import Q
+
+from lsa_portal import audit
 
 STAFF_GROUP = "LSA-medewerker"
 MUNICIPAL_GROUP = "Gemeente"
@@ -20,6 +23,8 @@ STAFF_APP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "municipalities": ("view", "add", "change", "delete"),
     "account": ("view",),
     "accounts": ("view",),
+    # The audit log: staff read it, nobody writes it by hand.
+    "lsa_portal": ("view",),
 }
 MUNICIPAL_APP_PERMISSIONS: dict[str, tuple[str, ...]] = {}
 
@@ -71,10 +76,32 @@ def is_municipal_officer(user) -> bool:
     return user.is_authenticated and MUNICIPAL_GROUP in _group_names(user)
 
 
-def make_staff(user) -> None:
-    """Give a user the staff role: the group, and access to the admin."""
+def role_snapshot(user) -> frozenset[str]:
+    """The user's roles and access flags, to compare before and after a change."""
+    flags = {flag for flag in ("is_active", "is_staff", "is_superuser") if getattr(user, flag)}
+    return frozenset(flags | set(user.groups.values_list("name", flat=True)))
+
+
+def record_role_change(by, user, before: frozenset[str], after: frozenset[str]) -> None:
+    """An audit entry for a change of roles, if anything changed."""
+    if before != after:
+        audit.record(
+            by,
+            audit.Action.ROLES_CHANGED,
+            user,
+            added=sorted(after - before),
+            removed=sorted(before - after),
+        )
+
+
+@transaction.atomic
+def make_staff(user, *, by=None) -> None:
+    """Give a user the staff role: the group, and access to the admin (in the audit log, by
+    ``by``, or by the system when run from the shell or the demo data)."""
+    before = role_snapshot(user)
     user.groups.add(ensure_roles()[STAFF_GROUP])
     user.__dict__.pop("_portal_groups", None)
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+    record_role_change(by, user, before, role_snapshot(user))

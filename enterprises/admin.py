@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from lsa_portal import audit
+
 from . import services
 from .models import Asset, Enterprise, Invitation, Membership, Municipality, Theme, YearFigures
 
@@ -50,6 +52,37 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     inlines = [MembershipInline, AssetInline, YearFiguresInline]
     actions = ["publish_selected"]
     list_select_related = ["municipality"]
+
+    def save_formset(self, request, form, formset, change):
+        """Membership changes made here go in the audit log, like those on the members page."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Membership:
+            return
+        for item in formset.new_objects:
+            audit.record(
+                request.user,
+                audit.Action.MEMBER_JOINED,
+                item.enterprise,
+                member=item.user_id,
+                role=item.role,
+            )
+        for item, changed in formset.changed_objects:
+            audit.record(
+                request.user,
+                audit.Action.MEMBER_ROLE_CHANGED,
+                item.enterprise,
+                member=item.user_id,
+                role=item.role,
+                changed=changed,
+            )
+        for item in formset.deleted_objects:
+            audit.record(
+                request.user,
+                audit.Action.MEMBER_REMOVED,
+                item.enterprise,
+                member=item.user_id,
+                role=item.role,
+            )
 
     @admin.action(description=_("Publish the selected submitted registrations"))
     def publish_selected(self, request, queryset):

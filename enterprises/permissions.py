@@ -53,3 +53,11 @@ def can_submit(user, enterprise: Enterprise) -> bool:
 
 def can_review(user) -> bool:
     return is_lsa_staff(user)
+
+
+def can_archive(user, enterprise: Enterprise) -> bool:
+    """Owners may take their own enterprise out of the directory (before leaving the portal,
+    for instance); staff may archive any."""
+    if enterprise.status == EnterpriseStatus.ARCHIVED:
+        return False
+    return is_owner(user, enterprise) or is_lsa_staff(user)

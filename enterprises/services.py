@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
     Municipality,
     YearFigures,
 )
-from .permissions import SUBMITTABLE_STATUSES
+from .permissions import SUBMITTABLE_STATUSES, can_archive
 
 INVITATION_DAYS = 14
 RESERVED_SLUGS = {"aanmelden", "mijn", "benchmark", "beoordelen", "export", "uitnodiging"}
@@ -128,6 +129,7 @@ def publish(enterprise: Enterprise, *, by) -> Enterprise:
         published_at=timezone.now(),
         rejection_reason="",
     )
+    audit.record(by, audit.Action.ENTERPRISE_PUBLISHED, enterprise)
     context = {"enterprise": enterprise, "url": _absolute(enterprise.get_absolute_url())}
     recipients = member_emails(enterprise)
     transaction.on_commit(lambda: _mail("published", recipients, context))
@@ -144,6 +146,7 @@ def reject(enterprise: Enterprise, *, by, reason: str) -> Enterprise:
     if enterprise.status != EnterpriseStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted registration can be rejected."))
     _save_by(enterprise, by, status=EnterpriseStatus.REJECTED, rejection_reason=reason)
+    audit.record(by, audit.Action.ENTERPRISE_REJECTED, enterprise)
     context = {
         "enterprise": enterprise,
         "reason": reason,
@@ -156,9 +159,16 @@ def reject(enterprise: Enterprise, *, by, reason: str) -> Enterprise:
 
 @transaction.atomic
 def archive(enterprise: Enterprise, *, by) -> Enterprise:
-    """Take an enterprise out of the directory, keeping its history."""
+    """Take an enterprise out of the directory, keeping its history. Staff may, and so may an
+    owner (a last owner who leaves the portal archives it first)."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status == EnterpriseStatus.ARCHIVED:
+        raise ValidationError(_("This enterprise is already archived."))
+    if not can_archive(by, enterprise):
+        raise PermissionDenied
+    previous = enterprise.status
     _save_by(enterprise, by, status=EnterpriseStatus.ARCHIVED)
+    audit.record(by, audit.Action.ENTERPRISE_ARCHIVED, enterprise, previous_status=previous)
     return enterprise
 
 
@@ -186,6 +196,7 @@ def invite_member(enterprise: Enterprise, *, by, email: str, role: str) -> Invit
         invited_by=by,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
+    audit.record(by, audit.Action.MEMBER_INVITED, enterprise, invitation=invitation.pk, role=role)
     context = {
         "enterprise": enterprise,
         "invited_by": by,
@@ -194,6 +205,25 @@ def invite_member(enterprise: Enterprise, *, by, email: str, role: str) -> Invit
     }
     transaction.on_commit(lambda: _mail("invitation", [email], context))
     return invitation
+
+
+@transaction.atomic
+def withdraw_invitation(invitation: Invitation, *, by) -> None:
+    """An owner withdraws an invitation that was not accepted yet: its link stops working."""
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was already accepted."))
+    audit.record(
+        by, audit.Action.INVITATION_WITHDRAWN, invitation.enterprise, invitation=invitation.pk
+    )
+    invitation.delete()
+
+
+def delete_expired_invitations(now=None) -> int:
+    """Retention: invitations past their expiry, open or accepted (the membership itself stays),
+    go with the address they were sent to."""
+    now = now or timezone.now()
+    deleted, _detail = Invitation.objects.filter(expires_at__lt=now).delete()
+    return deleted
 
 
 def invitation_is_open(invitation: Invitation) -> bool:
@@ -212,6 +242,15 @@ def accept_invitation(invitation: Invitation, *, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if created:
+        audit.record(
+            user,
+            audit.Action.MEMBER_JOINED,
+            invitation.enterprise,
+            member=user.pk,
+            role=membership.role,
+            invitation=invitation.pk,
+        )
     return membership
 
 
@@ -235,6 +274,14 @@ def remove_member(membership: Membership, *, by) -> None:
             )
         )
     membership._history_user = by
+    audit.record(
+        by,
+        audit.Action.MEMBER_REMOVED,
+        membership.enterprise,
+        member=membership.user_id,
+        role=membership.role,
+        left=is_self,
+    )
     membership.delete()
 
 
@@ -251,7 +298,18 @@ def change_role(membership: Membership, *, by, role: str) -> Membership:
         and _owner_count(membership.enterprise) <= 1
     ):
         raise ValidationError(_("There must always be at least one owner."))
+    previous = membership.role
+    if previous == role:
+        return membership
     membership.role = role
     membership._history_user = by
     membership.save(update_fields=["role"])
+    audit.record(
+        by,
+        audit.Action.MEMBER_ROLE_CHANGED,
+        membership.enterprise,
+        member=membership.user_id,
+        previous_role=previous,
+        role=role,
+    )
     return membership

@@ -30,5 +30,6 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("<slug:slug>/archiveren/", views.archive, name="archive"),
     path("<slug:slug>/beoordelen/", views.review, name="review"),
 ]

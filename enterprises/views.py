@@ -401,9 +401,28 @@ def member_role(request, slug, pk):
 @require_POST
 def invitation_revoke(request, slug, pk):
     enterprise = _enterprise_for(request, slug, permissions.can_manage_members)
-    get_object_or_404(Invitation, pk=pk, enterprise=enterprise, accepted_at__isnull=True).delete()
+    found = get_object_or_404(Invitation, pk=pk, enterprise=enterprise, accepted_at__isnull=True)
+    services.withdraw_invitation(found, by=request.user)
     messages.success(request, _("The invitation is withdrawn."))
     return redirect("enterprises:members", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def archive(request, slug):
+    """An owner takes the enterprise out of the directory; its history stays."""
+    enterprise = _enterprise_for(request, slug, permissions.can_archive)
+    if request.method == "POST":
+        services.archive(enterprise, by=request.user)
+        messages.success(
+            request,
+            _("%(name)s is archived: it is no longer in the directory.")
+            % {"name": enterprise.name},
+        )
+        return redirect("enterprises:mine")
+    return render(
+        request, "enterprises/archive.html", {"enterprise": enterprise, "section": "members"}
+    )
 
 
 @login_required

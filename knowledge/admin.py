@@ -171,7 +171,7 @@ class ReportRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected requests as CSV"))
     def export_csv(self, request, queryset):
-        return csv_response(services.export_requests(queryset))
+        return csv_response(services.export_requests(queryset, by=request.user))
 
 
 @admin.register(Subscriber)
@@ -188,7 +188,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export all confirmed subscribers as CSV"))
     def export_confirmed(self, request, queryset):
-        return csv_response(services.export_subscribers())
+        return csv_response(services.export_subscribers(by=request.user))
 
 
 @admin.register(AdviceRequest)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from enterprises.charts import income_chart
 from enterprises.figures import IncomeMix
 from enterprises.models import Enterprise
+from lsa_portal import audit
 from lsa_portal.pdf_jobs import JobRunner, PdfJobStatus
 from pioneers import selectors as pioneer_selectors
 from pioneers.mengpaneel import desk_for
@@ -185,6 +186,13 @@ def latest_done(case: CaseDescription) -> PdfJob | None:
     return (
         case.pdf_jobs.filter(status=PdfJobStatus.DONE).order_by("-version", "-created_at").first()
     )
+
+
+@transaction.atomic
+def note_download(job: PdfJob, *, by) -> None:
+    """A PDF of a case that is not public (a draft, or an older version staff fetch) goes in the
+    audit log; the public PDF of a published case does not."""
+    audit.record(by, audit.Action.FILE_DOWNLOADED, job, case=job.case_id, version=job.version)
 
 
 def _unique_case_slug(title: str) -> str:

@@ -1,6 +1,6 @@
 """Everything that changes the knowledge base's state: publishing (and keeping the search table up
 to date), counting, report requests with signed download links, the newsletter's double opt-in,
-advice requests, the retention clean-up and the CSV exports."""
+advice requests, the retention clean-up and the CSV exports (the last two in the audit log)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_GROUP
 from enterprises.models import Municipality
-from lsa_portal import fragment_cache
+from lsa_portal import audit, fragment_cache
 from lsa_portal.mail import absolute_url, send_templated
 
 from .markdown import plain_text
@@ -260,22 +260,34 @@ def request_report(
     return report_request
 
 
-def mark_downloaded(report_request: ReportRequest) -> None:
+@transaction.atomic
+def mark_downloaded(report_request: ReportRequest, *, by=None) -> None:
     """Keep the first moment a personal link was used, for staff (the download itself is
-    counted by ``record_download``)."""
+    counted by ``record_download``); a report on request is not public, so every download
+    through a link is in the audit log."""
     if report_request.downloaded_at is None:
         ReportRequest.objects.filter(pk=report_request.pk, downloaded_at__isnull=True).update(
             downloaded_at=timezone.now()
         )
+    audit.record(
+        by, audit.Action.FILE_DOWNLOADED, report_request.report, report_request=report_request.pk
+    )
 
 
 def delete_expired_requests(now=None) -> int:
-    """Delete report requests older than the retention period (and stale unconfirmed newsletter
-    subscriptions); returns how many report requests went."""
+    """Retention: report requests (names, addresses) older than the retention period; returns
+    how many went. Their download links stopped working long before (a signed link expires)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.KNOWLEDGE_REQUEST_RETENTION_DAYS)
     deleted, _detail = ReportRequest.objects.filter(created_at__lt=cutoff).delete()
-    Subscriber.objects.filter(
+    return deleted
+
+
+def delete_unconfirmed_subscribers(now=None) -> int:
+    """Retention: newsletter sign-ups never confirmed within ``CONFIRM_DAYS`` (the confirmation
+    link has expired by then); returns how many went."""
+    now = now or timezone.now()
+    deleted, _detail = Subscriber.objects.filter(
         confirmed=False, created_at__lt=now - timedelta(days=CONFIRM_DAYS)
     ).delete()
     return deleted
@@ -455,8 +467,10 @@ def write_csv(export: CsvExport, out: IO[str]) -> None:
         writer.writerow([_cell(value) for value in row])
 
 
-def export_requests(requests: QuerySet[ReportRequest] | None = None) -> CsvExport:
-    """Report requests for staff, newest first (Excel in the Netherlands expects ';')."""
+@transaction.atomic
+def export_requests(requests: QuerySet[ReportRequest] | None = None, *, by) -> CsvExport:
+    """Report requests for staff, newest first (Excel in the Netherlands expects ';'); the
+    export is in the audit log."""
     requests = (requests if requests is not None else ReportRequest.objects.all()).select_related(
         "report"
     )
@@ -474,6 +488,7 @@ def export_requests(requests: QuerySet[ReportRequest] | None = None) -> CsvExpor
         ]
         for item in requests.order_by("-created_at")
     ]
+    audit.record(by, audit.Action.DATA_EXPORTED, None, export="report_requests", rows=len(rows))
     header = [
         _("requested at"),
         _("report"),
@@ -486,8 +501,10 @@ def export_requests(requests: QuerySet[ReportRequest] | None = None) -> CsvExpor
     return CsvExport("rapportaanvragen.csv", header, rows)
 
 
-def export_subscribers() -> CsvExport:
-    """Confirmed newsletter subscribers, each with their own unsubscribe link for the mailing."""
+@transaction.atomic
+def export_subscribers(*, by) -> CsvExport:
+    """Confirmed newsletter subscribers, each with their own unsubscribe link for the mailing;
+    the export is in the audit log."""
     subscribers = Subscriber.objects.filter(confirmed=True).order_by("email")
     rows = [
         [
@@ -498,5 +515,6 @@ def export_subscribers() -> CsvExport:
         ]
         for item in subscribers
     ]
+    audit.record(by, audit.Action.DATA_EXPORTED, None, export="subscribers", rows=len(rows))
     header = [_("e-mail address"), _("name"), _("confirmed at"), _("unsubscribe link")]
     return CsvExport("nieuwsbrief-abonnees.csv", header, rows)

@@ -1,16 +1,10 @@
-"""Periodic work of the knowledge base (thin: the services do the work)."""
+"""Tasks of the knowledge base: the case-description PDFs (thin: the runner does the work)."""
 
 from celery import shared_task
 
 from lsa_portal.pdf_jobs import MAX_ATTEMPTS, TransientError
 
-from . import case_pdf, services
-
-
-@shared_task(name="knowledge.delete_expired_requests")
-def delete_expired_requests() -> int:
-    """Daily (see CELERY_BEAT_SCHEDULE): delete report requests past the retention period."""
-    return services.delete_expired_requests()
+from . import case_pdf
 
 
 @shared_task(

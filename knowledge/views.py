@@ -124,7 +124,7 @@ def report_download_signed(request, slug: str, token: str):
     except services.LinkInvalid:
         return _link_refused(request, report, expired=False)
     response = _pdf_response(report)
-    services.mark_downloaded(report_request)
+    services.mark_downloaded(report_request, by=request.user)
     return response
 
 
@@ -195,6 +195,8 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
         handle = job.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    if not case.is_public or (pk and staff):
+        case_pdf.note_download(job, by=request.user)
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -331,12 +333,12 @@ def csv_response(export: services.CsvExport) -> HttpResponse:
 
 def export_requests(request):
     """All report requests as CSV, for staff."""
-    return _refuse_non_staff(request) or csv_response(services.export_requests())
+    return _refuse_non_staff(request) or csv_response(services.export_requests(by=request.user))
 
 
 def export_subscribers(request):
     """The confirmed newsletter subscribers as CSV, for staff."""
-    return _refuse_non_staff(request) or csv_response(services.export_subscribers())
+    return _refuse_non_staff(request) or csv_response(services.export_subscribers(by=request.user))
 
 
 # --- Feed ---------------------------------------------------------------------------------------

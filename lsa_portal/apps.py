@@ -3,10 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
-    """The project package as an app: its templates tags, the health check and ``seed_demo``."""
+    """The project package as an app: its templates tags, the health check, ``seed_demo``, the
+    audit log and the register of personal data (each app's ``privacy.py``)."""
 
     name = "lsa_portal"
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from . import checks  # noqa: F401 - registers the portal's system checks
+
+        # Every app's privacy.py registers its personal data and retention rules.
+        autodiscover_modules("privacy")

@@ -162,6 +162,9 @@ ACCOUNT_RATE_LIMITS = {
 # Absolute links in mails sent outside a request (invitations, decisions).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Where people write about their personal data (named in the privacy statement).
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@example.org")
+
 # --- Mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wijkondernemingen <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -231,12 +234,13 @@ PDF_TASK_QUEUE = env.str("PDF_TASK_QUEUE", default="celery")
 # A case description longer than this is refused (runaway content would tie up a worker).
 PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=200)
 
-# Periodic tasks (run `celery -A lsa_portal beat` beside the worker, or the management command
-# `delete_expired_requests` from cron).
+# Periodic tasks (run `celery -A lsa_portal beat` beside the worker, or the management commands
+# `apply_retention` (daily) and `sweep_pdf_jobs` from cron).
 CELERY_BEAT_SCHEDULE = {
-    "knowledge-delete-expired-requests": {
-        "task": "knowledge.delete_expired_requests",
-        "schedule": 24 * 60 * 60,
+    # Every retention rule of every app (lsa_portal/privacy.py), each night at half past three.
+    "portal-apply-retention": {
+        "task": "lsa_portal.apply_retention",
+        "schedule": crontab(minute=30, hour=3),
     },
     "knowledge-sweep-pdf-jobs": {"task": "knowledge.sweep_pdf_jobs", "schedule": 5 * 60},
     "municipalities-sweep-briefs": {"task": "municipalities.sweep_briefs", "schedule": 5 * 60},

@@ -9,7 +9,7 @@ class PortalPagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self) -> list[str]:
-        return ["home", "enterprises:index", "pioneers:index"]
+        return ["home", "enterprises:index", "pioneers:index", "privacy_statement", "cookies"]
 
     def location(self, item: str) -> str:
         return reverse(item)

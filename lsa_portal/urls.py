@@ -20,6 +20,8 @@ admin.site.index_title = _("Management")
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", health.health, name="health"),
+    path("privacyverklaring/", views.privacy_statement, name="privacy_statement"),
+    path("cookies/", views.cookies, name="cookies"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

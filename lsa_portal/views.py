@@ -1,8 +1,32 @@
 """Pages that belong to the portal as a whole rather than to one app."""
 
+from django.conf import settings
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import privacy
+from .cookies import functional_cookies
 
 
 def home(request):
     """The front door: what the portal offers to each of its audiences."""
     return render(request, "home.html")
+
+
+@require_GET
+def privacy_statement(request):
+    """What personal data the portal keeps, why, for how long, and the rights people have."""
+    return render(
+        request,
+        "privacy_statement.html",
+        {
+            "retention_rules": privacy.retention_rules(),
+            "privacy_contact": settings.PRIVACY_CONTACT_EMAIL,
+        },
+    )
+
+
+@require_GET
+def cookies(request):
+    """Every cookie the portal sets: only functional ones, so no consent banner."""
+    return render(request, "cookies.html", {"cookies": functional_cookies()})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +26,9 @@ from knowledge.models import CaseDescription, Report
 from pioneers.models import Lesson, Milestone, MilestoneStatus
 
 from .models import Follower
+
+# A sign-up by e-mail that is not confirmed within this many days is deleted (retention).
+CONFIRM_DAYS = 7
 
 
 def _token() -> str:
@@ -165,6 +168,16 @@ def confirm(token: str) -> Follower | None:
         follower.confirmed_at = timezone.now()
         follower.save(update_fields=["confirmed_at"])
     return follower
+
+
+def delete_unconfirmed_followers(now: datetime | None = None) -> int:
+    """Retention: sign-ups by e-mail never confirmed within ``CONFIRM_DAYS``; returns how many
+    went (their confirmation link then leads nowhere)."""
+    now = now or timezone.now()
+    deleted, _detail = Follower.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=now - timedelta(days=CONFIRM_DAYS)
+    ).delete()
+    return deleted
 
 
 def unsubscribe(token: str) -> Municipality | None:

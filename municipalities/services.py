@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_lsa_staff, is_municipal_officer
 from enterprises.models import Municipality
+from lsa_portal import audit
 
 from .models import LinkStatus, OfficerLink
 
@@ -55,6 +56,7 @@ def request_link(
     return link
 
 
+@transaction.atomic
 def decide_link(link: OfficerLink, *, by, approve: bool) -> OfficerLink:
     """Staff approve or reject a requested link; the officer hears by mail."""
     if not is_lsa_staff(by):
@@ -65,6 +67,13 @@ def decide_link(link: OfficerLink, *, by, approve: bool) -> OfficerLink:
     link.decided_at = timezone.now()
     link.decided_by = by
     link.save(update_fields=["status", "decided_at", "decided_by"])
+    audit.record(
+        by,
+        audit.Action.OFFICER_LINK_DECIDED,
+        link.municipality,
+        officer=link.user_id,
+        approved=approve,
+    )
     page = settings.PORTAL_BASE_URL + reverse(
         "municipalities:detail", kwargs={"slug": link.municipality.slug}
     )
@@ -85,3 +94,12 @@ def decide_link(link: OfficerLink, *, by, approve: bool) -> OfficerLink:
     email = link.user.email
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return link
+
+
+@transaction.atomic
+def record_export(municipality: Municipality, *, by, file_format: str) -> None:
+    """An officer downloads the municipality's data with the consented contact persons: the
+    download is in the audit log."""
+    audit.record(
+        by, audit.Action.DATA_EXPORTED, municipality, export="municipality", format=file_format
+    )

@@ -173,6 +173,7 @@ def _cell(value):
 def export_csv(request, slug):
     """The municipality's data as CSV: the open-data columns plus the consented contacts."""
     municipality = _municipality_for_download(request, slug)
+    services.record_export(municipality, by=request.user, file_format="csv")
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM makes spreadsheet programs read UTF-8
     writer = csv.DictWriter(buffer, fieldnames=selectors.MUNICIPAL_EXPORT_COLUMNS)
@@ -189,6 +190,7 @@ def export_csv(request, slug):
 def export_xlsx(request, slug):
     """The same columns as the CSV, as a spreadsheet."""
     municipality = _municipality_for_download(request, slug)
+    services.record_export(municipality, by=request.user, file_format="xlsx")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(municipality.name[:31])
     sheet.append(selectors.MUNICIPAL_EXPORT_COLUMNS)

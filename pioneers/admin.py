@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lsa_portal import audit
+
 from . import services
 from .models import (
     Application,
@@ -73,6 +75,19 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["enterprise", "cohort"]
     inlines = [SupportNeedInline, ReviewScoreInline]
+
+    def save_model(self, request, obj, form, change):
+        """A status set here by hand is a programme decision too: it goes in the audit log."""
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            audit.record(
+                request.user,
+                audit.Action.APPLICATION_DECIDED,
+                obj,
+                decision=obj.status,
+                previous=form.initial.get("status"),
+                in_admin=True,
+            )
 
 
 @admin.register(ReviewScore)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.services import member_emails
+from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
 from . import permissions, selectors
@@ -183,6 +184,13 @@ def decide(application: Application, *, by, decision: str, message: str = "") ->
                 flywheel_type=application.flywheel_type,
                 flywheel_plan=application.answer_flywheel,
             )
+    audit.record(
+        by,
+        audit.Action.APPLICATION_DECIDED,
+        application,
+        decision=decision,
+        pioneer=pioneer.pk if pioneer else None,
+    )
     context = {
         "application": application,
         "enterprise": application.enterprise,
@@ -270,5 +278,12 @@ def record_reading(
             )
             for value in values
         ]
+    )
+    audit.record(
+        by,
+        audit.Action.READING_RECORDED,
+        reading,
+        pioneer=pioneer.pk,
+        faders={str(value.element.pk): value.position for value in values},
     )
     return reading

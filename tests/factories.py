@@ -436,3 +436,33 @@ class OfficerLinkFactory(factory.django.DjangoModelFactory):
     status = LinkStatus.APPROVED
     job_title = "Beleidsadviseur wijkeconomie"
     decided_at = factory.LazyFunction(timezone.now)
+
+
+# --- Privacy: invitations and followers -------------------------------------------------------
+
+from enterprises.models import Invitation  # noqa: E402
+from municipalities.models import Follower  # noqa: E402
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation, valid for another week."""
+
+    class Meta:
+        model = Invitation
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    email = factory.Sequence(lambda n: f"uitgenodigd{n}@example.org")
+    role = MembershipRole.EDITOR
+    token = factory.Sequence(lambda n: f"uitnodiging-token-{n}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class FollowerFactory(factory.django.DjangoModelFactory):
+    """Someone who follows a municipality's digest by e-mail (unconfirmed unless told)."""
+
+    class Meta:
+        model = Follower
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    email = factory.Sequence(lambda n: f"volger{n}@example.org")
+    token = factory.Sequence(lambda n: f"volg-token-{n}")

@@ -1,12 +1,12 @@
-"""Report requests are personal data: they go after the retention period."""
+"""Report requests and unconfirmed newsletter sign-ups are personal data: they go after their
+term (the rules run with every other app's in ``manage.py apply_retention``)."""
 
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from knowledge import services, tasks
+from knowledge import services
 from knowledge.models import ReportRequest, Subscriber
 from tests.factories import ReportRequestFactory, SubscriberFactory
 
@@ -25,36 +25,23 @@ def test_requests_older_than_the_retention_period_are_deleted(settings):
     assert not ReportRequest.objects.filter(pk=old.pk).exists()
 
 
-def test_the_periodic_task_deletes_expired_requests(settings):
+def test_the_retention_period_of_requests_is_a_setting(settings):
     settings.KNOWLEDGE_REQUEST_RETENTION_DAYS = 30
     _aged(31)
     _aged(1)
-    assert tasks.delete_expired_requests.delay().get() == 1
+    assert services.delete_expired_requests() == 1
     assert ReportRequest.objects.count() == 1
 
 
-def test_the_task_is_scheduled_daily(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["knowledge-delete-expired-requests"]
-    assert entry["task"] == tasks.delete_expired_requests.name
-    assert entry["schedule"] == 24 * 60 * 60
-
-
-def test_the_management_command_deletes_expired_requests(settings, capsys):
-    settings.KNOWLEDGE_REQUEST_RETENTION_DAYS = 10
-    _aged(11)
-    call_command("delete_expired_requests")
-    assert not ReportRequest.objects.exists()
-    assert "Deleted 1" in capsys.readouterr().out
-
-
-def test_unconfirmed_subscriptions_do_not_linger():
-    stale = SubscriberFactory(created_at=timezone.now() - timedelta(days=30))
-    fresh = SubscriberFactory()
+def test_unconfirmed_subscriptions_go_after_seven_days():
+    now = timezone.now()
+    stale = SubscriberFactory(created_at=now - timedelta(days=services.CONFIRM_DAYS, minutes=1))
+    fresh = SubscriberFactory(created_at=now - timedelta(days=services.CONFIRM_DAYS - 1))
     confirmed = SubscriberFactory(
         confirmed=True,
-        created_at=timezone.now() - timedelta(days=400),
-        confirmed_at=timezone.now() - timedelta(days=399),
+        created_at=now - timedelta(days=400),
+        confirmed_at=now - timedelta(days=399),
     )
-    services.delete_expired_requests()
+    assert services.delete_unconfirmed_subscribers(now) == 1
     assert set(Subscriber.objects.all()) == {fresh, confirmed}
     assert stale.email not in Subscriber.objects.values_list("email", flat=True)

@@ -1,0 +1,77 @@
+"""The portal's own tables: the audit log. It knows no app: its target is any object."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    """The sensitive actions the audit log records."""
+
+    ENTERPRISE_PUBLISHED = "enterprise.published", _("Enterprise published")
+    ENTERPRISE_REJECTED = "enterprise.rejected", _("Enterprise rejected")
+    ENTERPRISE_ARCHIVED = "enterprise.archived", _("Enterprise archived")
+    MEMBER_INVITED = "member.invited", _("Member invited")
+    INVITATION_WITHDRAWN = "member.invitation_withdrawn", _("Invitation withdrawn")
+    MEMBER_JOINED = "member.joined", _("Member joined")
+    MEMBER_REMOVED = "member.removed", _("Member removed")
+    MEMBER_ROLE_CHANGED = "member.role_changed", _("Member's role changed")
+    APPLICATION_DECIDED = "programme.decided", _("Programme decision")
+    READING_RECORDED = "programme.reading", _("Mengpaneel reading recorded")
+    ROLES_CHANGED = "account.roles_changed", _("Roles changed")
+    OFFICER_LINK_DECIDED = "account.officer_link_decided", _("Officer link decided")
+    DATA_EXPORTED = "data.exported", _("Data exported")
+    PERSONAL_DATA_EXPORTED = "account.data_exported", _("Personal data downloaded")
+    ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+    FILE_DOWNLOADED = "file.downloaded", _("Non-public file downloaded")
+    RETENTION_APPLIED = "retention.applied", _("Retention rule applied")
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, on which object. Written in the transaction of the action itself,
+    never changed afterwards (the admin only shows it).
+
+    No personal data is copied into an entry: the actor and a target account are kept as
+    numbers, so an entry outlives a deleted account without keeping its name or address.
+    """
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    # The actor's number stays when the account is deleted (the foreign key then goes empty).
+    actor_number = models.PositiveBigIntegerField(_("account number"), null=True, blank=True)
+    action = models.CharField(_("what"), max_length=40, choices=AuditAction.choices)
+    target_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of object"),
+    )
+    target_id = models.CharField(_("object number"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="audit_action_created"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["actor_number", "-created_at"], name="audit_actor_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.target_label or self.target_id}"
