@@ -133,6 +133,11 @@ def load_bench_data() -> None:
     from tests.bench.bench_enterprises import _grow_to
     from tests.bench.bench_knowledge import _load
 
+    if Enterprise.objects.exclude(slug__startswith="bench-").exists():
+        raise SystemExit(
+            "DATABASE_URL points at a database with enterprises that are not bench data: the "
+            "load test loads thousands of records, so give it a database of its own."
+        )
     published = Enterprise.objects.filter(status=EnterpriseStatus.PUBLISHED).count()
     if published < ENTERPRISES:
         start = time.perf_counter()
