@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate messages makemessages seed worker bench clean
+.PHONY: run test lint format migrate messages makemessages seed worker bench loadtest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,18 @@ worker: $(VENV)/.installed
 ## make bench: speed and query figures at realistic size (set DATABASE_URL for PostgreSQL)
 bench: $(VENV)/.installed-dev messages
 	$(PY) -m tests.bench
+
+## make loadtest: gunicorn (as in docker-compose.yml) on PostgreSQL with the bench data, 200
+## connections of wrk for 60 s over the public pages; set DATABASE_URL (default lsa_loadtest)
+loadtest: $(VENV)/.installed-dev messages
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing wrk"; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	  else \
+	    echo "make loadtest needs wrk: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; }
+	$(PY) -m tests.load
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

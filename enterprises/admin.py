@@ -1,5 +1,7 @@
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -7,6 +9,25 @@ from lsa_portal import audit
 
 from . import services
 from .models import Asset, Enterprise, Invitation, Membership, Municipality, Theme, YearFigures
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's change list writes one style attribute (``border-top: 0`` on its
+    paginator), which the Content Security Policy refuses: its history page allows exactly that
+    attribute by its hash, and nothing else inline."""
+
+    @method_decorator(
+        csp_update(
+            {
+                "style-src-attr": [
+                    "'unsafe-hashes'",
+                    "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
+                ]
+            }
+        )
+    )
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(Municipality)
@@ -40,7 +61,7 @@ class YearFiguresInline(admin.StackedInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(HistoryAdmin):
     list_display = ["name", "municipality", "kind", "status", "submitted_at", "published_at"]
     list_filter = ["status", "kind", "legal_form", "municipality__province", "themes"]
     search_fields = ["name", "neighbourhood", "municipality__name", "kvk_number"]
@@ -108,7 +129,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearFigures)
-class YearFiguresAdmin(SimpleHistoryAdmin):
+class YearFiguresAdmin(HistoryAdmin):
     list_display = ["enterprise", "year", "expenses", "paid_staff_fte", "volunteers"]
     list_filter = ["year"]
     search_fields = ["enterprise__name"]

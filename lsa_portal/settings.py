@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "csp",
     "django_htmx",
     "django_filters",
     "simple_history",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lsa_portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lsa_portal.middleware.DutchFirstMiddleware",
@@ -265,7 +269,14 @@ KNOWLEDGE_STAFF_INBOX = env.list("KNOWLEDGE_STAFF_INBOX", default=[])
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Another site's window opened from the portal (or the portal opened from it) gets no handle on
+# the other: no tab-nabbing, no cross-window leaks.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# No script of the portal reads the CSRF cookie: every form carries the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -274,7 +285,59 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Content Security Policy (django-csp 4). The portal serves its own script (htmx, shipped by
+# django-htmx) and stylesheet only: no inline script, style element, style attribute or event
+# handler anywhere (tests/portal/test_headers.py scans the templates, tests/browser/test_csp.py
+# loads the pages in Chromium and listens for violations), so neither 'unsafe-inline' nor nonces
+# are needed. Enforced everywhere, tests included. A developer may try a change of the policy as
+# report-only with CSP_REPORT_ONLY; production ignores that and always enforces.
+csp_directives = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "upgrade-insecure-requests": PRODUCTION,
+}
+if env.str("CSP_REPORT_URI", default=""):
+    csp_directives["report-uri"] = [env.str("CSP_REPORT_URI")]
+if env.bool("CSP_REPORT_ONLY", default=False) and not PRODUCTION:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# Powerful browser features the portal never uses are switched off for it and anything it embeds
+# (lsa_portal.middleware.PermissionsPolicyMiddleware writes the header).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,1 @@
+"""The load test (``make loadtest``): gunicorn on PostgreSQL with the bench data under wrk."""
