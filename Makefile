@@ -20,6 +20,12 @@ $(VENV)/.installed-dev: $(BIN)/activate pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
+# axe-core for the accessibility test, from the npm registry at the version package-lock.json pins
+# (never from a CDN); node_modules/ is not in git.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
 
@@ -33,8 +39,8 @@ seed: migrate
 run: messages seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: install with dev extras, lint, run the whole test suite
-test: $(VENV)/.installed-dev messages lint
+## make test: install with dev extras and axe-core, lint, run the whole test suite
+test: $(VENV)/.installed-dev node_modules/.installed messages lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
@@ -69,4 +75,4 @@ loadtest: $(VENV)/.installed-dev messages
 	$(PY) -m tests.load
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules

@@ -47,7 +47,7 @@ def test_officer_links_sees_consented_contact_and_downloads(page):
     log_in(page, staff.email)
     page.goto("/gemeenten/koppelingen/")
     screenshot(page, "municipalities-link-queue")
-    page.get_by_role("button", name=f"Keur {officer.email} goed voor Reisstad").click()
+    page.get_by_role("button", name=f"Goedkeuren {officer.email} voor Reisstad").click()
     page.get_by_text("is gekoppeld aan Reisstad").wait_for()
     log_out(page)
 

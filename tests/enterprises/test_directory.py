@@ -172,7 +172,7 @@ def test_profile_shows_the_income_mix_as_svg_with_a_text_alternative_and_a_table
     assert '<svg class="chart__bar"' in html
     assert 'role="img"' in html
     assert "Inkomstenmix 2024: Verkoop van producten en diensten 60%, Subsidies 40%." in html
-    assert "<caption>Inkomsten, uitgaven en mensen per jaar (euro)</caption>" in html
+    assert ">Inkomsten, uitgaven en mensen per jaar (euro)</caption>" in html
     assert "100.000" in html  # total income, Dutch thousands separator
     assert "10.000" in html  # result
 
