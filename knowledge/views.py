@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -20,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff
-from lsa_portal import fragment_cache
+from lsa_portal import exports, fragment_cache, uploads
 from pioneers.models import Cohort
 
 from . import case_pdf, selectors, services
@@ -68,7 +66,7 @@ def report_download(request, slug: str):
     return _pdf_response(report)
 
 
-def _pdf_response(report: Report) -> FileResponse:
+def _pdf_response(report: Report):
     if not report.pdf:
         raise Http404
     try:
@@ -76,9 +74,7 @@ def _pdf_response(report: Report) -> FileResponse:
     except FileNotFoundError as error:
         raise Http404 from error
     services.record_download(report)
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{report.slug}.pdf", content_type="application/pdf"
-    )
+    return uploads.attachment(handle, filename=f"{report.slug}.pdf", content_type="application/pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,11 +190,8 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
         handle = job.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"casus-{case.slug}.pdf",
-        content_type="application/pdf",
+    response = uploads.attachment(
+        handle, filename=f"casus-{case.slug}.pdf", content_type="application/pdf"
     )
     response["Cache-Control"] = (
         "private, max-age=0" if not case.is_public else "public, max-age=300"
@@ -320,12 +313,8 @@ def _refuse_non_staff(request):
 
 
 def csv_response(export: services.CsvExport) -> HttpResponse:
-    buffer = io.StringIO()
-    services.write_csv(export, buffer)
-    # A BOM so that Excel reads the accents right.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    # Excel in the Netherlands expects ';' between the columns.
+    return exports.csv_response(export.filename, export.header, export.rows, delimiter=";")
 
 
 def export_requests(request):
