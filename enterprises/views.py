@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -105,8 +106,10 @@ def benchmark(request):
     """The benchmark; officers and staff may narrow it to one municipality."""
     municipality = None
     may_narrow = is_municipal_officer(request.user) or is_lsa_staff(request.user)
-    if may_narrow and request.GET.get("gemeente"):
-        municipality = Municipality.objects.filter(slug=request.GET["gemeente"]).first()
+    slug = request.GET.get("gemeente", "")[:100]
+    # Only a slug reaches the database (PostgreSQL refuses NUL characters with an error).
+    if may_narrow and slug_re.fullmatch(slug):
+        municipality = Municipality.objects.filter(slug=slug).first()
     data = selectors.benchmark(municipality=municipality, user=request.user)
     return render(
         request,

@@ -146,3 +146,12 @@ def test_allauth_rate_limits_use_the_shared_cache():
         assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
     assert "login_failed" in settings.ACCOUNT_RATE_LIMITS
     assert getattr(settings, "ACCOUNT_RATE_LIMITS", None) is not False
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/wijkondernemingen/uitnodiging/a%00b/", "/gemeenten/volgen/afmelden/%00/", "/%00"],
+)
+def test_a_nul_character_in_the_address_gets_the_404_page(path):
+    """Tokens in addresses are looked up in the database, which refuses NUL with an error."""
+    _assert_error_page(_client("nl").get(path), 404, "Deze pagina bestaat niet", "nl")
