@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -330,6 +332,14 @@ def export_subscribers(request):
 # --- Feed ---------------------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot hold: a title typed with one would make the whole feed fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 class LatestFeed(Feed):
     """New publications of the knowledge base (RSS 2.0)."""
 
@@ -343,10 +353,10 @@ class LatestFeed(Feed):
         return selectors.feed_items()
 
     def item_title(self, item):
-        return item.title
+        return _xml_text(item.title)
 
     def item_description(self, item):
-        return item.summary or item.body[:400]
+        return _xml_text(item.summary or item.body[:400])
 
     def item_link(self, item):
         return item.url

@@ -178,6 +178,37 @@ def english_message(text: str) -> str | None:
     return None
 
 
+class _Injected(HTMLParser):
+    """What a browser would build from the page that the hostile values put there: the
+    ``x-fuzz`` element, a script that calls alert(1), an event handler that does."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: str | None = None
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "x-fuzz":
+            self.found = self.found or "<x-fuzz"
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name.startswith("on") and "alert(" in (value or ""):
+                self.found = self.found or f'{name}="{value}"'
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and "alert(1)" in data:
+            self.found = self.found or "<script>alert(1)"
+
+
 def echoed(page: str) -> str | None:
-    """A hostile piece that came back unescaped, or None."""
-    return next((marker for marker in ECHO_MARKERS if marker in page), None)
+    """A hostile piece that came back unescaped (as markup a browser would run), or None."""
+    if not any(marker in page for marker in ECHO_MARKERS):
+        return None  # quick: nothing of it is there at all
+    parser = _Injected()
+    parser.feed(page)
+    parser.close()
+    return parser.found

@@ -778,3 +778,61 @@ def test_the_checks_recognise_english_errors_and_unescaped_markup():
     page = '<ul class="errorlist" id="e"><li>Vul dit veld in.</li></ul>'
     page += '<p class="message message--error">Kies een rol.</p>'
     assert errors_in(page) == ["Vul dit veld in.", "Kies een rol."]
+
+
+# --- Hostile data at rest -------------------------------------------------------------------------
+
+AT_REST = VALUES["markup"] + "\x01\u202e" + VALUES["attribute"]
+NOT_TEXT = {"token", "input_hash", "html", "password", "key", "cbs_code"}
+
+
+def _make_every_text_hostile() -> int:
+    """Put markup, control characters and a right-to-left override in every free-text column of
+    every row of the portal's own models (as an old import or the admin might have)."""
+    from django.apps import apps
+    from django.db import models
+
+    changed = 0
+    for model in apps.get_models():
+        if model._meta.app_label not in APPS or model.__name__.startswith("Historical"):
+            continue
+        columns = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField)
+            and not isinstance(f, models.SlugField | models.EmailField | models.URLField)
+            and not f.choices
+            and f.name not in NOT_TEXT
+        ]
+        if not columns:
+            continue
+        for pk in model._base_manager.values_list("pk", flat=True):
+            suffix = str(pk)  # unique columns stay unique
+            values = {
+                f.name: (AT_REST[: f.max_length - len(suffix)] if f.max_length else AT_REST)
+                + suffix
+                for f in columns
+            }
+            changed += model._base_manager.filter(pk=pk).update(**values)
+    return changed
+
+
+def test_hostile_data_at_rest_is_shown_escaped_on_every_page(world, quiet):
+    assert _make_every_text_hostile() > 20
+    for route, target in sorted(TARGETS.items()):
+        if not target.get or route == "media":
+            continue
+        client = _client(world, target)
+        response = client.get(_url(route, target.kwargs(world)))
+        _check(response, f"GET {route} with hostile data at rest", judge_messages=False)
+
+
+def test_hostile_data_at_rest_in_the_pdfs_stays_text(world, quiet):
+    from knowledge import case_pdf
+    from municipalities import brief
+
+    _make_every_text_hostile()
+    world.case.refresh_from_db()
+    world.municipality.refresh_from_db()
+    for html in (case_pdf.case_html(world.case), brief.brief_html(world.municipality)):
+        assert echoed(html) is None
