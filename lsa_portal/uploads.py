@@ -52,9 +52,6 @@ SERVED_TYPES = {
     ".webp": "image/webp",
 }
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
-# Markup in the first bytes: SVG, HTML, XML. Browsers may run it; Pillow would refuse it anyway,
-# but the visitor deserves to hear why.
-MARKUP_SIGNS = (b"<svg", b"<html", b"<!doctype", b"<?xml", b"<script", b"<body", b"<head")
 # Served uploads may never run anything, even if a file were not what it seems.
 SANDBOX_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
@@ -138,9 +135,11 @@ def _head(file, size: int = 1024) -> bytes:
 
 
 def refuse_markup(file) -> None:
-    """SVG and HTML can carry script: refused whatever the file is called."""
-    head = _head(file).lstrip(b"\xef\xbb\xbf \t\r\n\x00").lower()
-    if head.startswith(b"<") or any(sign in head for sign in MARKUP_SIGNS):
+    """SVG and HTML can carry script: refused whatever the file is called. (Pillow would refuse
+    them too, but the visitor deserves to hear why.) Only the start counts: a photo's own XMP
+    metadata is XML, and re-encoding drops it anyway."""
+    head = _head(file, 64).lstrip(b"\xef\xbb\xbf \t\r\n\x00")
+    if head.startswith(b"<"):
         raise ValidationError(
             _(
                 "SVG, HTML and other markup files are not accepted, whatever their name. "

@@ -131,6 +131,20 @@ def test_a_photo_is_stored_without_exif_gps_or_comment_upright_under_a_generated
     assert image.size == (20, 40)  # turned upright as its orientation said
 
 
+def test_a_photo_with_xmp_metadata_is_accepted_and_loses_it(owner_client):
+    xmp = (
+        b'<?xml version="1.0"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>'
+        b'<rdf:Description exif:GPSLatitude="52,5.3N"/><svg/></rdf:RDF></x:xmpmeta>'
+    )
+    buffer = BytesIO()
+    Image.new("RGB", (20, 20), (10, 200, 10)).save(buffer, "JPEG", xmp=xmp)
+    assert b"GPSLatitude" in buffer.getvalue()
+    upload = SimpleUploadedFile("foto.jpg", buffer.getvalue(), "image/jpeg")
+    assert _upload_logo(owner_client, upload).status_code == 302
+    stored = owner_client.enterprise.logo.open("rb").read()
+    assert b"GPSLatitude" not in stored and b"xmpmeta" not in stored
+
+
 def test_a_png_with_text_chunks_keeps_its_pixels_and_loses_its_text(owner_client):
     from PIL.PngImagePlugin import PngInfo
 
