@@ -191,7 +191,9 @@ def reencode_image(
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(file)
-            image_format = image.format
+            # Phones often write their JPEGs as MPO (a JPEG with extra pictures): the first
+            # picture is kept, as a plain JPEG.
+            image_format = "JPEG" if image.format == "MPO" else image.format
             width, height = image.size
             if width * height > max_pixels:
                 raise _too_many_pixels(max_pixels)

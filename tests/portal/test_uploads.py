@@ -214,6 +214,18 @@ def test_svg_and_html_are_refused_whatever_their_name_with_a_dutch_message(
     assert not owner_client.enterprise.logo
 
 
+def test_a_phone_photo_written_as_mpo_is_kept_as_a_jpeg(owner_client):
+    buffer = BytesIO()
+    first, second = Image.new("RGB", (24, 12), "red"), Image.new("RGB", (24, 12), "blue")
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(BytesIO(buffer.getvalue())).format == "MPO"
+    upload = SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue(), "image/jpeg")
+    assert _upload_logo(owner_client, upload).status_code == 302
+    stored = Image.open(owner_client.enterprise.logo.open("rb"))
+    assert (stored.format, stored.size) == ("JPEG", (24, 12))
+    assert owner_client.enterprise.logo.name.endswith(".jpg")
+
+
 @pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
 def test_a_real_image_of_another_format_is_refused(owner_client, fmt):
     buffer = BytesIO()
