@@ -82,7 +82,9 @@ TEXT_VALUES = [
 ]
 OTHER_VALUES = ["markup", "nul", "negative", "huge", "float", "bad_date", "long", "empty"]
 TEXT_KINDS = {"text", "textarea", "email", "url", "search", "hidden", "password", "tel"}
-QUERY_VALUES = sorted(set(TEXT_VALUES) | set(OTHER_VALUES) | {"garbage_date", "nan"})
+QUERY_VALUES = sorted(
+    set(TEXT_VALUES) | set(OTHER_VALUES) | {"garbage_date", "zero_date", "nan", "only_nul"}
+)
 PATH_VALUES = ["markup", "nul", "only_nul", "control", "long", "rtl_override", "percent", "sql"]
 
 
