@@ -58,12 +58,18 @@ class DirectoryFilter(django_filters.FilterSet):
         field_name="founded_year",
         lookup_expr="gte",
         label=_("Founded from"),
+        # Bounds on the form field too: a typed 10**30 is a message, not a database error.
+        min_value=1900,
+        max_value=2100,
         widget=forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
     )
     opgericht_tot = django_filters.NumberFilter(
         field_name="founded_year",
         lookup_expr="lte",
         label=_("Founded up to"),
+        # Bounds on the form field too: a typed 10**30 is a message, not a database error.
+        min_value=1900,
+        max_value=2100,
         widget=forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
     )
     sorteer = django_filters.ChoiceFilter(

@@ -4,7 +4,7 @@ here: state changes live in ``services.py``."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,7 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .validators import FileSizeValidator, kvk_number_validator, validate_postcode
+from lsa_portal.uploads import CheckedImageField, GeneratedName
+
+from .validators import kvk_number_validator, validate_postcode
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
@@ -154,14 +156,10 @@ class Enterprise(models.Model):
     themes = models.ManyToManyField(
         Theme, related_name="enterprises", blank=True, verbose_name=_("themes")
     )
-    logo = models.ImageField(
+    logo = CheckedImageField(
         _("logo or photo"),
-        upload_to="enterprises/logos/",
+        upload_to=GeneratedName("enterprises/logos"),
         blank=True,
-        validators=[
-            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
-            FileSizeValidator(2 * 1024 * 1024),
-        ],
         help_text=_("JPG, PNG or WebP, at most 2 MB."),
     )
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)

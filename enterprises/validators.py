@@ -6,8 +6,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+# Moved to the shared upload checks; the name stays importable for the first migration.
+from lsa_portal.uploads import FileSizeValidator  # noqa: F401
 
 POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
 
@@ -33,22 +35,3 @@ def validate_postcode(value: str) -> None:
             _("Enter a Dutch postcode: four digits and two letters, for example 1234 AB."),
             code="invalid_postcode",
         )
-
-
-@deconstructible
-class FileSizeValidator:
-    """Refuse uploads larger than ``max_bytes``."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-
-    def __call__(self, file) -> None:
-        if file and file.size > self.max_bytes:
-            raise ValidationError(
-                _("The file is too large: at most %(size)s MB.")
-                % {"size": self.max_bytes // (1024 * 1024)},
-                code="file_too_large",
-            )
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, FileSizeValidator) and other.max_bytes == self.max_bytes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.conf import settings
@@ -10,14 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.core.validators import slug_re
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff, is_municipal_officer
-from lsa_portal import fragment_cache
+from lsa_portal import exports, fragment_cache
 
 from . import permissions, selectors, services
 from .charts import income_chart, totals_chart
@@ -106,8 +106,10 @@ def benchmark(request):
     """The benchmark; officers and staff may narrow it to one municipality."""
     municipality = None
     may_narrow = is_municipal_officer(request.user) or is_lsa_staff(request.user)
-    if may_narrow and request.GET.get("gemeente"):
-        municipality = Municipality.objects.filter(slug=request.GET["gemeente"]).first()
+    slug = request.GET.get("gemeente", "")[:100]
+    # Only a slug reaches the database (PostgreSQL refuses NUL characters with an error).
+    if may_narrow and slug_re.fullmatch(slug):
+        municipality = Municipality.objects.filter(slug=slug).first()
     data = selectors.benchmark(municipality=municipality, user=request.user)
     return render(
         request,
@@ -134,23 +136,14 @@ def _export_filename(extension: str) -> str:
 @require_GET
 def export_csv(request):
     """The published directory as open data (CSV), with the directory's filters applied."""
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.DictWriter(Echo(), fieldnames=selectors.EXPORT_COLUMNS)
-    base = settings.PORTAL_BASE_URL
-
-    def lines():
-        yield "\ufeff" + writer.writeheader()  # the BOM makes spreadsheet programs read UTF-8
-        for row in selectors.export_rows(request.GET, base):
-            row["themes"] = ";".join(row["themes"])
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
-    return response
+    columns = selectors.EXPORT_COLUMNS
+    rows = selectors.export_rows(request.GET, settings.PORTAL_BASE_URL)
+    return exports.csv_response(
+        _export_filename("csv"),
+        columns,
+        ([row[name] for name in columns] for row in rows),
+        streaming=True,
+    )
 
 
 @require_GET

@@ -6,11 +6,7 @@ No workflows here: publishing, requesting and subscribing live in ``services.py`
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePath
-
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,11 +15,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, Municipality, Theme
-from enterprises.validators import FileSizeValidator
 from lsa_portal.pdf_jobs import RenderJob
+from lsa_portal.uploads import (
+    MAX_PDF_BYTES,
+    CheckedImageField,
+    FileSizeValidator,
+    generated_name,
+    validate_pdf,
+)
 
 from .markdown import render_markdown
-from .validators import MAX_PDF_BYTES, validate_pdf
 
 
 class Status(models.TextChoices):
@@ -38,21 +39,16 @@ def _published_needs_date(prefix: str) -> models.CheckConstraint:
     )
 
 
-def _private_path(folder: str, filename: str) -> str:
-    """A path with a random folder, so that a file's address cannot be guessed."""
-    return f"kennisbank/{folder}/{uuid.uuid4().hex}/{PurePath(filename).name}"
-
-
 def upload_report_pdf(instance, filename: str) -> str:
-    return _private_path("rapporten", filename)
+    return generated_name("kennisbank/rapporten", extension="pdf")
 
 
 def upload_report_cover(instance, filename: str) -> str:
-    return _private_path("omslagen", filename)
+    return generated_name("kennisbank/omslagen", filename)
 
 
 def upload_case_pdf(instance, filename: str) -> str:
-    return _private_path("casussen", filename)
+    return generated_name("kennisbank/casussen", extension="pdf")
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -146,21 +142,13 @@ class Report(Publishable):
         _("PDF file"),
         upload_to=upload_report_pdf,
         blank=True,
-        validators=[
-            FileExtensionValidator(["pdf"]),
-            FileSizeValidator(MAX_PDF_BYTES),
-            validate_pdf,
-        ],
+        validators=[FileSizeValidator(MAX_PDF_BYTES), validate_pdf],
         help_text=_("A PDF of at most 20 MB."),
     )
-    cover = models.ImageField(
+    cover = CheckedImageField(
         _("cover image"),
         upload_to=upload_report_cover,
         blank=True,
-        validators=[
-            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
-            FileSizeValidator(2 * 1024 * 1024),
-        ],
         help_text=_("JPG, PNG or WebP, at most 2 MB."),
     )
     themes = models.ManyToManyField(
@@ -345,7 +333,7 @@ class CaseDescription(Publishable):
         upload_to=upload_case_pdf,
         null=True,
         blank=True,
-        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+        validators=[FileSizeValidator(MAX_PDF_BYTES), validate_pdf],
     )
     themes = models.ManyToManyField(
         Theme, related_name="case_descriptions", blank=True, verbose_name=_("themes")

@@ -4,10 +4,8 @@ advice requests, the retention clean-up and the CSV exports (the last two in the
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -445,26 +443,11 @@ def request_advice(
 # --- Exports ------------------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
-
-
 @dataclass(frozen=True)
 class CsvExport:
     filename: str
     header: list[str]
     rows: list[list[str]]
-
-
-def write_csv(export: CsvExport, out: IO[str]) -> None:
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(export.header)
-    for row in export.rows:
-        writer.writerow([_cell(value) for value in row])
 
 
 @transaction.atomic

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff
-from lsa_portal import fragment_cache
+from lsa_portal import exports, fragment_cache, uploads
 from lsa_portal.pdf_jobs import PdfJobStatus
 from pioneers.models import Cohort
 
@@ -69,7 +69,7 @@ def report_download(request, slug: str):
     return _pdf_response(report)
 
 
-def _pdf_response(report: Report) -> FileResponse:
+def _pdf_response(report: Report):
     if not report.pdf:
         raise Http404
     try:
@@ -77,9 +77,7 @@ def _pdf_response(report: Report) -> FileResponse:
     except FileNotFoundError as error:
         raise Http404 from error
     services.record_download(report)
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{report.slug}.pdf", content_type="application/pdf"
-    )
+    return uploads.attachment(handle, filename=f"{report.slug}.pdf", content_type="application/pdf")
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,11 +195,8 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
         raise Http404 from error
     if not case.is_public or (pk and staff):
         case_pdf.note_download(job, by=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"casus-{case.slug}.pdf",
-        content_type="application/pdf",
+    response = uploads.attachment(
+        handle, filename=f"casus-{case.slug}.pdf", content_type="application/pdf"
     )
     response["Cache-Control"] = (
         "private, max-age=0" if not case.is_public else "public, max-age=300"
@@ -323,12 +318,8 @@ def _refuse_non_staff(request):
 
 
 def csv_response(export: services.CsvExport) -> HttpResponse:
-    buffer = io.StringIO()
-    services.write_csv(export, buffer)
-    # A BOM so that Excel reads the accents right.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    # Excel in the Netherlands expects ';' between the columns.
+    return exports.csv_response(export.filename, export.header, export.rows, delimiter=";")
 
 
 def export_requests(request):
@@ -344,6 +335,14 @@ def export_subscribers(request):
 # --- Feed ---------------------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot hold: a title typed with one would make the whole feed fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 class LatestFeed(Feed):
     """New publications of the knowledge base (RSS 2.0)."""
 
@@ -357,10 +356,10 @@ class LatestFeed(Feed):
         return selectors.feed_items()
 
     def item_title(self, item):
-        return item.title
+        return _xml_text(item.title)
 
     def item_description(self, item):
-        return item.summary or item.body[:400]
+        return _xml_text(item.summary or item.body[:400])
 
     def item_link(self, item):
         return item.url

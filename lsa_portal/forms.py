@@ -1,5 +1,7 @@
-"""How every form of the portal renders (allauth's included)."""
+"""How every form of the portal renders (allauth's included), and form fields shared by the apps."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -10,3 +12,16 @@ class PortalFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but a number too large for the database is an invalid choice (with
+    Django's translated message) rather than an OverflowError from SQLite's driver."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": "…"}
+            ) from error

@@ -20,6 +20,8 @@ def send_templated(
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        # One line: a name typed with a line break (or other line separators) would otherwise
+        # make the mail library refuse the subject as a header injection.
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
     EmailMessage(subject, body, None, recipients, headers=headers or {}).send()

@@ -1,5 +1,7 @@
 """Middleware of the portal as a whole."""
 
+from django.http import Http404
+
 
 class DutchFirstMiddleware:
     """Show Dutch unless the visitor chose otherwise with the language switch.
@@ -38,3 +40,21 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class NoNulInAddressMiddleware:
+    """No address of the portal contains a NUL character: such a request gets the 404 page.
+
+    Tokens and keys in URLs (invitations, unsubscribe links, allauth's keys) are looked up in
+    the database, and PostgreSQL refuses a NUL character in a query with an error; refusing it
+    here keeps every such lookup, present and future, from turning into a 500. (Forms refuse NUL
+    with a message of their own; search parameters drop or refuse it in their forms.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404("NUL in the address")
+        return self.get_response(request)

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lsa_portal.middleware.DutchFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "lsa_portal.middleware.NoNulInAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,6 +194,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# The only folders of MEDIA_ROOT that /media/ serves (re-encoded images, see lsa_portal/uploads.py).
+# Report and case PDFs live elsewhere and are served only by views that check who asks.
+PUBLIC_MEDIA_FOLDERS = ["enterprises/logos", "kennisbank/omslagen"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,7 +1,6 @@
 """The one place where the apps are tied together."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.sitemaps import EnterpriseSitemap
 from knowledge.sitemaps import SITEMAPS
 
-from . import health, views
+from . import health, uploads, views
 from .sitemaps import PortalPagesSitemap
 
 admin.site.site_header = _("Neighbourhood enterprises · management")
@@ -42,7 +41,7 @@ urlpatterns = [
         },
         name="sitemap",
     ),
+    # Uploaded logos and covers, in development and production alike: only the public folders,
+    # only images, with nosniff and a sandbox. PDFs go through their own views.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", uploads.serve_public, name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from accounts.roles import is_lsa_staff
 from enterprises.charts import totals_chart
+from lsa_portal import exports, uploads
 from lsa_portal.pdf_jobs import PdfJobStatus
 
 from . import brief as briefs
@@ -113,11 +110,8 @@ def brief_download(request, slug, pk):
         handle = job.file.open("rb")
     except OSError as error:
         raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"gemeente-{job.municipality.slug}.pdf",
-        content_type="application/pdf",
+    return uploads.attachment(
+        handle, filename=f"gemeente-{job.municipality.slug}.pdf", content_type="application/pdf"
     )
 
 
@@ -161,11 +155,9 @@ def _municipality_for_download(request, slug):
 
 
 def _rows(municipality):
-    return selectors.municipal_export_rows(municipality, settings.PORTAL_BASE_URL)
-
-
-def _cell(value):
-    return ";".join(value) if isinstance(value, list) else value
+    columns = selectors.MUNICIPAL_EXPORT_COLUMNS
+    rows = selectors.municipal_export_rows(municipality, settings.PORTAL_BASE_URL)
+    return ([row[name] for name in columns] for row in rows)
 
 
 @login_required
@@ -174,15 +166,9 @@ def export_csv(request, slug):
     """The municipality's data as CSV: the open-data columns plus the consented contacts."""
     municipality = _municipality_for_download(request, slug)
     services.record_export(municipality, by=request.user, file_format="csv")
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # the BOM makes spreadsheet programs read UTF-8
-    writer = csv.DictWriter(buffer, fieldnames=selectors.MUNICIPAL_EXPORT_COLUMNS)
-    writer.writeheader()
-    for row in _rows(municipality):
-        writer.writerow({key: _cell(value) for key, value in row.items()})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}.csv"'
-    return response
+    return exports.csv_response(
+        f"{municipality.slug}.csv", selectors.MUNICIPAL_EXPORT_COLUMNS, _rows(municipality)
+    )
 
 
 @login_required
@@ -191,19 +177,12 @@ def export_xlsx(request, slug):
     """The same columns as the CSV, as a spreadsheet."""
     municipality = _municipality_for_download(request, slug)
     services.record_export(municipality, by=request.user, file_format="xlsx")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(municipality.name[:31])
-    sheet.append(selectors.MUNICIPAL_EXPORT_COLUMNS)
-    for row in _rows(municipality):
-        sheet.append([_cell(row[key]) for key in selectors.MUNICIPAL_EXPORT_COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return exports.xlsx_response(
+        f"{municipality.slug}.xlsx",
+        municipality.name,
+        selectors.MUNICIPAL_EXPORT_COLUMNS,
+        _rows(municipality),
     )
-    response["Content-Disposition"] = f'attachment; filename="{municipality.slug}.xlsx"'
-    return response
 
 
 def _staff_only(request) -> None:

@@ -394,7 +394,7 @@ def test_a_logo_must_be_a_real_image_of_at_most_2_mb(client):
     fake = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", content_type="image/png")
     response = client.post(url, {**data, "logo": fake})
     assert response.status_code == 200
-    assert "geldige afbeelding" in response.content.decode()
+    assert "opmaakbestanden nemen we niet aan" in response.content.decode()
     enterprise.refresh_from_db()
     assert not enterprise.logo
 
