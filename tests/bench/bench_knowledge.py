@@ -167,13 +167,8 @@ def _load(out) -> None:
     ):
         for index, item in enumerate(items):
             values = services.document_values(item)
-            values["theme_keys"] = services.facet_keys(
-                theme.slug for theme in rng.sample(themes, 2)
-            )
-            if kind == ItemKind.REPORT:
-                values["audience_keys"] = services.facet_keys(
-                    [audiences[index % len(audiences)].slug]
-                )
+            item_audiences = [audiences[index % len(audiences)]] if kind == ItemKind.REPORT else []
+            values.update(services.facet_values(rng.sample(themes, 2), item_audiences))
             documents.append(SearchDocument(kind=kind, object_id=item.pk, **values))
     SearchDocument.objects.bulk_create(documents, batch_size=1000)
     services.update_search_vectors(SearchDocument.objects.all())
