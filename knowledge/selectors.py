@@ -357,9 +357,10 @@ def search(params: SearchParams) -> SearchResults:
             .values(*columns, "snippet_source")
         )
 
-    paginator = Paginator(results, PAGE_SIZE)
-    paginator.count = counts.total  # counted with the facets: no COUNT query of its own
-    page = paginator.get_page(params.page)  # no query at all when nothing matched
+    # Counted with the facets: no COUNT query of its own, and no query at all for no matches.
+    paginator = Paginator(results if counts.total else [], PAGE_SIZE)
+    paginator.count = counts.total
+    page = paginator.get_page(params.page)
     labels = dict(ItemKind.choices)
     hits = []
     for row in page.object_list:

@@ -138,6 +138,88 @@ def test_year_filter_and_facet():
     }
 
 
+def test_kind_and_year_filters_shape_each_others_counts():
+    from datetime import date
+
+    ReportFactory(title="Rapport oud", publication_date=date(2019, 5, 1))
+    ReportFactory(title="Rapport nieuw", publication_date=date(2024, 5, 1))
+    ArticleFactory(title="Artikel nieuw", date=date(2024, 6, 1))
+
+    def counts(results, facet):
+        return {option.value: option.count for option in results.facets[facet] if option.count}
+
+    reports = selectors.search(SearchParams(kind="rapport"))
+    assert reports.page.paginator.count == 2
+    assert counts(reports, "year") == {"2024": 1, "2019": 1}  # the reports' years only
+    assert counts(reports, "kind") == {"rapport": 2, "artikel": 1}  # ignores its own filter
+    recent = selectors.search(SearchParams(year=2024))
+    assert counts(recent, "kind") == {"rapport": 1, "artikel": 1}
+    assert counts(recent, "year") == {"2024": 2, "2019": 1}
+    both = selectors.search(SearchParams(kind="rapport", year=2024))
+    assert _titles(both) == ["Rapport nieuw"]
+    assert both.page.paginator.count == 1
+
+
+def test_a_theme_without_a_bit_is_counted_and_filtered_by_its_slug():
+    from enterprises.models import Theme
+    from knowledge.models import SearchDocument
+
+    # Keys from 63 up have no bit in the mask; "_" must not act as a LIKE wildcard either.
+    Theme.objects.create(pk=70, slug="erf_goed", name="Erfgoed")
+    Theme.objects.create(pk=71, slug="erfxgoed", name="Erf x goed")
+    ReportFactory(title="Molen", themes=["erf_goed", "energie"])
+    ReportFactory(title="Kerk", themes=["erfxgoed"])
+    assert SearchDocument.objects.get(title="Molen").theme_keys == "|energie|erf_goed|"
+    results = selectors.search(SearchParams(theme="erf_goed"))
+    assert _titles(results) == ["Molen"]
+    themes = {option.value: option.count for option in results.facets["theme"]}
+    assert themes["erf_goed"] == 1 and themes["erfxgoed"] == 1 and themes["energie"] == 1
+    narrowed = selectors.search(SearchParams(theme="energie"))
+    assert {o.value: o.count for o in narrowed.facets["theme"]}["erf_goed"] == 1
+
+
+def test_an_unknown_theme_finds_nothing_but_keeps_the_page_working(client):
+    ReportFactory(title="Energie rapport", themes=["energie"])
+    results = selectors.search(SearchParams(theme="bestaat-niet"))
+    assert results.hits == [] and results.page.paginator.count == 0
+    themes = {option.value: option.count for option in results.facets["theme"]}
+    assert themes["energie"] == 1  # the other choices still say what they would give
+
+
+@pytest.mark.integration
+def test_a_word_in_every_item_is_still_found_through_the_gin_index():
+    """Given the words, the planner would scan every row (and unpack its vector) for a word that
+    nearly every item has; the search must read the matches from the index whatever the words."""
+    require_service(connection.vendor == "postgresql", "PostgreSQL as DATABASE_URL")
+    from django.utils import timezone
+
+    from knowledge import services
+    from knowledge.models import SearchDocument
+
+    now = timezone.now()
+    SearchDocument.objects.bulk_create(
+        SearchDocument(
+            kind="artikel",
+            object_id=number,
+            url=f"/a/{number}/",
+            title=f"Buurt {number}",
+            summary="Over de buurt en de bewoners.",
+            body="Bewoners runnen hun buurt. " * 40,
+            published_at=now,
+            date=now.date(),
+            year=now.year,
+        )
+        for number in range(3000)
+    )
+    services.update_search_vectors(SearchDocument.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+    matched, _query = selectors._match(selectors.public_documents(), "bewoners buurt")
+    plan = matched.explain()
+    assert "searchdoc_vector_gin" in plan, plan
+    assert selectors.search(SearchParams(q="bewoners buurt")).page.paginator.count == 3000
+
+
 def test_search_page_shows_filters_with_counts_and_removable_chips(client):
     ReportFactory(title="Energie rapport", themes=["energie"])
     html = client.get(SEARCH, {"theme": "energie"}).content.decode()
