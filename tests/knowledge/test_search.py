@@ -236,6 +236,14 @@ def test_without_a_query_everything_public_is_listed_newest_first(client):
     assert _titles(selectors.search(SearchParams())) == ["Later", "Eerder"]
 
 
+def test_each_hit_shows_its_date_in_dutch_with_a_machine_readable_date(client):
+    from datetime import date
+
+    ReportFactory(title="Maart rapport", publication_date=date(2023, 3, 5))
+    html = client.get(SEARCH).content.decode()
+    assert '<time datetime="2023-03-05">5 maart 2023</time>' in html
+
+
 def test_empty_result_explains_what_to_do(client):
     html = client.get(SEARCH, {"q": "xyzzyqwerty", "theme": "energie"}).content.decode()
     assert "Niets gevonden" in html
