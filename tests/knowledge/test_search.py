@@ -178,6 +178,25 @@ def test_a_theme_without_a_bit_is_counted_and_filtered_by_its_slug():
     assert {o.value: o.count for o in narrowed.facets["theme"]}["erf_goed"] == 1
 
 
+def test_rebuilding_the_index_restores_what_the_filters_count():
+    import io
+
+    from django.core.management import call_command
+
+    from knowledge.models import SearchDocument
+
+    ReportFactory(title="Energie rapport", themes=["energie"], audiences=["gemeente"])
+    ArticleFactory(title="Zorg artikel", themes=["zorg-en-welzijn"])
+    SearchDocument.objects.all().delete()
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    results = selectors.search(SearchParams(audience="gemeente"))
+    assert _titles(results) == ["Energie rapport"]
+    themes = {option.value: option.count for option in results.facets["theme"]}
+    assert themes["energie"] == 1 and themes["zorg-en-welzijn"] == 0
+    everything = selectors.search(SearchParams(theme="zorg-en-welzijn"))
+    assert _titles(everything) == ["Zorg artikel"]
+
+
 def test_an_unknown_theme_finds_nothing_but_keeps_the_page_working(client):
     ReportFactory(title="Energie rapport", themes=["energie"])
     results = selectors.search(SearchParams(theme="bestaat-niet"))
