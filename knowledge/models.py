@@ -374,13 +374,29 @@ class ItemKind(models.TextChoices):
     CASE = "casus", _("Case description")
 
 
+# A theme or audience whose primary key is below this has a bit of its own in the search table's
+# masks (a signed 64-bit integer); one with a higher key is counted through its slug instead.
+FACET_BITS = 63
+
+
+def facet_bit(pk: int | None) -> int | None:
+    """The bit of a theme or audience in ``SearchDocument.theme_mask``/``audience_mask``."""
+    return 1 << pk if pk is not None and 0 < pk < FACET_BITS else None
+
+
 class SearchDocument(models.Model):
     """One row per public item: what the search, the feed and the sitemap read.
 
     Kept up to date by the services that publish and save items (``services.index_item``).
     On PostgreSQL ``search_vector`` holds the weighted ``dutch`` tsvector (title A, summary B,
-    body C) with a GIN index created by migration 0002; on SQLite it stays empty and the search
-    falls back to ``icontains``.
+    body C) with a GIN index created by migration 0002: it decides what matches. The small
+    ``head_vector`` (title A, summary B) ranks the matches, so that ranking never reads the body's
+    vector. Migration 0005 keeps the body and its vector out of the row (TOAST), so that counting
+    and ranking thousands of matches reads narrow rows. On SQLite both vectors stay empty and the
+    search falls back to ``icontains``.
+
+    The themes and audiences are kept twice: as slugs ("|energie|vastgoed|", readable, any slug)
+    and as bit masks (``facet_bit``), which count every facet in one cheap pass.
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
@@ -396,7 +412,10 @@ class SearchDocument(models.Model):
     # counts every facet at once, on PostgreSQL and SQLite alike (see selectors.search).
     theme_keys = models.CharField(_("themes"), max_length=1000, blank=True)
     audience_keys = models.CharField(_("audiences"), max_length=300, blank=True)
+    theme_mask = models.BigIntegerField(default=0, editable=False)
+    audience_mask = models.BigIntegerField(default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("search document")

@@ -34,6 +34,7 @@ from .models import (
     SearchDocument,
     Status,
     Subscriber,
+    facet_bit,
 )
 
 KNOWLEDGE_MODELS: dict[str, type] = {
@@ -65,19 +66,22 @@ class LinkInvalid(Exception):
 SEARCH_FRAGMENTS = "knowledge-search"  # the fragment-cache namespace of the search page
 
 
-def weighted_vector():
-    """Title above summary above body, with Dutch stemming (PostgreSQL only)."""
-    return (
-        SearchVector("title", weight="A", config="dutch")
-        + SearchVector("summary", weight="B", config="dutch")
-        + SearchVector("body", weight="C", config="dutch")
+def head_vector():
+    """Title above summary, with Dutch stemming: what ranks the matches (PostgreSQL only)."""
+    return SearchVector("title", weight="A", config="dutch") + SearchVector(
+        "summary", weight="B", config="dutch"
     )
 
 
+def weighted_vector():
+    """Title above summary above body, with Dutch stemming: what matches (PostgreSQL only)."""
+    return head_vector() + SearchVector("body", weight="C", config="dutch")
+
+
 def update_search_vectors(documents: QuerySet[SearchDocument]) -> None:
-    """Fill ``search_vector`` for the given rows in one UPDATE; a no-op on SQLite."""
+    """Fill both search vectors for the given rows in one UPDATE; a no-op on SQLite."""
     if connection.vendor == "postgresql":
-        documents.update(search_vector=weighted_vector())
+        documents.update(search_vector=weighted_vector(), head_vector=head_vector())
         fragment_cache.bump(SEARCH_FRAGMENTS)  # update() sends no signal: say it here
 
 
@@ -113,6 +117,22 @@ def facet_keys(slugs) -> str:
     return f"|{'|'.join(slugs)}|" if slugs else ""
 
 
+def facet_mask(items) -> int:
+    """Themes or audiences as the search table's bit mask (see ``models.facet_bit``)."""
+    return sum({facet_bit(item.pk) or 0 for item in items})
+
+
+def facet_values(themes, audiences=()) -> dict:
+    """An item's themes and audiences as the search table keeps them: slugs and bit masks."""
+    themes, audiences = list(themes), list(audiences)
+    return {
+        "theme_keys": facet_keys(theme.slug for theme in themes),
+        "theme_mask": facet_mask(themes),
+        "audience_keys": facet_keys(audience.slug for audience in audiences),
+        "audience_mask": facet_mask(audiences),
+    }
+
+
 @transaction.atomic
 def index_item(item) -> SearchDocument | None:
     """Bring the item's row in the search table up to date: there when published, gone when not.
@@ -125,9 +145,9 @@ def index_item(item) -> SearchDocument | None:
         SearchDocument.objects.filter(kind=kind, object_id=item.pk).delete()
         return None
     values = document_values(item)
-    values["theme_keys"] = facet_keys(item.themes.values_list("slug", flat=True))
-    if isinstance(item, Report):
-        values["audience_keys"] = facet_keys(item.audiences.values_list("slug", flat=True))
+    # .all() reads what the caller prefetched (the rebuild does) instead of asking again.
+    audiences = item.audiences.all() if isinstance(item, Report) else ()
+    values.update(facet_values(item.themes.all(), audiences))
     document, _created = SearchDocument.objects.update_or_create(
         kind=kind, object_id=item.pk, defaults=values
     )
@@ -144,7 +164,8 @@ def rebuild_search_index() -> int:
     """Re-index every item (after a bulk import or a change in weights); returns the rows."""
     count = 0
     for model in KNOWLEDGE_MODELS.values():
-        for item in model.objects.prefetch_related("themes").iterator(chunk_size=500):
+        related = ["themes", "audiences"] if model is Report else ["themes"]
+        for item in model.objects.prefetch_related(*related).iterator(chunk_size=500):
             count += index_item(item) is not None
     return count
 
