@@ -62,7 +62,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0004_pdf_job_html"),
+        ("knowledge", "0005_checked_uploads"),
     ]
 
     operations = [
