@@ -44,7 +44,15 @@ def can_edit(user, enterprise: Enterprise) -> bool:
 
 
 def can_manage_members(user, enterprise: Enterprise) -> bool:
+    """Invite, withdraw invitations, change roles, remove others: owners, until archived."""
     return enterprise.status != EnterpriseStatus.ARCHIVED and is_owner(user, enterprise)
+
+
+def can_remove_member(user, membership: Membership) -> bool:
+    """Anyone may leave; removing someone else is managing the members."""
+    if user.is_authenticated and membership.user_id == user.pk:
+        return True
+    return can_manage_members(user, membership.enterprise)
 
 
 def can_submit(user, enterprise: Enterprise) -> bool:
