@@ -6,7 +6,7 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_lsa_staff
 from lsa_portal import fragment_cache
@@ -29,6 +29,7 @@ from .models import AdviceTopic, PdfJob, PdfJobStatus, Report
 from .ratelimit import is_limited
 
 
+@require_GET
 def index(request):
     """The entry page: newest items, themes, popular reports, and the newsletter."""
     return render(
@@ -38,6 +39,7 @@ def index(request):
     )
 
 
+@require_GET
 def search(request):
     """One search over everything public, with filters and their counts."""
     form = SearchForm(request.GET)
@@ -52,6 +54,7 @@ def search(request):
     return render(request, "knowledge/search.html", {"params": params, "search_html": search_html})
 
 
+@require_GET
 def report_detail(request, slug: str):
     staff = is_lsa_staff(request.user)
     report = selectors.report_page(slug, staff=staff)
@@ -60,6 +63,7 @@ def report_detail(request, slug: str):
     return render(request, "knowledge/report_detail.html", {"report": report, "staff": staff})
 
 
+@require_GET
 def report_download(request, slug: str):
     """An open report's PDF; a report on request sends the visitor to its form."""
     report = selectors.report_for_download(slug)
@@ -108,11 +112,13 @@ def report_request(request, slug: str):
     )
 
 
+@require_GET
 def report_request_sent(request, slug: str):
     report = selectors.report_for_download(slug)
     return render(request, "knowledge/report_request_sent.html", {"report": report})
 
 
+@require_GET
 def report_download_signed(request, slug: str, token: str):
     """The personal link from the mail: the PDF, or a clear page when it expired or was changed."""
     report = selectors.report_for_download(slug)
@@ -136,6 +142,7 @@ def _link_refused(request, report: Report | None, *, expired: bool):
     )
 
 
+@require_GET
 def faq(request):
     """Every question, grouped by category, each with an anchor to link to."""
     staff = is_lsa_staff(request.user)
@@ -144,12 +151,14 @@ def faq(request):
     )
 
 
+@require_GET
 def article_detail(request, slug: str):
     staff = is_lsa_staff(request.user)
     article = selectors.article_page(slug, staff=staff)
     return render(request, "knowledge/article_detail.html", {"article": article, "staff": staff})
 
 
+@require_GET
 def case_detail(request, slug: str):
     staff = is_lsa_staff(request.user)
     case = selectors.case_page(slug, staff=staff)
@@ -171,6 +180,7 @@ def case_pdf_generate(request, slug: str):
     return redirect("knowledge:case", slug=slug)
 
 
+@require_GET
 def case_pdf_status(request, pk: int):
     """The job's status as a fragment; htmx asks for it every two seconds while it runs."""
     if not is_lsa_staff(request.user):
@@ -182,6 +192,7 @@ def case_pdf_status(request, pk: int):
     return response
 
 
+@require_GET
 def case_pdf_download(request, slug: str, pk: int | None = None):
     """The PDF of a published case for everyone; staff may also fetch any version of a draft."""
     staff = is_lsa_staff(request.user)
@@ -212,14 +223,17 @@ def _list(request, queryset, template: str, **extra):
     return render(request, template, {"page": page, "staff": staff, **extra})
 
 
+@require_GET
 def report_list(request):
     return _list(request, selectors.report_list, "knowledge/report_list.html")
 
 
+@require_GET
 def article_list(request):
     return _list(request, selectors.article_list, "knowledge/article_list.html")
 
 
+@require_GET
 def case_list(request):
     cohorts = Cohort.objects.order_by("-period_start") if is_lsa_staff(request.user) else []
     return _list(request, selectors.case_list, "knowledge/case_list.html", cohorts=cohorts)
@@ -242,6 +256,7 @@ def newsletter(request):
     return render(request, "knowledge/newsletter.html", {"form": form}, status=status)
 
 
+@require_GET
 def newsletter_sent(request):
     return render(request, "knowledge/newsletter_sent.html")
 
@@ -303,6 +318,7 @@ def advice(request):
     )
 
 
+@require_GET
 def advice_sent(request):
     return render(request, "knowledge/advice_sent.html")
 
@@ -310,13 +326,11 @@ def advice_sent(request):
 # --- Staff exports ------------------------------------------------------------------------------
 
 
-def _refuse_non_staff(request):
-    """A log-in page for anonymous visitors, 403 for everyone else who is not staff."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+def _refuse_non_staff(request) -> None:
+    """403 for everyone logged in who is not staff (``login_required`` sends the others to the
+    log-in page first, for GET and POST alike)."""
     if not is_lsa_staff(request.user):
         raise PermissionDenied
-    return None
 
 
 def csv_response(export: services.CsvExport) -> HttpResponse:
@@ -328,14 +342,20 @@ def csv_response(export: services.CsvExport) -> HttpResponse:
     return response
 
 
+@login_required
+@require_GET
 def export_requests(request):
     """All report requests as CSV, for staff."""
-    return _refuse_non_staff(request) or csv_response(services.export_requests())
+    _refuse_non_staff(request)
+    return csv_response(services.export_requests())
 
 
+@login_required
+@require_GET
 def export_subscribers(request):
     """The confirmed newsletter subscribers as CSV, for staff."""
-    return _refuse_non_staff(request) or csv_response(services.export_subscribers())
+    _refuse_non_staff(request)
+    return csv_response(services.export_subscribers())
 
 
 # --- Feed ---------------------------------------------------------------------------------------
@@ -383,6 +403,7 @@ class LatestAtomFeed(LatestFeed):
         return reverse("knowledge:feed_atom")
 
 
+@require_http_methods(["GET", "POST"])
 def cohort_pdfs(request, slug: str):
     """Staff: the case-description PDFs of every pioneer of a cohort, made in one go."""
     if not is_lsa_staff(request.user):
