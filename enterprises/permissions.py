@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accounts.roles import is_lsa_staff
+from accounts.roles import is_lsa_staff, is_municipal_officer
 
 from .models import Enterprise, EnterpriseStatus, Membership, MembershipRole
 
@@ -61,3 +61,8 @@ def can_submit(user, enterprise: Enterprise) -> bool:
 
 def can_review(user) -> bool:
     return is_lsa_staff(user)
+
+
+def can_narrow_benchmark(user) -> bool:
+    """The benchmark of one municipality: for its officers and staff."""
+    return is_municipal_officer(user) or is_lsa_staff(user)

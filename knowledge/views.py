@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_lsa_staff
 from lsa_portal import fragment_cache
 from pioneers.models import Cohort
 
-from . import case_pdf, selectors, services
+from . import case_pdf, permissions, selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
 from .models import AdviceTopic, PdfJob, PdfJobStatus, Report
 from .ratelimit import is_limited
@@ -56,7 +55,7 @@ def search(request):
 
 @require_GET
 def report_detail(request, slug: str):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     report = selectors.report_page(slug, staff=staff)
     if report.is_public:
         services.record_view(report)
@@ -145,7 +144,7 @@ def _link_refused(request, report: Report | None, *, expired: bool):
 @require_GET
 def faq(request):
     """Every question, grouped by category, each with an anchor to link to."""
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     return render(
         request, "knowledge/faq.html", {"groups": selectors.faq_page(staff=staff), "staff": staff}
     )
@@ -153,14 +152,14 @@ def faq(request):
 
 @require_GET
 def article_detail(request, slug: str):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     article = selectors.article_page(slug, staff=staff)
     return render(request, "knowledge/article_detail.html", {"article": article, "staff": staff})
 
 
 @require_GET
 def case_detail(request, slug: str):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
     context = {"case": case, "staff": staff, "pdf": case_pdf.latest_done(case)}
     if staff:
@@ -171,7 +170,7 @@ def case_detail(request, slug: str):
 @require_POST
 def case_pdf_generate(request, slug: str):
     """Staff ask for the PDF; the page then follows the job until it is done."""
-    if not is_lsa_staff(request.user):
+    if not permissions.can_make_pdfs(request.user):
         raise Http404
     case = selectors.case_page(slug, staff=True)
     job = case_pdf.request_pdf(case, by=request.user)
@@ -183,7 +182,7 @@ def case_pdf_generate(request, slug: str):
 @require_GET
 def case_pdf_status(request, pk: int):
     """The job's status as a fragment; htmx asks for it every two seconds while it runs."""
-    if not is_lsa_staff(request.user):
+    if not permissions.can_make_pdfs(request.user):
         raise Http404
     job = get_object_or_404(PdfJob.objects.select_related("case", "requested_by"), pk=pk)
     response = render(request, "knowledge/_pdf_job.html", {"job": job, "case": job.case})
@@ -195,7 +194,7 @@ def case_pdf_status(request, pk: int):
 @require_GET
 def case_pdf_download(request, slug: str, pk: int | None = None):
     """The PDF of a published case for everyone; staff may also fetch any version of a draft."""
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
     jobs = case.pdf_jobs.filter(status=PdfJobStatus.DONE)
     job = get_object_or_404(jobs, pk=pk) if pk and staff else case_pdf.latest_done(case)
@@ -218,7 +217,7 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
 
 
 def _list(request, queryset, template: str, **extra):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     page = selectors.paginate(queryset(staff=staff), request.GET.get("page"))
     return render(request, template, {"page": page, "staff": staff, **extra})
 
@@ -235,7 +234,8 @@ def article_list(request):
 
 @require_GET
 def case_list(request):
-    cohorts = Cohort.objects.order_by("-period_start") if is_lsa_staff(request.user) else []
+    may_make_pdfs = permissions.can_make_pdfs(request.user)
+    cohorts = Cohort.objects.order_by("-period_start") if may_make_pdfs else []
     return _list(request, selectors.case_list, "knowledge/case_list.html", cohorts=cohorts)
 
 
@@ -329,7 +329,7 @@ def advice_sent(request):
 def _refuse_non_staff(request) -> None:
     """403 for everyone logged in who is not staff (``login_required`` sends the others to the
     log-in page first, for GET and POST alike)."""
-    if not is_lsa_staff(request.user):
+    if not permissions.can_export(request.user):
         raise PermissionDenied
 
 
@@ -406,7 +406,7 @@ class LatestAtomFeed(LatestFeed):
 @require_http_methods(["GET", "POST"])
 def cohort_pdfs(request, slug: str):
     """Staff: the case-description PDFs of every pioneer of a cohort, made in one go."""
-    if not is_lsa_staff(request.user):
+    if not permissions.can_make_pdfs(request.user):
         raise Http404
     cohort = get_object_or_404(Cohort, slug=slug)
     if request.method == "POST":

@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
-from accounts.roles import is_lsa_staff
 from enterprises.charts import totals_chart
 from knowledge.models import PdfJobStatus
 
@@ -205,7 +204,7 @@ def export_xlsx(request, slug):
 
 
 def _staff_only(request) -> None:
-    if not is_lsa_staff(request.user):
+    if not permissions.can_decide_links(request.user):
         raise Http404
 
 
