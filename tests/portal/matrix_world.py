@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from accounts.roles import MUNICIPAL_GROUP, ensure_roles
+from accounts.roles import ensure_roles
 from enterprises.models import (
     EnterpriseStatus,
     Invitation,
@@ -105,10 +104,17 @@ SECRETS = {
 
 @dataclass
 class World:
+    """The users by role, their sessions, the objects by name (``world.concept``) and the
+    tokens of links that arrive by mail. The matrix adds what it keeps for the whole module."""
+
     users: dict[str, object]
     session_keys: dict[str, str]
     objects: dict[str, object] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    media_root: object = None
+    baseline: dict[str, list] = field(default_factory=dict)  # every table's rows
+    paths: dict[str, str] = field(default_factory=dict)  # row -> path, filled as asked
+    clients: dict[str, Client] = field(default_factory=dict)
 
     def __getattr__(self, name: str):
         try:
@@ -400,8 +406,7 @@ def build_world(media_root) -> World:
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     ):
         users = _users()
-        assert Group.objects.filter(name=MUNICIPAL_GROUP).exists()
-        w = World(users=users, session_keys={})
+        w = World(users=users, session_keys={}, media_root=media_root)
         _enterprises(w)
         _pioneers(w)
         _knowledge(w)
