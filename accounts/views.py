@@ -18,6 +18,7 @@ from .roles import is_lsa_staff, is_municipal_officer
 
 
 @login_required
+@require_GET
 def profile(request):
     """The account page: who I am here, my roles, and where to manage the account."""
     user = request.user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accounts.roles import is_lsa_staff
+from accounts.roles import is_lsa_staff, is_municipal_officer
 
 from .models import Enterprise, EnterpriseStatus, Membership, MembershipRole
 
@@ -44,7 +44,15 @@ def can_edit(user, enterprise: Enterprise) -> bool:
 
 
 def can_manage_members(user, enterprise: Enterprise) -> bool:
+    """Invite, withdraw invitations, change roles, remove others: owners, until archived."""
     return enterprise.status != EnterpriseStatus.ARCHIVED and is_owner(user, enterprise)
+
+
+def can_remove_member(user, membership: Membership) -> bool:
+    """Anyone may leave; removing someone else is managing the members."""
+    if user.is_authenticated and membership.user_id == user.pk:
+        return True
+    return can_manage_members(user, membership.enterprise)
 
 
 def can_submit(user, enterprise: Enterprise) -> bool:
@@ -61,3 +69,8 @@ def can_archive(user, enterprise: Enterprise) -> bool:
     if enterprise.status == EnterpriseStatus.ARCHIVED:
         return False
     return is_owner(user, enterprise) or is_lsa_staff(user)
+
+
+def can_narrow_benchmark(user) -> bool:
+    """The benchmark of one municipality: for its officers and staff."""
+    return is_municipal_officer(user) or is_lsa_staff(user)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
+from . import permissions
 from .models import (
     Enterprise,
     EnterpriseStatus,
@@ -181,6 +182,8 @@ def save_year_figures(figures: YearFigures, *, by) -> YearFigures:
 @transaction.atomic
 def invite_member(enterprise: Enterprise, *, by, email: str, role: str) -> Invitation:
     """An owner invites a co-member by e-mail; the link in the mail expires after 14 days."""
+    if not permissions.can_manage_members(by, enterprise):
+        raise PermissionDenied
     email = email.strip().lower()
     if enterprise.members.filter(email__iexact=email).exists():
         raise ValidationError(_("This person is already a member."))
@@ -261,10 +264,8 @@ def _owner_count(enterprise: Enterprise) -> int:
 @transaction.atomic
 def remove_member(membership: Membership, *, by) -> None:
     """An owner removes a member, or a member leaves. The last owner cannot go."""
-    Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
-    is_self = membership.user_id == by.pk
-    acting = Membership.objects.filter(enterprise_id=membership.enterprise_id, user=by).first()
-    if not is_self and (acting is None or acting.role != MembershipRole.OWNER):
+    membership.enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
+    if not permissions.can_remove_member(by, membership):
         raise PermissionDenied
     if membership.role == MembershipRole.OWNER and _owner_count(membership.enterprise) <= 1:
         raise ValidationError(
@@ -280,7 +281,7 @@ def remove_member(membership: Membership, *, by) -> None:
         membership.enterprise,
         member=membership.user_id,
         role=membership.role,
-        left=is_self,
+        left=membership.user_id == by.pk,
     )
     membership.delete()
 
@@ -288,9 +289,8 @@ def remove_member(membership: Membership, *, by) -> None:
 @transaction.atomic
 def change_role(membership: Membership, *, by, role: str) -> Membership:
     """An owner makes a member owner or editor; there is always at least one owner."""
-    Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
-    acting = Membership.objects.filter(enterprise_id=membership.enterprise_id, user=by).first()
-    if acting is None or acting.role != MembershipRole.OWNER:
+    enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
+    if not permissions.can_manage_members(by, enterprise):
         raise PermissionDenied
     if (
         membership.role == MembershipRole.OWNER

@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_lsa_staff, is_municipal_officer
 from lsa_portal import exports, fragment_cache
 
 from . import permissions, selectors, services
@@ -105,7 +104,7 @@ def profile(request, slug):
 def benchmark(request):
     """The benchmark; officers and staff may narrow it to one municipality."""
     municipality = None
-    may_narrow = is_municipal_officer(request.user) or is_lsa_staff(request.user)
+    may_narrow = permissions.can_narrow_benchmark(request.user)
     slug = request.GET.get("gemeente", "")[:100]
     # Only a slug reaches the database (PostgreSQL refuses NUL characters with an error).
     if may_narrow and slug_re.fullmatch(slug):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -133,7 +134,11 @@ def fingerprint(html: str) -> str:
 
 
 def _file_name(job: PdfJob) -> str:
-    return f"casussen/pdf/casus-{job.case.slug}-v{job.version}-{job.pk}.pdf"
+    """The same for every run of one job (a redelivered job overwrites its file), under a
+    folder that cannot be worked out from the case's slug and the job's number: where the media
+    folder is served as it is, a draft's PDF cannot be found by trying addresses."""
+    folder = salted_hmac("knowledge.case_pdf.file", str(job.pk)).hexdigest()[:32]
+    return f"casussen/pdf/{folder}/casus-{job.case.slug}-v{job.version}-{job.pk}.pdf"
 
 
 def _publish_file(job: PdfJob) -> None:

@@ -6,7 +6,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -17,19 +17,19 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_lsa_staff
 from lsa_portal import exports, fragment_cache, uploads
 from lsa_portal.pdf_jobs import PdfJobStatus
 from pioneers.models import Cohort
 
-from . import case_pdf, selectors, services
+from . import case_pdf, permissions, selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
 from .models import AdviceTopic, PdfJob, Report
 from .ratelimit import is_limited
 
 
+@require_GET
 def index(request):
     """The entry page: newest items, themes, popular reports, and the newsletter."""
     return render(
@@ -39,6 +39,7 @@ def index(request):
     )
 
 
+@require_GET
 def search(request):
     """One search over everything public, with filters and their counts."""
     form = SearchForm(request.GET)
@@ -53,14 +54,16 @@ def search(request):
     return render(request, "knowledge/search.html", {"params": params, "search_html": search_html})
 
 
+@require_GET
 def report_detail(request, slug: str):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     report = selectors.report_page(slug, staff=staff)
     if report.is_public:
         services.record_view(report)
     return render(request, "knowledge/report_detail.html", {"report": report, "staff": staff})
 
 
+@require_GET
 def report_download(request, slug: str):
     """An open report's PDF; a report on request sends the visitor to its form."""
     report = selectors.report_for_download(slug)
@@ -107,11 +110,13 @@ def report_request(request, slug: str):
     )
 
 
+@require_GET
 def report_request_sent(request, slug: str):
     report = selectors.report_for_download(slug)
     return render(request, "knowledge/report_request_sent.html", {"report": report})
 
 
+@require_GET
 def report_download_signed(request, slug: str, token: str):
     """The personal link from the mail: the PDF, or a clear page when it expired or was changed."""
     report = selectors.report_for_download(slug)
@@ -135,22 +140,25 @@ def _link_refused(request, report: Report | None, *, expired: bool):
     )
 
 
+@require_GET
 def faq(request):
     """Every question, grouped by category, each with an anchor to link to."""
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     return render(
         request, "knowledge/faq.html", {"groups": selectors.faq_page(staff=staff), "staff": staff}
     )
 
 
+@require_GET
 def article_detail(request, slug: str):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     article = selectors.article_page(slug, staff=staff)
     return render(request, "knowledge/article_detail.html", {"article": article, "staff": staff})
 
 
+@require_GET
 def case_detail(request, slug: str):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
     context = {"case": case, "staff": staff, "pdf": case_pdf.latest_done(case)}
     if staff:
@@ -161,7 +169,7 @@ def case_detail(request, slug: str):
 @require_POST
 def case_pdf_generate(request, slug: str):
     """Staff ask for the PDF; the page then follows the job until it is done."""
-    if not is_lsa_staff(request.user):
+    if not permissions.can_make_pdfs(request.user):
         raise Http404
     case = selectors.case_page(slug, staff=True)
     job = case_pdf.request_pdf(case, by=request.user)
@@ -170,9 +178,10 @@ def case_pdf_generate(request, slug: str):
     return redirect("knowledge:case", slug=slug)
 
 
+@require_GET
 def case_pdf_status(request, pk: int):
     """The job's status as a fragment; htmx asks for it every two seconds while it runs."""
-    if not is_lsa_staff(request.user):
+    if not permissions.can_make_pdfs(request.user):
         raise Http404
     job = get_object_or_404(PdfJob.objects.select_related("case", "requested_by"), pk=pk)
     response = render(request, "knowledge/_pdf_job.html", {"job": job, "case": job.case})
@@ -181,9 +190,10 @@ def case_pdf_status(request, pk: int):
     return response
 
 
+@require_GET
 def case_pdf_download(request, slug: str, pk: int | None = None):
     """The PDF of a published case for everyone; staff may also fetch any version of a draft."""
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
     jobs = case.pdf_jobs.filter(status=PdfJobStatus.DONE)
     job = get_object_or_404(jobs, pk=pk) if pk and staff else case_pdf.latest_done(case)
@@ -205,21 +215,25 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
 
 
 def _list(request, queryset, template: str, **extra):
-    staff = is_lsa_staff(request.user)
+    staff = permissions.can_see_drafts(request.user)
     page = selectors.paginate(queryset(staff=staff), request.GET.get("page"))
     return render(request, template, {"page": page, "staff": staff, **extra})
 
 
+@require_GET
 def report_list(request):
     return _list(request, selectors.report_list, "knowledge/report_list.html")
 
 
+@require_GET
 def article_list(request):
     return _list(request, selectors.article_list, "knowledge/article_list.html")
 
 
+@require_GET
 def case_list(request):
-    cohorts = Cohort.objects.order_by("-period_start") if is_lsa_staff(request.user) else []
+    may_make_pdfs = permissions.can_make_pdfs(request.user)
+    cohorts = Cohort.objects.order_by("-period_start") if may_make_pdfs else []
     return _list(request, selectors.case_list, "knowledge/case_list.html", cohorts=cohorts)
 
 
@@ -240,6 +254,7 @@ def newsletter(request):
     return render(request, "knowledge/newsletter.html", {"form": form}, status=status)
 
 
+@require_GET
 def newsletter_sent(request):
     return render(request, "knowledge/newsletter_sent.html")
 
@@ -301,6 +316,7 @@ def advice(request):
     )
 
 
+@require_GET
 def advice_sent(request):
     return render(request, "knowledge/advice_sent.html")
 
@@ -308,13 +324,11 @@ def advice_sent(request):
 # --- Staff exports ------------------------------------------------------------------------------
 
 
-def _refuse_non_staff(request):
-    """A log-in page for anonymous visitors, 403 for everyone else who is not staff."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_lsa_staff(request.user):
+def _refuse_non_staff(request) -> None:
+    """403 for everyone logged in who is not staff (``login_required`` sends the others to the
+    log-in page first, for GET and POST alike)."""
+    if not permissions.can_export(request.user):
         raise PermissionDenied
-    return None
 
 
 def csv_response(export: services.CsvExport) -> HttpResponse:
@@ -322,14 +336,20 @@ def csv_response(export: services.CsvExport) -> HttpResponse:
     return exports.csv_response(export.filename, export.header, export.rows, delimiter=";")
 
 
+@login_required
+@require_GET
 def export_requests(request):
     """All report requests as CSV, for staff."""
-    return _refuse_non_staff(request) or csv_response(services.export_requests(by=request.user))
+    _refuse_non_staff(request)
+    return csv_response(services.export_requests(by=request.user))
 
 
+@login_required
+@require_GET
 def export_subscribers(request):
     """The confirmed newsletter subscribers as CSV, for staff."""
-    return _refuse_non_staff(request) or csv_response(services.export_subscribers(by=request.user))
+    _refuse_non_staff(request)
+    return csv_response(services.export_subscribers(by=request.user))
 
 
 # --- Feed ---------------------------------------------------------------------------------------
@@ -385,9 +405,10 @@ class LatestAtomFeed(LatestFeed):
         return reverse("knowledge:feed_atom")
 
 
+@require_http_methods(["GET", "POST"])
 def cohort_pdfs(request, slug: str):
     """Staff: the case-description PDFs of every pioneer of a cohort, made in one go."""
-    if not is_lsa_staff(request.user):
+    if not permissions.can_make_pdfs(request.user):
         raise Http404
     cohort = get_object_or_404(Cohort, slug=slug)
     if request.method == "POST":

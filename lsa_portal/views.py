@@ -8,6 +8,7 @@ from . import privacy
 from .cookies import functional_cookies
 
 
+@require_GET
 def home(request):
     """The front door: what the portal offers to each of its audiences."""
     return render(request, "home.html")

@@ -24,4 +24,10 @@ def can_see_contacts(user, municipality: Municipality) -> bool:
 
 
 def can_request_link(user) -> bool:
+    """Ask staff to be linked to a municipality, follow one with the account: officers."""
     return is_municipal_officer(user)
+
+
+def can_decide_links(user) -> bool:
+    """The queue of officers' requests, and the decision on each: staff."""
+    return is_lsa_staff(user)

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_lsa_staff, is_municipal_officer
 from enterprises.models import Municipality
 from lsa_portal import audit
 
+from . import permissions
 from .models import LinkStatus, OfficerLink
 
 
@@ -33,7 +33,7 @@ def request_link(
 ) -> OfficerLink:
     """An officer asks to be linked to a municipality; staff decide. Asking again after a
     rejection puts the request back in the queue."""
-    if not is_municipal_officer(user):
+    if not permissions.can_request_link(user):
         raise ValidationError(_("Only municipal officers can ask to be linked to a municipality."))
     link, created = OfficerLink.objects.get_or_create(
         user=user,
@@ -59,7 +59,7 @@ def request_link(
 @transaction.atomic
 def decide_link(link: OfficerLink, *, by, approve: bool) -> OfficerLink:
     """Staff approve or reject a requested link; the officer hears by mail."""
-    if not is_lsa_staff(by):
+    if not permissions.can_decide_links(by):
         raise ValidationError(_("Only staff of the association decide on links."))
     if link.status != LinkStatus.REQUESTED:
         raise ValidationError(_("This request has already been decided."))

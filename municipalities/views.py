@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_lsa_staff
 from enterprises.charts import totals_chart
 from lsa_portal import exports, uploads
 from lsa_portal.pdf_jobs import PdfJobStatus
@@ -186,7 +185,7 @@ def export_xlsx(request, slug):
 
 
 def _staff_only(request) -> None:
-    if not is_lsa_staff(request.user):
+    if not permissions.can_decide_links(request.user):
         raise Http404
 
 

@@ -145,6 +145,21 @@ def unique_pioneer_slug(enterprise: Enterprise, cohort: Cohort) -> str:
     return f"{base}-{slugify(cohort.slug)}"[:170]
 
 
+def _untied_track(application: Application) -> Pioneer | None:
+    """A track of the same enterprise in the same cohort that staff started without this
+    application (in the admin): selecting ties the application to it instead of failing on the
+    one-track-per-cohort constraint."""
+    track = Pioneer.objects.filter(
+        enterprise_id=application.enterprise_id,
+        cohort_id=application.cohort_id,
+        application__isnull=True,
+    ).first()
+    if track is not None:
+        track.application = application
+        track.save(update_fields=["application"])
+    return track
+
+
 @transaction.atomic
 def decide(application: Application, *, by, decision: str, message: str = "") -> Application:
     """Staff select, decline or put on the waiting list; the applicant's members are told by
@@ -171,7 +186,9 @@ def decide(application: Application, *, by, decision: str, message: str = "") ->
     )
     pioneer = None
     if decision == ApplicationStatus.SELECTED:
-        pioneer = Pioneer.objects.filter(application=application).first()
+        pioneer = Pioneer.objects.filter(application=application).first() or _untied_track(
+            application
+        )
         if pioneer is None:
             cohort = application.cohort
             pioneer = Pioneer.objects.create(

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -255,6 +256,22 @@ def test_an_expired_invitation_is_refused_with_a_clear_page(client):
         client.get(reverse("enterprises:invitation", kwargs={"token": "verzonnen"})).status_code
         == 404
     )
+
+
+def test_nobody_manages_the_members_of_an_archived_enterprise_but_anyone_may_leave():
+    owner, editor = UserFactory(), UserFactory()
+    enterprise = concept_of(owner, status=EnterpriseStatus.ARCHIVED)
+    membership = MembershipFactory(enterprise=enterprise, user=editor, role=MembershipRole.EDITOR)
+    with pytest.raises(PermissionDenied):
+        services.change_role(membership, by=owner, role=MembershipRole.OWNER)
+    with pytest.raises(PermissionDenied):
+        services.remove_member(membership, by=owner)
+    with pytest.raises(PermissionDenied):
+        services.invite_member(enterprise, by=owner, email="laat@example.org", role="redacteur")
+    membership.refresh_from_db()
+    assert membership.role == MembershipRole.EDITOR
+    services.remove_member(membership, by=editor)
+    assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
 def test_an_editor_cannot_invite_or_remove_members(client):

@@ -1,5 +1,6 @@
 """Case descriptions as PDF: what goes in, reuse, failures, the sweep, and who may download."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -80,6 +81,21 @@ def test_staff_generate_a_tagged_pdf_with_the_profile_figures_and_text(
         assert expected in text, expected
     case.refresh_from_db()
     assert case.pdf.name == job.file.name
+
+
+def test_the_address_of_a_drafts_pdf_cannot_be_guessed(case, django_capture_on_commit_callbacks):
+    """Should the media folder ever be served as it is, the slug and the job's number must not
+    be enough to find a draft's PDF."""
+    case.status = "concept"
+    case.save()
+    job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
+    guessable = f"casussen/pdf/casus-{case.slug}-v1-{job.pk}.pdf"
+    assert job.file.name != guessable
+    assert re.fullmatch(
+        rf"casussen/pdf/[0-9a-f]{{32}}/casus-{case.slug}-v1-{job.pk}\.pdf", job.file.name
+    )
+    # a job handed out again writes to the same address, so there is still one file
+    assert case_pdf._file_name(job) == job.file.name
 
 
 def test_the_same_content_reuses_the_file_and_a_change_makes_a_new_version(

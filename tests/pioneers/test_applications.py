@@ -198,6 +198,23 @@ def test_declined_and_waiting_list_are_told_without_a_track(
     assert not Pioneer.objects.filter(application=submitted_application).exists()
 
 
+def test_selecting_ties_the_application_to_the_track_staff_already_started(
+    client, pioneer, submitted_application
+):
+    """The track of this enterprise in this cohort was made in the admin before the decision:
+    selecting must not fail on the one-track-per-cohort constraint (it answered 500)."""
+    assert pioneer.application is None
+    client.force_login(StaffFactory())
+    response = client.post(
+        reverse("pioneers:review", args=[submitted_application.pk]),
+        {"decision": "geselecteerd", "message": "", "decide": ""},
+    )
+    assert response.status_code == 302
+    pioneer.refresh_from_db()
+    assert pioneer.application == submitted_application
+    assert Pioneer.objects.filter(enterprise=pioneer.enterprise).count() == 1
+
+
 def test_applicants_never_see_the_reviewers_scores(client, member, submitted_application):
     services.score_application(
         submitted_application,
