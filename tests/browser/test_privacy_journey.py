@@ -55,7 +55,9 @@ def test_a_last_owner_archives_downloads_their_data_and_deletes_their_account(pa
     password = page.get_by_label("Je wachtwoord")
     password.fill("niet-mijn-wachtwoord")
     page.get_by_role("button", name="Mijn account definitief verwijderen").click()
-    page.get_by_text("Dit wachtwoord klopt niet.").wait_for()
+    # The message stands at the field and, as a link to it, in the summary on top of the form.
+    page.get_by_text("Dit wachtwoord klopt niet.", exact=True).wait_for()
+    page.get_by_role("link", name="Je wachtwoord: Dit wachtwoord klopt niet.").wait_for()
     assert page.get_by_label("Je wachtwoord").get_attribute("aria-invalid") == "true"
     screenshot(page, "privacy-wrong-password")
 
