@@ -138,7 +138,9 @@ def _file_name(job: PdfJob) -> str:
     folder that cannot be worked out from the case's slug and the job's number: where the media
     folder is served as it is, a draft's PDF cannot be found by trying addresses."""
     folder = salted_hmac("knowledge.case_pdf.file", str(job.pk)).hexdigest()[:32]
-    return f"casussen/pdf/{folder}/casus-{job.case.slug}-v{job.version}-{job.pk}.pdf"
+    # No slug in the name: it fits the file field's 100 characters whatever the case's title
+    # (the download is called after the slug all the same).
+    return f"casussen/pdf/{folder}/casus-{job.pk}-v{job.version}.pdf"
 
 
 def _publish_file(job: PdfJob) -> None:

@@ -93,7 +93,9 @@ def test_a_worker_killed_mid_render_leaves_a_job_that_another_finishes_with_one_
     assert job.status == PdfJobStatus.DONE, job.error
     assert job.attempts == 2
     files = [
-        p for p in (worker_media_root / "casussen" / "pdf").iterdir() if f"-{job.pk}." in p.name
+        p
+        for p in (worker_media_root / "casussen" / "pdf").rglob("*.pdf")
+        if p.name.startswith(f"casus-{job.pk}-")
     ]
     assert len(files) == 1
 
