@@ -69,3 +69,30 @@ def measure(
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings), len(queries)
+
+
+def measure_against_bare(
+    client: Client,
+    url: str,
+    repeat: int = 30,
+    before: Callable | None = None,
+) -> tuple[float, int, float]:
+    """Like ``measure``, with the bare page requested between the page's requests: the median
+    server time in ms, the queries of one request, and the ratio of the page's median to the
+    bare page's median over the same stretch of time. On a machine shared with other work the
+    load changes from second to second; interleaving lets both medians see the same load."""
+    prepare = before or (lambda: None)
+    bare_client = Client()
+    bare_client.get("/bench/bare/")
+    _, queries = measure(client, url, repeat=1, before=before)
+    page_timings, bare_timings = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        bare_client.get("/bench/bare/")
+        bare_timings.append((time.perf_counter() - start) * 1000)
+        prepare()
+        start = time.perf_counter()
+        client.get(url)
+        page_timings.append((time.perf_counter() - start) * 1000)
+    page_ms = statistics.median(page_timings)
+    return page_ms, queries, page_ms / statistics.median(bare_timings)
