@@ -7,7 +7,7 @@ Any verified user is a resident; two groups add to that: LSA staff and municipal
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 STAFF_GROUP = "LSA-medewerker"
 MUNICIPAL_GROUP = "Gemeente"
@@ -53,11 +53,36 @@ def ensure_roles_after_migrate(sender, **kwargs) -> None:
     ensure_roles()
 
 
+ROLE_GROUPS = (STAFF_GROUP, MUNICIPAL_GROUP)
+
+
 def _group_names(user) -> frozenset[str]:
-    """The user's role groups, read once per request (pages ask several times)."""
+    """The user's role groups, read once per request (pages ask several times); the request's
+    user comes with them already (``user_with_roles``)."""
     if not hasattr(user, "_portal_groups"):
-        user._portal_groups = frozenset(user.groups.values_list("name", flat=True))
+        user._portal_groups = frozenset(
+            user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True)
+        )
     return user._portal_groups
+
+
+def user_with_roles(pk):
+    """The user with this primary key and their role groups, in one query; None if there is
+    none. The authentication backends load the user of every request this way."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    memberships = model.groups.through.objects.filter(user=OuterRef("pk"))
+    flags = {
+        f"_in_role_{number}": Exists(memberships.filter(group__name=name))
+        for number, name in enumerate(ROLE_GROUPS)
+    }
+    user = model._default_manager.annotate(**flags).filter(pk=pk).first()
+    if user is not None:
+        user._portal_groups = frozenset(
+            name for number, name in enumerate(ROLE_GROUPS) if getattr(user, f"_in_role_{number}")
+        )
+    return user
 
 
 def is_lsa_staff(user) -> bool:

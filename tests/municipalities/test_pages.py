@@ -87,11 +87,11 @@ def _fill(town, size):
         ReportFactory(commissioning_municipality=town)
 
 
-# The same at any size. Cached: the user, the role, the municipality and the officer's link
-# (the session and the page's shared parts, the brief's state too, come from the cache); on a
-# cold cache the shared parts are read and the national medians computed.
-PAGE_QUERIES = 4
-COLD_PAGE_QUERIES = 22
+# The same at any size. Cached: the user with its roles, the municipality and the officer's
+# link (the session and the page's shared parts, the brief's state too, come from the cache);
+# on a cold cache the shared parts are read and the national medians computed.
+PAGE_QUERIES = 3
+COLD_PAGE_QUERIES = 21
 ANONYMOUS_PAGE_QUERIES = 0
 
 

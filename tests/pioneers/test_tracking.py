@@ -268,9 +268,9 @@ def test_dashboard_queries_do_not_grow_with_the_history(
     client.force_login(staff)
     client.get(reverse("pioneers:dashboard"))
     cache.clear()  # the rendered list is cached: count the queries of the cold path
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
-    with django_assert_num_queries(2):  # user and staff role (session and page are cached)
+    with django_assert_num_queries(1):  # the user with its roles (session and page are cached)
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
 
 
@@ -281,14 +281,14 @@ def test_pioneer_page_queries_do_not_grow_with_the_history(
     _grow(pioneer, size)
     url = reverse("pioneers:pioneer", args=[pioneer.slug])
     client.force_login(staff)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(2):  # cached: only the user and the staff role
+    with django_assert_num_queries(1):  # cached: only the user with its roles
         assert client.get(url).status_code == 200
     client.force_login(member)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(3):  # cached: the user, the role, the membership
+    with django_assert_num_queries(2):  # cached: the user with its roles, the membership
         assert client.get(url).status_code == 200
 
 
@@ -348,7 +348,7 @@ def test_history_queries_do_not_grow_with_the_readings(
 ):
     _grow(pioneer, size)
     client.force_login(staff)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("pioneers:history", args=[pioneer.slug])).status_code == 200
 
 
