@@ -229,7 +229,8 @@ def dashboard(request):
     def render_dashboard() -> str:
         cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
         data = selectors.dashboard(cohort, today)
-        return render_to_string("pioneers/_dashboard.html", {"data": data}, request)
+        # No request: nothing of the visitor (user, CSRF token) can reach a cached fragment.
+        return render_to_string("pioneers/_dashboard.html", {"data": data})
 
     html = fragment_cache.cached(selectors.FRAGMENTS, identity, render_dashboard)
     return render(request, "pioneers/dashboard.html", {"dashboard_html": html})
@@ -257,9 +258,8 @@ def pioneer(request, slug):
         data = selectors.pioneer_page(found, request.user, today)
         return {
             "title": found.enterprise.name,
-            "main": render_to_string(
-                "pioneers/_pioneer_main.html", {"data": data, "today": today}, request
-            ),
+            # No request: nothing of the visitor can reach the cached body (see dashboard).
+            "main": render_to_string("pioneers/_pioneer_main.html", {"data": data, "today": today}),
         }
 
     page = fragment_cache.cached(selectors.FRAGMENTS, identity, render_page)
