@@ -11,8 +11,8 @@ files), whose ``{% url %}``, ``{% static %}`` and translations cost time on ever
 
 The rendered parts live on the parsed template, so they last as long as the template loader
 keeps it (for the process in production; a template changed on disk in development is parsed
-anew, and so rendered anew), and are forgotten whenever a setting changes (tests). Knows no
-app.
+anew, and so rendered anew), and are forgotten whenever a setting changes (tests). A part
+holds no ``{% block %}``: what a page puts in a block is the page's own. Knows no app.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import weakref
 from django import template
 from django.core.signals import setting_changed
 from django.template import Context
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
@@ -40,6 +41,10 @@ setting_changed.connect(forget, dispatch_uid="lsa_portal.memo.forget")
 
 
 class MemoNode(template.Node):
+    # Nothing inside is looked for when a page extends the layout (no block may be inside, see
+    # memo()), which spares walking the kept parts on every render.
+    child_nodelists = ()
+
     def __init__(self, nodelist, values: dict):
         self.nodelist = nodelist
         self.values = values
@@ -81,4 +86,7 @@ def memo(parser, token):
         values[name] = parser.compile_filter(expression)
     nodelist = parser.parse(("endmemo",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A child template's block would be kept and shown on every other page.
+        raise template.TemplateSyntaxError("a {% block %} cannot be inside {% memo %}")
     return MemoNode(nodelist, values)

@@ -89,3 +89,10 @@ def test_a_part_is_kept_after_its_first_render():
     first = template.render({})
     assert unmemoized.render({}) != unmemoized.render({})  # the clock moves on...
     assert template.render({}) == first  # ...the kept part does not
+
+
+def test_a_block_cannot_be_kept():
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        _template("{% memo %}{% block title %}{% endblock %}{% endmemo %}")
