@@ -111,7 +111,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, keeping its Redis client (see lsa_portal/cache.py).
+            "BACKEND": "lsa_portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lsa",
         }
