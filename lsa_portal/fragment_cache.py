@@ -78,11 +78,16 @@ def cached(
     if None in versions:
         versions = tuple(version(name) for name in names)
     stored = found.get(key)
-    if stored is not None and stored[0] == versions:
-        return stored[1]
+    if stored is not None:
+        stored_versions, until, fragment = stored
+        if stored_versions == versions and (until is None or time.time() < until):
+            return fragment
     fragment = render()
-    timeout = TIMEOUT_SECONDS
+    timeout, until = TIMEOUT_SECONDS, None
     if lifetime is not None:
-        timeout = max(1, min(TIMEOUT_SECONDS, int(lifetime())))
-    cache.set(key, (versions, fragment), timeout)
+        seconds = lifetime()
+        if seconds < TIMEOUT_SECONDS:
+            # Checked on reading as well: the cache's own expiry counts whole seconds.
+            timeout, until = max(1, int(seconds)), time.time() + seconds
+    cache.set(key, (versions, until, fragment), timeout)
     return fragment
