@@ -8,6 +8,3 @@ class MunicipalitiesConfig(AppConfig):
 
     name = "municipalities"
     verbose_name = _("Municipalities")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers

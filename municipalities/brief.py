@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from enterprises.charts import totals_chart
 from enterprises.models import Municipality
 from knowledge.models import PdfJobStatus
-from lsa_portal import fragment_cache
 from lsa_portal.pdf import render_document
 
 from . import selectors
@@ -132,7 +131,6 @@ def render_job(job_id: int) -> BriefJob | None:
             % {"error": message or type(error).__name__},
             finished_at=timezone.now(),
         )
-        fragment_cache.bump(selectors.BRIEF_FRAGMENTS)  # update() sends no signal: say it here
         return BriefJob.objects.get(pk=job_id)
     BriefJob.objects.filter(pk=job_id).update(
         file=saved,
@@ -142,7 +140,6 @@ def render_job(job_id: int) -> BriefJob | None:
         render_ms=int((time.perf_counter() - started) * 1000),
         finished_at=timezone.now(),
     )
-    fragment_cache.bump(selectors.BRIEF_FRAGMENTS)
     return BriefJob.objects.get(pk=job_id)
 
 

@@ -238,11 +238,9 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
 
 
 # The page of a municipality shows enterprises and their figures and assets, pioneers with
-# their milestones and lessons, knowledge items and the state of its brief: what it shows to
-# everyone is cached until one of these namespaces changes (each app's signals bump its own;
-# brief.py bumps BRIEF_FRAGMENTS where it changes a job without a signal).
-BRIEF_FRAGMENTS = "municipality-briefs"
-PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS, CONTENT_FRAGMENTS, BRIEF_FRAGMENTS)
+# their milestones and lessons, and knowledge items: what it shows to everyone is cached until
+# one of these namespaces changes (each app's signals bump its own).
+PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS, CONTENT_FRAGMENTS)
 
 
 @dataclass
@@ -347,7 +345,8 @@ def officer_link(user, municipality: Municipality) -> OfficerLink | None:
 
 
 def latest_brief(municipality: Municipality) -> BriefJob | None:
-    """The municipality's most recent brief job: its state is shown on the page."""
+    """The municipality's most recent brief job: its state is shown on the page (read on every
+    request: a worker changes it)."""
     return municipality.brief_jobs.order_by("-created_at").first()
 
 

@@ -52,9 +52,8 @@ def detail(request, slug):
     """One municipality: its enterprises, their figures together, pioneers and publications.
 
     What everyone sees is rendered once and cached (two variants: with the contact persons
-    that staff and the municipality's linked officers see, and without), with the state of
-    the latest brief; around it, rendered for each visitor: the brief's button, the officers'
-    box and the follow form."""
+    that staff and the municipality's linked officers see, and without); around it, rendered
+    on each request: the brief's state and button, the officers' box and the follow form."""
     today = timezone.localdate()
     if permissions.may_see_contacts_anywhere(request.user):
         municipality = selectors.municipality_by_slug(slug)
@@ -74,7 +73,7 @@ def detail(request, slug):
             "can_see_contacts": can_see_contacts,
             "can_request_link": permissions.can_request_link(request.user),
             "link": link,
-            "brief_job": shared["brief_job"],
+            "brief_job": selectors.latest_brief(municipality),
         },
     )
 
@@ -107,11 +106,7 @@ def _shared_parts(slug: str, today, *, contacts: bool) -> dict:
             part: render_to_string(f"municipalities/_detail_{part}.html", context)
             for part in ("intro", "main", "faqs")
         }
-        return {
-            "municipality": page.municipality,
-            "brief_job": selectors.latest_brief(page.municipality),
-            **parts,
-        }
+        return {"municipality": page.municipality, **parts}
 
     variant = "contacts" if contacts else "public"
     return fragment_cache.cached(
