@@ -239,8 +239,11 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
 
 # The page of a municipality shows enterprises and their figures and assets, pioneers with
 # their milestones and lessons, and knowledge items: what it shows to everyone is cached until
-# one of these namespaces changes (each app's signals bump its own).
-PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS, CONTENT_FRAGMENTS)
+# one of these namespaces changes (each app's signals bump its own). Whether a municipality
+# has a brief at all is cached too (BRIEF_FRAGMENTS: signals.py, when a job is made or
+# deleted); the state of its latest brief is not, as a worker changes it with update().
+BRIEF_FRAGMENTS = "municipality-briefs"
+PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS, CONTENT_FRAGMENTS, BRIEF_FRAGMENTS)
 
 
 @dataclass
@@ -342,6 +345,11 @@ def officer_link(user, municipality: Municipality) -> OfficerLink | None:
     if not user.is_authenticated:
         return None
     return OfficerLink.objects.filter(user=user, municipality=municipality).first()
+
+
+def has_brief(municipality: Municipality) -> bool:
+    """Whether a brief of the municipality was ever asked for (and not deleted)."""
+    return municipality.brief_jobs.exists()
 
 
 def latest_brief(municipality: Municipality) -> BriefJob | None:

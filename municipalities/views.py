@@ -53,7 +53,8 @@ def detail(request, slug):
 
     What everyone sees is rendered once and cached (two variants: with the contact persons
     that staff and the municipality's linked officers see, and without); around it, rendered
-    on each request: the brief's state and button, the officers' box and the follow form."""
+    on each request: the brief's state (if it has one) and button, the officers' box and the
+    follow form."""
     today = timezone.localdate()
     if permissions.may_see_contacts_anywhere(request.user):
         municipality = selectors.municipality_by_slug(slug)
@@ -73,7 +74,7 @@ def detail(request, slug):
             "can_see_contacts": can_see_contacts,
             "can_request_link": permissions.can_request_link(request.user),
             "link": link,
-            "brief_job": selectors.latest_brief(municipality),
+            "brief_job": selectors.latest_brief(municipality) if shared["has_brief"] else None,
         },
     )
 
@@ -106,7 +107,11 @@ def _shared_parts(slug: str, today, *, contacts: bool) -> dict:
             part: render_to_string(f"municipalities/_detail_{part}.html", context)
             for part in ("intro", "main", "faqs")
         }
-        return {"municipality": page.municipality, **parts}
+        return {
+            "municipality": page.municipality,
+            "has_brief": selectors.has_brief(page.municipality),
+            **parts,
+        }
 
     variant = "contacts" if contacts else "public"
     return fragment_cache.cached(

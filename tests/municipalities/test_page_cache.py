@@ -199,3 +199,17 @@ def test_the_page_shows_the_current_state_of_the_brief(client, town):
     assert f"/gemeenten/cachedorp/brief/{job.pk}/pdf/" in html and "Download de brief" in html
     BriefJob.objects.filter(pk=job.pk).update(status="mislukt", error="Printer op zwart.")
     assert "Printer op zwart." in _page(client)
+    job.delete()
+    assert "Printer op zwart." not in _page(client)
+
+
+def test_only_a_municipality_with_a_brief_reads_its_state(client, town, django_assert_num_queries):
+    from municipalities.models import BriefJob
+
+    _page(client)
+    with django_assert_num_queries(0):
+        _page(client)
+    BriefJob.objects.create(municipality=town, input_hash="x" * 64)
+    _page(client)
+    with django_assert_num_queries(1):
+        assert "De brief wordt gemaakt" in _page(client)
