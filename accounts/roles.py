@@ -6,7 +6,10 @@ Any verified user is a resident; two groups add to that: LSA staff and municipal
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -58,11 +61,63 @@ def ensure_roles_after_migrate(sender, **kwargs) -> None:
     ensure_roles()
 
 
+ROLE_GROUPS = (STAFF_GROUP, MUNICIPAL_GROUP)
+
+
 def _group_names(user) -> frozenset[str]:
-    """The user's role groups, read once per request (pages ask several times)."""
+    """The user's role groups, read once per request (pages ask several times); the request's
+    user comes with them already (``user_with_roles``)."""
     if not hasattr(user, "_portal_groups"):
-        user._portal_groups = frozenset(user.groups.values_list("name", flat=True))
+        user._portal_groups = frozenset(
+            user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True)
+        )
     return user._portal_groups
+
+
+@functools.cache
+def _user_with_roles_sql() -> str:
+    """SELECT the user and, for each role group, whether the user is in it. Written out once:
+    the ORM would spend more time building this query than the database spends answering it,
+    on every request of a logged-in visitor."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    model = get_user_model()
+    through = model.groups.through._meta
+    user_column = quote(through.get_field("user").column)
+    group_column = quote(through.get_field("group").column)
+    pk_column = quote(model._meta.pk.column)
+    # Only quoted table and column names of the models go into the text; values are parameters.
+    flags = ", ".join(
+        f"EXISTS (SELECT 1 FROM {quote(through.db_table)} m"  # noqa: S608
+        f" INNER JOIN {quote(Group._meta.db_table)} g ON g.{quote(Group._meta.pk.column)}"
+        f" = m.{group_column} WHERE m.{user_column} = u.{pk_column} AND g.{quote('name')} = %s)"
+        f" AS {quote(f'_in_role_{number}')}"
+        for number in range(len(ROLE_GROUPS))
+    )
+    table = quote(model._meta.db_table)
+    return f"SELECT u.*, {flags} FROM {table} u WHERE u.{pk_column} = %s"  # noqa: S608
+
+
+def user_with_roles(pk):
+    """The user with this primary key and their role groups, in one query; None if there is
+    none. The authentication backends load the user of every request this way."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError:
+        return None
+    found = list(model._default_manager.raw(_user_with_roles_sql(), [*ROLE_GROUPS, pk]))
+    if not found:
+        return None
+    user = found[0]
+    user._portal_groups = frozenset(
+        name for number, name in enumerate(ROLE_GROUPS) if getattr(user, f"_in_role_{number}")
+    )
+    return user
 
 
 def is_lsa_staff(user) -> bool:

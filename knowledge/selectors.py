@@ -43,8 +43,14 @@ from .models import (
     ItemKind,
     Report,
     SearchDocument,
+    Status,
     facet_bit,
 )
+
+# The fragment-cache namespace of pages built on the knowledge base's items (e.g. a
+# municipality's page): bumped whenever an item, its category or its audiences change.
+CONTENT_FRAGMENTS = "knowledge-content"
+PUBLISHED_MODELS = (Report, FAQ, Article, CaseDescription)
 
 PAGE_SIZE = 20
 LIST_PAGE_SIZE = 12
@@ -595,3 +601,17 @@ def feed_items(limit: int = 30) -> list[SearchDocument]:
     return list(
         public_documents().defer("search_vector", "head_vector").order_by("-published_at")[:limit]
     )
+
+
+def next_publication(now=None):
+    """The next moment a published item with a publication moment still to come becomes
+    public (None if there is none): a page cached before then must be made anew at it. One
+    query."""
+    now = now or timezone.now()
+    upcoming = [
+        model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
+        .order_by()
+        .values_list("published_at", flat=True)
+        for model in PUBLISHED_MODELS
+    ]
+    return upcoming[0].union(*upcoming[1:]).order_by("published_at").first()

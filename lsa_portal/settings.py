@@ -116,7 +116,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, keeping its Redis client (see lsa_portal/cache.py).
+            "BACKEND": "lsa_portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lsa",
         }
@@ -130,8 +131,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the user's roles with the user (one query).
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

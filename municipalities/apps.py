@@ -8,3 +8,6 @@ class MunicipalitiesConfig(AppConfig):
 
     name = "municipalities"
     verbose_name = _("Municipalities")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

@@ -23,6 +23,12 @@ def can_see_contacts(user, municipality: Municipality) -> bool:
     return is_lsa_staff(user) or is_linked_officer(user, municipality)
 
 
+def may_see_contacts_anywhere(user) -> bool:
+    """Whether ``can_see_contacts`` can be true for this user in any municipality: staff and
+    officers (linked or not); never for anyone else."""
+    return is_lsa_staff(user) or is_municipal_officer(user)
+
+
 def can_request_link(user) -> bool:
     """Ask staff to be linked to a municipality, follow one with the account: officers."""
     return is_municipal_officer(user)

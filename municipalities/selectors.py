@@ -31,10 +31,12 @@ from enterprises.selectors import (
     published,
 )
 from knowledge.models import FAQ, CaseDescription, Report
+from knowledge.selectors import CONTENT_FRAGMENTS, next_publication
 from lsa_portal import fragment_cache
 from pioneers.models import Lesson, Milestone, MilestoneStatus, Pioneer
+from pioneers.selectors import FRAGMENTS as PIONEER_FRAGMENTS
 
-from .models import LinkStatus, OfficerLink
+from .models import BriefJob, LinkStatus, OfficerLink
 
 SORTS = {"naam": ("name",), "aantal": ("-enterprise_count", "name")}
 MUNICIPAL_AUDIENCE = "gemeente"  # the knowledge base's audience slug for municipalities
@@ -138,7 +140,7 @@ def _asset_counts(enterprises: QuerySet[Enterprise]) -> list[dict]:
 def national_medians(year: int) -> dict:
     """The national median per enterprise of every measure over ``year``: the same for every
     municipality page, so cached until the directory's data changes (the version that
-    enterprises/signals.py bumps), at most ten minutes (asset changes do not bump it)."""
+    enterprises/signals.py bumps on any change of an enterprise, its figures or its assets)."""
     key = f"municipalities:national:{fragment_cache.version(DIRECTORY_FRAGMENTS)}:{year}"
     medians = cache.get(key)
     if medians is not None:
@@ -235,6 +237,15 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
 # --- The page ---------------------------------------------------------------------------------
 
 
+# The page of a municipality shows enterprises and their figures and assets, pioneers with
+# their milestones and lessons, and knowledge items: what it shows to everyone is cached until
+# one of these namespaces changes (each app's signals bump its own). Whether a municipality
+# has a brief at all is cached too (BRIEF_FRAGMENTS: signals.py, when a job is made or
+# deleted); the state of its latest brief is not, as a worker changes it with update().
+BRIEF_FRAGMENTS = "municipality-briefs"
+PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS, CONTENT_FRAGMENTS, BRIEF_FRAGMENTS)
+
+
 @dataclass
 class MunicipalityPage:
     municipality: Municipality
@@ -245,7 +256,6 @@ class MunicipalityPage:
     cases: list[CaseDescription]
     lessons: list[Lesson]
     faqs: list[FAQ]
-    link: OfficerLink | None = None
 
 
 def municipality_by_slug(slug: str) -> Municipality:
@@ -253,9 +263,10 @@ def municipality_by_slug(slug: str) -> Municipality:
     return get_object_or_404(Municipality, slug=slug)
 
 
-def municipality_page(slug: str, user=None, today=None) -> MunicipalityPage:
-    """Everything of one municipality. A constant number of queries: the municipality, the
-    enterprises and their themes, the figures, pioneers with milestones, each publication kind."""
+def municipality_page(slug: str, today=None) -> MunicipalityPage:
+    """Everything of one municipality that everyone may see. A constant number of queries: the
+    municipality, the enterprises and their themes, the figures, pioneers with milestones, each
+    publication kind."""
     municipality = municipality_by_slug(slug)
     enterprises = list(
         published_in(municipality)
@@ -307,9 +318,6 @@ def municipality_page(slug: str, user=None, today=None) -> MunicipalityPage:
         .distinct()
         .order_by("category__position", "order", "question")[:FAQ_LIMIT]
     )
-    link = None
-    if user is not None and user.is_authenticated:
-        link = OfficerLink.objects.filter(user=user, municipality=municipality).first()
     return MunicipalityPage(
         municipality=municipality,
         enterprises=enterprises,
@@ -319,8 +327,35 @@ def municipality_page(slug: str, user=None, today=None) -> MunicipalityPage:
         cases=cases,
         lessons=lessons,
         faqs=faqs,
-        link=link,
     )
+
+
+def page_lifetime() -> float:
+    """How many seconds a cached page may be kept at most: until the next scheduled
+    publication of the knowledge base becomes public (no signal says when that happens)."""
+    moment = next_publication()
+    if moment is None:
+        return fragment_cache.TIMEOUT_SECONDS
+    return (moment - timezone.now()).total_seconds()
+
+
+def officer_link(user, municipality: Municipality) -> OfficerLink | None:
+    """The user's own request to be linked to this municipality, if any (no query for
+    visitors who are not logged in)."""
+    if not user.is_authenticated:
+        return None
+    return OfficerLink.objects.filter(user=user, municipality=municipality).first()
+
+
+def has_brief(municipality: Municipality) -> bool:
+    """Whether a brief of the municipality was ever asked for (and not deleted)."""
+    return municipality.brief_jobs.exists()
+
+
+def latest_brief(municipality: Municipality) -> BriefJob | None:
+    """The municipality's most recent brief job: its state is shown on the page (read on every
+    request: a worker changes it)."""
+    return municipality.brief_jobs.order_by("-created_at").first()
 
 
 # --- Officers ---------------------------------------------------------------------------------

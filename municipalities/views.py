@@ -8,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises.charts import totals_chart
-from lsa_portal import exports, uploads
+from lsa_portal import exports, fragment_cache, uploads
 from lsa_portal.pdf_jobs import PdfJobStatus
 
 from . import brief as briefs
@@ -42,28 +44,76 @@ def index(request):
 
 @require_GET
 def detail(request, slug):
-    """One municipality: its enterprises, their figures together, pioneers and publications."""
-    page = selectors.municipality_page(slug, user=request.user)
-    data = page.figures
-    chart = None
-    if data.shown:
-        chart = totals_chart(
-            data.stream_totals,
-            data.stream_percentages,
-            _("Income of the enterprises in %(name)s together") % {"name": page.municipality.name},
-        )
+    """One municipality: its enterprises, their figures together, pioneers and publications.
+
+    What everyone sees is rendered once and cached (two variants: with the contact persons
+    that staff and the municipality's linked officers see, and without); around it, rendered
+    on each request: the brief's state (if it has one) and button, the officers' box and the
+    follow form."""
+    today = timezone.localdate()
+    if permissions.may_see_contacts_anywhere(request.user):
+        municipality = selectors.municipality_by_slug(slug)
+        can_see_contacts = permissions.can_see_contacts(request.user, municipality)
+        shared = _shared_parts(slug, today, contacts=can_see_contacts)
+    else:  # the cached part knows the municipality: no query for it
+        can_see_contacts = False
+        shared = _shared_parts(slug, today, contacts=False)
+        municipality = shared["municipality"]
+    link = None if can_see_contacts else selectors.officer_link(request.user, municipality)
     return render(
         request,
         "municipalities/detail.html",
         {
+            "shared": shared,
+            "municipality": municipality,
+            "can_see_contacts": can_see_contacts,
+            "can_request_link": permissions.can_request_link(request.user),
+            "link": link,
+            "brief_job": selectors.latest_brief(municipality) if shared["has_brief"] else None,
+        },
+    )
+
+
+def _shared_parts(slug: str, today, *, contacts: bool) -> dict:
+    """The parts of the page that are the same for everyone who may (or may not) see contact
+    persons, and the municipality itself: from the cache until an enterprise, a pioneer or a
+    knowledge item changes, or a scheduled publication becomes public."""
+
+    def render_parts() -> dict:
+        page = selectors.municipality_page(slug, today)  # 404 when there is none: not cached
+        data = page.figures
+        chart = None
+        if data.shown:
+            chart = totals_chart(
+                data.stream_totals,
+                data.stream_percentages,
+                _("Income of the enterprises in %(name)s together")
+                % {"name": page.municipality.name},
+            )
+        context = {
             "page": page,
             "municipality": page.municipality,
             "chart": chart,
             "min_group": selectors.MIN_GROUP,
-            "can_see_contacts": permissions.can_see_contacts(request.user, page.municipality),
-            "can_request_link": permissions.can_request_link(request.user),
-            "brief_job": page.municipality.brief_jobs.order_by("-created_at").first(),
-        },
+            "can_see_contacts": contacts,
+        }
+        # No request: nothing of the visitor (user, CSRF token) can reach a shared part.
+        parts = {
+            part: render_to_string(f"municipalities/_detail_{part}.html", context)
+            for part in ("intro", "main", "faqs")
+        }
+        return {
+            "municipality": page.municipality,
+            "has_brief": selectors.has_brief(page.municipality),
+            **parts,
+        }
+
+    variant = "contacts" if contacts else "public"
+    return fragment_cache.cached(
+        selectors.PAGE_FRAGMENTS,
+        f"municipality:{slug}:{today.isoformat()}:{variant}",
+        render_parts,
+        lifetime=selectors.page_lifetime,
     )
 
 

@@ -8,7 +8,7 @@ entries are for staff only; for anyone else they do not exist (404).
 from __future__ import annotations
 
 from accounts.roles import is_lsa_staff
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Membership
 from enterprises.permissions import is_member
 
 from .models import Application, Pioneer
@@ -32,6 +32,18 @@ def is_pioneer_member(user, pioneer: Pioneer) -> bool:
 def can_view_pioneer(user, pioneer: Pioneer) -> bool:
     """Staff, and the pioneer's own members; for everyone else the page does not exist."""
     return is_staff(user) or is_pioneer_member(user, pioneer)
+
+
+def can_view_pioneer_slug(user, slug: str) -> bool:
+    """``can_view_pioneer`` for a pioneer known only by its slug, without loading it (one light
+    query for a member, none for staff): the cached pioneer page needs no more. For staff it
+    says nothing about whether the pioneer exists."""
+    if is_staff(user):
+        return True
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, enterprise__pioneer_tracks__slug=slug).exists()
+    )
 
 
 def can_see_internal(user) -> bool:

@@ -500,12 +500,14 @@ class PioneerPage:
     hours_spent: int
     log: list[LogEntry]
     log_total: int
+    lessons: list[Lesson]
     internal: bool
 
 
 def pioneer_page(pioneer: Pioneer, user, today: date) -> PioneerPage:
-    """One pioneer's track: staff see everything, its members the shared parts. The log shows
-    the newest entries (the whole log is paginated), so the queries stay the same."""
+    """One pioneer's track: staff see everything, its members the shared parts (the log without
+    internal entries, only published lessons). The log shows the newest entries (the whole log
+    is paginated), so the queries stay the same."""
     internal = permissions.can_see_internal(user)
     elements = elements_for(pioneer)
     readings = latest_readings(pioneer, 2)
@@ -535,6 +537,7 @@ def pioneer_page(pioneer: Pioneer, user, today: date) -> PioneerPage:
         hours_spent=sum(item.hours_spent for item in support_items),
         log=log[:LOG_ON_PAGE],
         log_total=LOG_ON_PAGE + 1 if len(log) > LOG_ON_PAGE else len(log),
+        lessons=list(visible_lessons(pioneer, user)),
         internal=internal,
     )
 

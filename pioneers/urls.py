@@ -24,6 +24,7 @@ urlpatterns = [
     path("pioniers/<slug:slug>/mijlpalen/<int:pk>/", views.milestone_form, name="milestone_edit"),
     path("pioniers/<slug:slug>/ondersteuning/nieuw/", views.support_form, name="support_new"),
     path("pioniers/<slug:slug>/ondersteuning/<int:pk>/", views.support_form, name="support_edit"),
+    path("pioniers/<slug:slug>/lessen/", views.lessons, name="lessons"),
     path("pioniers/<slug:slug>/lessen/nieuw/", views.lesson_new, name="lesson_new"),
     path(
         "pioniers/<slug:slug>/lessen/<int:pk>/publiceren/",

@@ -229,7 +229,8 @@ def dashboard(request):
     def render_dashboard() -> str:
         cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
         data = selectors.dashboard(cohort, today)
-        return render_to_string("pioneers/_dashboard.html", {"data": data}, request)
+        # No request: nothing of the visitor (user, CSRF token) can reach a cached fragment.
+        return render_to_string("pioneers/_dashboard.html", {"data": data})
 
     html = fragment_cache.cached(selectors.FRAGMENTS, identity, render_dashboard)
     return render(request, "pioneers/dashboard.html", {"dashboard_html": html})
@@ -238,30 +239,32 @@ def dashboard(request):
 @login_required
 @require_GET
 def pioneer(request, slug):
-    """One pioneer: staff see everything, the pioneer's members the shared parts."""
-    found = _pioneer_for(request, slug)
+    """One pioneer: staff see everything, the pioneer's members the shared parts.
+
+    The whole page body is cached per pioneer, role (staff see internal log entries and draft
+    lessons, members do not), language and day, until anything in the programme changes
+    (signals.py). Actions are links to their own pages, so the body holds no form. On a hit
+    nothing is loaded but the user: for staff the fragment's existence says the pioneer exists
+    (deleting one changes the version), a member's right is checked with one light query."""
+    if not permissions.can_view_pioneer_slug(request.user, slug):
+        raise Http404
     today = timezone.localdate()
     internal = permissions.can_see_internal(request.user)
-    # Cached per pioneer, role (staff see internal entries, members do not), language and day.
     role = "staff" if internal else "member"
-    identity = selectors.fragment_identity("pioneer", found.pk, role, today)
+    identity = selectors.fragment_identity("pioneer", slug, role, today)
 
-    def render_page() -> str:
+    def render_page() -> dict:
+        found = selectors.pioneer_by_slug(slug)  # 404 when there is none: nothing is cached
         data = selectors.pioneer_page(found, request.user, today)
-        return render_to_string(
-            "pioneers/_pioneer_main.html", {"data": data, "today": today}, request
-        )
+        return {
+            "title": found.enterprise.name,
+            # No request: nothing of the visitor can reach the cached body (see dashboard).
+            "main": render_to_string("pioneers/_pioneer_main.html", {"data": data, "today": today}),
+        }
 
-    html = fragment_cache.cached(selectors.FRAGMENTS, identity, render_page)
+    page = fragment_cache.cached(selectors.FRAGMENTS, identity, render_page)
     return render(
-        request,
-        "pioneers/pioneer.html",
-        {
-            "pioneer": found,
-            "main_html": html,
-            "lessons": list(selectors.visible_lessons(found, request.user)),
-            "internal": internal,
-        },
+        request, "pioneers/pioneer.html", {"title": page["title"], "main_html": page["main"]}
     )
 
 
@@ -434,6 +437,18 @@ def lesson_new(request, slug):
 
 
 @login_required
+@require_GET
+def lessons(request, slug):
+    """Staff: every lesson of a pioneer, each with its publish or withdraw button."""
+    found = _pioneer_for(request, slug, track=True)
+    return render(
+        request,
+        "pioneers/lessons.html",
+        {"pioneer": found, "lessons": list(selectors.visible_lessons(found, request.user))},
+    )
+
+
+@login_required
 @require_POST
 def lesson_publish(request, slug, pk):
     found = _pioneer_for(request, slug, track=True)
@@ -444,7 +459,7 @@ def lesson_publish(request, slug, pk):
     else:
         services.publish_lesson(lesson, by=request.user)
         messages.success(request, _("The lesson is published."))
-    return redirect(found.get_absolute_url() + "#lessen")
+    return redirect("pioneers:lessons", slug=found.slug)
 
 
 @login_required

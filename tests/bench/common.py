@@ -78,3 +78,41 @@ def measure(
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings), len(queries)
+
+
+def measure_against_bare(
+    client: Client,
+    url: str,
+    repeat: int = 30,
+    before: Callable | None = None,
+) -> tuple[float, int, float, float]:
+    """Like ``measure``, with the bare page requested between the page's requests: the median
+    server time in ms, the queries of one request, the ratio of the page's median to the bare
+    page's median over the same stretch of time, and the same ratio of the CPU time of this
+    process (which leaves out the database's and the cache's own work, and the waiting for a
+    core). On a machine shared with other work the load changes from second to second;
+    interleaving lets both medians see the same load, and the CPU ratio shows how much of a
+    difference is the load's."""
+    prepare = before or (lambda: None)
+    bare_client = Client()
+    bare_client.get("/bench/bare/")
+    _, queries = measure(client, url, repeat=1, before=before)
+    page, bare, page_cpu, bare_cpu = [], [], [], []
+    for _ in range(repeat):
+        for timings, cpu, who, address in (
+            (bare, bare_cpu, bare_client, "/bench/bare/"),
+            (page, page_cpu, client, url),
+        ):
+            if who is client:
+                prepare()
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            who.get(address)
+            cpu.append(time.thread_time() - start_cpu)
+            timings.append((time.perf_counter() - start) * 1000)
+    page_ms = statistics.median(page)
+    return (
+        page_ms,
+        queries,
+        page_ms / statistics.median(bare),
+        statistics.median(page_cpu) / statistics.median(bare_cpu),
+    )

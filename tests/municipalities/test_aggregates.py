@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from enterprises.models import AssetKind, EnterpriseStatus, Tenure
+from enterprises.models import AssetKind, Enterprise, EnterpriseStatus, Tenure
 from municipalities import selectors
 from tests.factories import (
     AssetFactory,
@@ -176,3 +176,16 @@ def test_national_medians_follow_new_figures(town):
     _figures(EnterpriseFactory(), income_sales=1_000_000)
     after = selectors.municipal_figures(town, today=TODAY)
     assert {row.key: row for row in after.rows}["turnover"].national_median == 100_000
+
+
+def test_national_medians_follow_changed_assets(town):
+    before = selectors.municipal_figures(town, today=TODAY)
+    assert {row.key: row for row in before.rows}["buildings"].national_median == Decimal("0.5")
+    # The enterprise elsewhere buys a building: nationally 1, 0, 1, 1 buildings, median 1.
+    elsewhere = Enterprise.objects.exclude(municipality=town).get()
+    building = AssetFactory(enterprise=elsewhere, kind=AssetKind.BUILDING)
+    after = selectors.municipal_figures(town, today=TODAY)
+    assert {row.key: row for row in after.rows}["buildings"].national_median == 1
+    building.delete()  # and sells it again
+    again = selectors.municipal_figures(town, today=TODAY)
+    assert {row.key: row for row in again.rows}["buildings"].national_median == Decimal("0.5")

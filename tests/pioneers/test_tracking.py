@@ -137,6 +137,44 @@ def test_the_dashboard_says_what_needs_attention(client, staff, pioneer):
     assert "boven de geplande uren" in html
 
 
+def test_staff_publish_and_withdraw_lessons_on_the_lessons_page(client, staff, pioneer):
+    lesson = LessonFactory(pioneer=pioneer, title="Huur eerst, koop later")
+    client.force_login(staff)
+    page_url = reverse("pioneers:pioneer", args=[pioneer.slug])
+    lessons_url = reverse("pioneers:lessons", args=[pioneer.slug])
+    page = client.get(page_url).content.decode()
+    assert "Huur eerst, koop later" in page and "Niet gepubliceerd" in page
+    assert f'href="{lessons_url}"' in page  # the buttons live on the lessons page
+    assert "csrfmiddlewaretoken" not in page.split('id="main"')[1].split("</main>")[0]
+    lessons = client.get(lessons_url).content.decode()
+    publish_url = reverse("pioneers:lesson_publish", args=[pioneer.slug, lesson.pk])
+    assert f'action="{publish_url}"' in lessons and "Publiceren" in lessons
+    response = client.post(publish_url, {"publish": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == lessons_url
+    assert "De les is gepubliceerd." in response.content.decode()
+    assert "Publicatie intrekken" in response.content.decode()
+    assert "Gepubliceerd" in client.get(page_url).content.decode()  # the cached page moved on
+    client.post(publish_url, {"publish": "0"})
+    lesson.refresh_from_db()
+    assert not lesson.published
+    assert "Niet gepubliceerd" in client.get(page_url).content.decode()
+
+
+def test_members_see_a_lesson_on_their_cached_page_once_it_is_published(
+    client, staff, member, pioneer
+):
+    lesson = LessonFactory(pioneer=pioneer, title="Praat met de corporatie")
+    url = reverse("pioneers:pioneer", args=[pioneer.slug])
+    client.force_login(member)
+    assert "Praat met de corporatie" not in client.get(url).content.decode()  # a draft
+    client.force_login(staff)
+    client.post(reverse("pioneers:lesson_publish", args=[pioneer.slug, lesson.pk]))
+    client.force_login(member)
+    html = client.get(url).content.decode()
+    assert "Praat met de corporatie" in html
+    assert reverse("pioneers:lessons", args=[pioneer.slug]) not in html  # no staff links
+
+
 def test_publishing_a_lesson_shows_it_on_the_programme_page(client, staff, pioneer):
     lesson = LessonFactory(pioneer=pioneer, title="Begin bij de huurders")
     assert "Begin bij de huurders" not in client.get(reverse("pioneers:index")).content.decode()
@@ -230,9 +268,9 @@ def test_dashboard_queries_do_not_grow_with_the_history(
     client.force_login(staff)
     client.get(reverse("pioneers:dashboard"))
     cache.clear()  # the rendered list is cached: count the queries of the cold path
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
-    with django_assert_num_queries(2):  # user and staff role (session and page are cached)
+    with django_assert_num_queries(1):  # the user with its roles (session and page are cached)
         assert client.get(reverse("pioneers:dashboard")).status_code == 200
 
 
@@ -243,10 +281,14 @@ def test_pioneer_page_queries_do_not_grow_with_the_history(
     _grow(pioneer, size)
     url = reverse("pioneers:pioneer", args=[pioneer.slug])
     client.force_login(staff)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(1):  # cached: only the user with its roles
         assert client.get(url).status_code == 200
     client.force_login(member)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(2):  # cached: the user with its roles, the membership
         assert client.get(url).status_code == 200
 
 
@@ -263,13 +305,50 @@ def test_the_cached_pioneer_page_differs_per_role_and_shows_a_change_at_once(
     assert "Nieuw gedeeld verslag" in client.get(url).content.decode()
 
 
+def test_the_cached_pioneer_page_never_reaches_a_role_it_is_not_for(
+    client, staff, member, other_resident, pioneer
+):
+    LogEntryFactory(pioneer=pioneer, text="Interne zorg", visibility="intern")
+    LessonFactory(pioneer=pioneer, title="Nog een concept")
+    url = reverse("pioneers:pioneer", args=[pioneer.slug])
+    client.force_login(member)  # the member's fragment is made first this time
+    html = client.get(url).content.decode()
+    assert "Interne zorg" not in html and "Nog een concept" not in html
+    client.force_login(staff)
+    html = client.get(url).content.decode()
+    assert "Interne zorg" in html and "Nog een concept" in html  # not the member's fragment
+    client.force_login(other_resident)
+    assert client.get(url).status_code == 404  # both fragments are cached, still no entry
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_deleted_pioneer_is_gone_from_the_cached_page_at_once(client, staff, pioneer):
+    url = reverse("pioneers:pioneer", args=[pioneer.slug])
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    pioneer.delete()
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("pioneers:pioneer", args=["bestaat-niet"])).status_code == 404
+
+
+def test_the_cached_pioneer_page_follows_a_new_name_of_an_author(client, staff, pioneer):
+    LogEntryFactory(pioneer=pioneer, author=staff, text="Overleg over de huur")
+    url = reverse("pioneers:pioneer", args=[pioneer.slug])
+    client.force_login(staff)
+    client.get(url)
+    staff.first_name, staff.last_name = "Roos", "Verhagen"
+    staff.save()
+    assert "Roos Verhagen" in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize("size", [1, 12])
 def test_history_queries_do_not_grow_with_the_readings(
     client, staff, pioneer, django_assert_num_queries, size
 ):
     _grow(pioneer, size)
     client.force_login(staff)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("pioneers:history", args=[pioneer.slug])).status_code == 200
 
 

@@ -327,6 +327,7 @@ TARGETS: dict[str, Target] = {
     "pioneers:milestone_edit": Target(user="staff", kwargs=_pioneer_pk("milestone"), form=True),
     "pioneers:support_new": Target(user="staff", kwargs=_slug("pioneer"), form=True),
     "pioneers:support_edit": Target(user="staff", kwargs=_pioneer_pk("support"), form=True),
+    "pioneers:lessons": Target(user="staff", kwargs=_slug("pioneer")),
     "pioneers:lesson_new": Target(user="staff", kwargs=_slug("pioneer"), form=True),
     "pioneers:lesson_publish": Target(
         user="staff", kwargs=_pioneer_pk("lesson"), post=("publish",), get=False

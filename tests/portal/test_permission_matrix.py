@@ -164,6 +164,7 @@ pioneers:milestone_new                                 L    404  404  404  404  
 pioneers:milestone_edit                                L    404  404  404  404  404  200  200
 pioneers:support_new                                   L    404  404  404  404  404  200  200
 pioneers:support_edit                                  L    404  404  404  404  404  200  200
+pioneers:lessons                                       L    404  404  404  404  404  200  200
 pioneers:lesson_new                                    L    404  404  404  404  404  200  200
 pioneers:lesson_publish                                L    405  405  405  405  405  405  405
 pioneers:compare                                       L    404  404  404  404  404  200  200
@@ -493,6 +494,7 @@ PATHS = {
     "pioneers:expert": lambda w: {"pk": w.expert.pk},
     "pioneers:compare": lambda w: {"element_slug": w.element.slug},
     "pioneers:pioneer": _slug_of("pioneer"),
+    "pioneers:lessons": _slug_of("pioneer"),
     "pioneers:pioneer_edit": _slug_of("pioneer"),
     "pioneers:log": _slug_of("pioneer"),
     "pioneers:log_new": _slug_of("pioneer"),
