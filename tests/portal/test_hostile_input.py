@@ -14,6 +14,7 @@ query makes psycopg raise.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -676,6 +677,19 @@ def _fuzz_path(client, world, route, target, run):
                 _check(response, f"POST {route} with {name}={kind}", judge_messages=False)
 
 
+# How many hostile requests this module sent, printed at its end (for the figures in a report).
+SENT: Counter = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_what_was_sent(request):
+    yield
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if SENT and capture is not None:
+        with capture.global_and_fixture_disabled():
+            print("\nhostile input: " + ", ".join(f"{n} {what}" for what, n in SENT.items()))
+
+
 @pytest.fixture
 def quiet(settings):
     """No rate limits while thousands of requests come from one address; password hashing fast."""
@@ -698,6 +712,7 @@ def test_hostile_input_gets_a_clear_answer(route, quiet, world):
         _fuzz_forms(client, world, route, target, run)
         assert run.posts, f"{route}: no form was found to send"
     assert run.gets + run.posts > 0
+    SENT["requests with hostile values (GET and POST)"] += run.gets + run.posts
 
 
 @pytest.mark.parametrize(("path", "route"), sorted(FORM_CLASSES.items()))
@@ -743,6 +758,7 @@ def test_any_text_on_a_public_form_is_refused_in_dutch_or_accepted(route, quiet,
     def send(values):
         data = {**TARGETS[route].data(world), **values, "consent": "on"}
         _check(_post(client, url, data), f"POST {route} {values!r}")
+        SENT["generated texts on public forms and searches (hypothesis)"] += 1
 
     send()
 
@@ -765,6 +781,7 @@ def test_any_text_in_a_search_or_filter_never_fails(route, names, quiet, world):
     @given(values=st.fixed_dictionaries(dict.fromkeys(names, ANY_TEXT)))
     def search(values):
         _check(client.get(url, values), f"GET {route} {values!r}")
+        SENT["generated texts on public forms and searches (hypothesis)"] += 1
 
     search()
 
