@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tests.bench.common import measure, with_bare_page
+from tests.bench.common import analyze, measure, with_bare_page
 
 REPORTS, ARTICLES, CASES, FAQS = 3000, 3500, 3440, 60
 WORDS = [
@@ -241,6 +241,7 @@ def new_queries(client: Client, bare_ms: float, out) -> None:
 
 def run(out) -> None:
     _load(out)
+    analyze()
     client = Client()
 
     def has_results(response):

@@ -19,7 +19,7 @@ from lsa_portal.pdf import render_document
 from municipalities import brief
 from municipalities.models import BriefJob
 from tests.bench.bench_enterprises import _grow_to
-from tests.bench.common import measure, measure_against_bare, with_bare_page
+from tests.bench.common import analyze, measure, measure_against_bare, with_bare_page
 
 TARGET_RATIO = 3.0
 BRIEF_RATIO = 1.5
@@ -74,6 +74,7 @@ def run(out) -> None:
     )
     counts = {m.slug: m.enterprises.count() for m in (small, big)}
     out(f"5000 enterprises and {REPORTS} reports loaded in {time.perf_counter() - start:.1f} s")
+    analyze()
     client = Client()
     with with_bare_page():
         bare_ms, bare_queries = measure(client, "/bench/bare/")

@@ -29,7 +29,7 @@ from pioneers.models import (
     ReadingValue,
     SupportItem,
 )
-from tests.bench.common import measure, measure_against_bare, with_bare_page
+from tests.bench.common import analyze, measure, measure_against_bare, with_bare_page
 
 SIZES = (5, 50)  # pioneers: the demo, and the demo ×10
 TARGET_QUERIES = 15
@@ -147,6 +147,7 @@ def run(out) -> None:
         for size in SIZES:
             start = time.perf_counter()
             _grow_to(size, cohort, rng, staff)
+            analyze()
             out(
                 f"{size} pioneers (12 readings, 8 milestones, 30 log entries each) loaded in "
                 f"{time.perf_counter() - start:.1f} s"
