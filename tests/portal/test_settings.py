@@ -164,3 +164,6 @@ def test_every_app_of_the_portal_is_packaged_and_in_the_image():
     for app in own_apps:
         assert f"{app}*" in packaged["find"]["include"], app
         assert f"COPY {app} ./{app}" in dockerfile, app
+    # `COPY . .` brings no secrets, virtualenv, local database or node_modules into the image.
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env", ".venv", "var", "node_modules", ".git"} <= set(ignored)
