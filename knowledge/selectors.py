@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Case,
-    F,
     Prefetch,
     Q,
     QuerySet,
     TextField,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf, Substr
@@ -33,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from enterprises.models import Theme
+from lsa_portal import fragment_cache
 
 from .models import (
     FAQ,
@@ -50,6 +49,9 @@ from .models import (
 # The fragment-cache namespace of pages built on the knowledge base's items (e.g. a
 # municipality's page): bumped whenever an item, its category or its audiences change.
 CONTENT_FRAGMENTS = "knowledge-content"
+# The fragment-cache namespace of the search page, bumped whenever the search table, a theme or
+# an audience changes.
+SEARCH_FRAGMENTS = "knowledge-search"
 PUBLISHED_MODELS = (Report, FAQ, Article, CaseDescription)
 
 PAGE_SIZE = 20
@@ -60,6 +62,14 @@ HEADLINE_SOURCE_CHARS = 1000
 # ts_headline marks matches with these private-use characters; the text is escaped first and
 # only then are they turned into <mark>, so nothing in a document can become HTML.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
+# ts_headline's options (its own syntax: quoted values, no parameters inside).
+HEADLINE_OPTIONS = (
+    f"StartSel='{MARK_START}', StopSel='{MARK_STOP}', MaxWords={SNIPPET_WORDS}, MinWords=15, "
+    "MaxFragments=2, FragmentDelimiter=' … '"
+)
+
+
+_KIND_LABELS = dict(ItemKind.choices)
 
 
 @dataclass(frozen=True)
@@ -158,36 +168,14 @@ def _strip_plural(word: str) -> str:
     return word
 
 
-class _PlannedSearchQuery(SearchQuery):
-    """A search query that PostgreSQL plans without looking at the words: always through the GIN
-    index.
-
-    Given the words, the planner estimates from the column's statistics how many items match,
-    and for a word found in nearly every item it picks a sequential scan that unpacks every
-    row's full vector (kept out of the row: some 45 ms at 10,000 items) over the index's bitmap
-    of matches (about 2 ms). As a sub-select the query is a parameter to the planner, which then
-    assumes a few matches and takes the index, the better plan whatever the words.
-    """
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = super().as_sql(compiler, connection, **extra_context)
-        return f"(SELECT {sql})", params
-
-
-def _match(documents: QuerySet[SearchDocument], q: str):
-    """Restrict to documents matching ``q``; returns the queryset and the SearchQuery (or None)."""
-    if not q:
-        return documents, None
-    if uses_full_text():
-        # websearch syntax accepts anything a person types ("quotes", -not, or) without errors.
-        query = _PlannedSearchQuery(q, config="dutch", search_type="websearch")
-        return documents.filter(search_vector=query), query
+def _match(documents: QuerySet[SearchDocument], q: str) -> QuerySet[SearchDocument]:
+    """The fallback's match: every word (its singular too) in the title, summary or body."""
     for word in q.split()[:MAX_QUERY_WORDS]:
         word = _strip_plural(word)
         documents = documents.filter(
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
-    return documents, None
+    return documents
 
 
 @dataclass(frozen=True)
@@ -285,14 +273,19 @@ class _Choices:
             return Condition()
         return has_audience(self._chosen(self.audiences, self.params.audience, Audience))
 
+    def condition(self) -> Condition:
+        """Every filter as one condition on the search table."""
+        params, condition = self.params, Condition()
+        if params.kind:
+            condition &= Condition("kind = %s", (params.kind,))
+        if params.year:
+            condition &= Condition("year = %s", (params.year,))
+        return condition & self.theme & self.audience
+
     def apply(self, documents: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
         """The documents that meet every filter."""
-        if self.params.kind:
-            documents = documents.filter(kind=self.params.kind)
-        if self.params.year:
-            documents = documents.filter(year=self.params.year)
-        both = self.theme & self.audience
-        return documents.filter(both.expression()) if both else documents
+        condition = self.condition()
+        return documents.filter(condition.expression()) if condition else documents
 
 
 def _highlight_words(text: str, q: str) -> SafeString:
@@ -317,81 +310,211 @@ def _headline_html(headline: str) -> SafeString:
 def search(params: SearchParams) -> SearchResults:
     """One search over every public item: ranked Dutch full-text search on PostgreSQL (title
     above summary above body, highlighted snippets), newest first without a query; filters by
-    kind, theme, audience and year, each with its counts. Four queries whatever the size: the
-    themes, the audiences, every count at once, and the page."""
-    choices = _Choices(params, list(Theme.objects.all()), list(Audience.objects.all()))
-    matched, query = _match(public_documents(), params.q)
-    counts = _Counts.of(matched, choices)
-    results = choices.apply(matched)
-    columns = ["kind", "url", "title", "date"]
-    if query is not None:
-        # Ranked on title and summary only (the small vector): matches found in the body alone
-        # follow those, newest first.
-        results = (
-            results.annotate(rank=SearchRank(F("head_vector"), query))
-            .annotate(
-                # ts_headline takes time per character and runs for the shown rows only: on the
-                # summary when the title or summary matched, else on the start of the body.
-                headline=SearchHeadline(
-                    Case(
-                        When(Q(rank__gt=0) & ~Q(summary=""), then=F("summary")),
-                        default=Substr("body", 1, HEADLINE_SOURCE_CHARS),
-                        output_field=TextField(),
-                    ),
-                    query,
-                    config="dutch",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-            .order_by("-rank", "-date", "-pk")
-            .values(*columns, "headline")
-        )
+    kind, theme, audience and year, each with its counts. On PostgreSQL one query whatever
+    the size: one statement for every count and the page (the themes and audiences the
+    filters offer come from the cache, or from two more queries)."""
+    themes, audiences = fragment_cache.cached(SEARCH_FRAGMENTS, "facet-items", _facet_items)
+    choices = _Choices(params, themes, audiences)
+    if uses_full_text():
+        counts, page = _full_text_page(choices)
     else:
-        # A snippet needs the summary, or the start of the body: never the whole body.
-        results = (
-            results.annotate(
-                snippet_source=Coalesce(
-                    NullIf("summary", Value("")), Substr("body", 1, 600), output_field=TextField()
-                )
-            )
-            .order_by("-date", "-published_at", "-pk")
-            .values(*columns, "snippet_source")
-        )
-
-    # Counted with the facets: no COUNT query of its own, and no query at all for no matches.
-    paginator = Paginator(results if counts.total else [], PAGE_SIZE)
-    paginator.count = counts.total
-    page = paginator.get_page(params.page)
-    labels = dict(ItemKind.choices)
-    hits = []
-    for row in page.object_list:
-        if query is not None:
-            snippet = _headline_html(row["headline"])
-        else:
-            text = row["snippet_source"] or ""
-            snippet = _highlight_words(Truncator(text).words(SNIPPET_WORDS), params.q)
-        hits.append(
-            Hit(
-                kind=row["kind"],
-                kind_label=labels.get(row["kind"], row["kind"]),
-                url=row["url"],
-                title=row["title"],
-                snippet=snippet,
-                date=row["date"],
-            )
-        )
+        counts, page = _fallback_page(choices)
     return SearchResults(
         params=params,
         page=page,
-        hits=hits,
+        hits=list(page.object_list),
         facets=counts.facets(choices),
         full_text=uses_full_text(),
     )
+
+
+def _facet_items() -> tuple[list[Theme], list[Audience]]:
+    """The themes and audiences the filters offer (cached with the search pages)."""
+    return list(Theme.objects.all()), list(Audience.objects.all())
+
+
+def _snippet(text: str | None, q: str) -> SafeString:
+    return _highlight_words(Truncator(text or "").words(SNIPPET_WORDS), q)
+
+
+def _fallback_page(choices: _Choices) -> tuple[_Counts, Page]:
+    """The embedded default (SQLite): every word as ``icontains``, newest first."""
+    params = choices.params
+    matched = _match(public_documents(), params.q)
+    counts = _Counts.of(_count(matched, _Counts.conditions(choices), by=_Counts.BY), choices)
+    # A snippet needs the summary, or the start of the body: never the whole body.
+    rows = (
+        choices.apply(matched)
+        .annotate(
+            snippet_source=Coalesce(
+                NullIf("summary", Value("")), Substr("body", 1, 600), output_field=TextField()
+            )
+        )
+        .order_by("-date", "-published_at", "-pk")
+        .values("kind", "url", "title", "date", "snippet_source")
+    )
+    # Counted with the facets: no COUNT query of its own, and no query at all for no matches.
+    paginator = Paginator(rows if counts.total else [], PAGE_SIZE)
+    paginator.count = counts.total
+    page = paginator.get_page(params.page)
+    page.object_list = [
+        _hit(
+            row["kind"],
+            row["url"],
+            row["title"],
+            row["date"],
+            _snippet(row["snippet_source"], params.q),
+        )
+        for row in page.object_list
+    ]
+    return counts, page
+
+
+def _hit(kind: str, url: str, title: str, when, snippet: SafeString) -> Hit:
+    return Hit(
+        kind=kind,
+        kind_label=_KIND_LABELS.get(kind, kind),
+        url=url,
+        title=title,
+        snippet=snippet,
+        date=when,
+    )
+
+
+class _Fetched(Sequence):
+    """One page of hits fetched ahead, standing in for all ``count`` of them: what a
+    ``Paginator`` needs to number the pages and hand out the fetched page."""
+
+    def __init__(self, count: int, hits: list[Hit]) -> None:
+        self.total, self.hits = count, hits
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.hits
+        raise TypeError("only the fetched page can be read")
+
+
+def _page_number(page: str | None) -> int:
+    try:
+        return max(1, int(page or 1))
+    except ValueError:
+        return 1
+
+
+def _full_text_page(choices: _Choices) -> tuple[_Counts, Page]:
+    """PostgreSQL: the counts and the page's hits from one statement (``full_text_sql``).
+
+    A page past the last (an old link after items went) is asked again as the last page."""
+    number = _page_number(choices.params.page)
+    counts, hits = _run_full_text(choices, number)
+    paginator = Paginator(_Fetched(counts.total, hits), PAGE_SIZE)
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        counts, hits = _run_full_text(choices, number)
+        paginator = Paginator(_Fetched(counts.total, hits), PAGE_SIZE)
+    return counts, paginator.page(number)
+
+
+def _run_full_text(choices: _Choices, number: int) -> tuple[_Counts, list[Hit]]:
+    sql, sql_params = full_text_sql(choices, offset=(number - 1) * PAGE_SIZE)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        count_rows, hit_rows = cursor.fetchone()
+    counts = _Counts.of(count_rows or [], choices)
+    q = choices.params.q
+    hits = [
+        _hit(
+            row["kind"],
+            row["url"],
+            row["title"],
+            date.fromisoformat(row["date"]),
+            _headline_html(row["snippet"]) if q else _snippet(row["snippet"], q),
+        )
+        for row in hit_rows or []
+    ]
+    return counts, hits
+
+
+def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
+    """The statement behind a full-text search page, with its parameters. It returns one row:
+    the counts (per year and kind, as JSON) and the page's hits (as JSON, in order).
+
+    The matches are read once (``matched``): counted per facet, ranked on title and summary
+    only (the small vector; matches in the body alone follow those, newest first), and the
+    page's rows get their highlighted snippets. Written as SQL because the ORM cannot share one
+    set of matches between the counts and the page, and because building and compiling the
+    expressions took longer than the database needs for the whole statement.
+
+    The search words reach the planner as a sub-select (a parameter it does not look into):
+    given the words, the planner estimates from the column's statistics how many items match
+    and for a word found in nearly every item picks a sequential scan that unpacks every row's
+    full vector (kept out of the row: some 45 ms at 10,000 items) over the GIN index's bitmap of
+    matches (about 2 ms). Not knowing the words, it takes the index, the better plan whatever
+    they are.
+    """
+    params, table = choices.params, SearchDocument._meta.db_table
+    if params.q:
+        # websearch syntax accepts anything a person types ("quotes", -not, or) without errors.
+        words = "(SELECT q FROM query)"
+        start, start_args = (
+            "WITH query AS (SELECT websearch_to_tsquery('dutch', %s) AS q),",
+            [params.q],
+        )
+        rank, match = f"ts_rank(head_vector, {words})", f"AND search_vector @@ {words}"
+        order = ("rank DESC", "date DESC", "id DESC")
+        # ts_headline takes time per character and runs for the shown rows only: on the
+        # summary when the title or summary matched, else on the start of the body.
+        snippet = (
+            "ts_headline('dutch', CASE WHEN shown.rank > 0 AND d.summary <> '' THEN d.summary "
+            f"ELSE substr(d.body, 1, {HEADLINE_SOURCE_CHARS}) END, {words}, %s)"
+        )
+        snippet_args = [HEADLINE_OPTIONS]
+    else:
+        start, start_args, rank, match = "WITH", [], "0::real", ""
+        order = ("date DESC", "published_at DESC", "id DESC")
+        # A snippet needs the summary, or the start of the body: never the whole body.
+        snippet, snippet_args = "COALESCE(NULLIF(d.summary, ''), substr(d.body, 1, 600))", []
+    conditions = _Counts.conditions(choices)
+    counts = ", ".join(
+        f"COUNT(*) FILTER (WHERE {condition.sql}) AS {name}" if condition else f"COUNT(*) AS {name}"
+        for name, condition in conditions.items()
+    )
+    by = ", ".join(_Counts.BY)
+    shown = choices.condition()
+    hit = (
+        ", ".join(f"'{column}', d.{column}" for column in ("kind", "url", "title", "date"))
+        + f", 'snippet', {snippet}"
+    )
+    # Column names and SQL from this module only; every value is a parameter.
+    sql = "\n".join(
+        [
+            start,
+            "matched AS MATERIALIZED (SELECT id, year, kind, date, published_at, theme_mask,",
+            f"  audience_mask, theme_keys, audience_keys, {rank} AS rank FROM {table}",
+            f"  WHERE published_at <= %s {match}),",
+            f"counts AS (SELECT {by}, {counts} FROM matched GROUP BY {by}),",  # noqa: S608
+            "shown AS (SELECT id, rank, date, published_at FROM matched",
+            f"  WHERE {shown.sql or 'TRUE'}",  # noqa: S608
+            f"  ORDER BY {', '.join(order)} LIMIT %s OFFSET %s)",
+            "SELECT (SELECT json_agg(counts) FROM counts),",
+            f"  (SELECT json_agg(json_build_object({hit})",
+            f"    ORDER BY {', '.join(f'shown.{part}' for part in order)})",
+            f"  FROM shown JOIN {table} AS d ON d.id = shown.id)",
+        ]
+    )
+    args = [
+        *start_args,
+        timezone.now(),
+        *(value for condition in conditions.values() for value in condition.params),
+        *shown.params,
+        PAGE_SIZE,
+        offset,
+        *snippet_args,
+    ]
+    return sql, args
 
 
 @dataclass
@@ -404,20 +527,25 @@ class _Counts:
     years: Counter = field(default_factory=Counter)
     facets_chosen: Counter = field(default_factory=Counter)  # "theme_<pk>", "audience_<pk>"
 
-    @classmethod
-    def of(cls, matched: QuerySet[SearchDocument], choices: _Choices) -> _Counts:
-        # One scan of the matches, grouped by year and kind (a few dozen groups): per group the
-        # count under the theme and audience filters, and per theme (audience) the count under
-        # the audience (theme) filter. Kind and year are then applied here, per group.
+    BY = ("year", "kind")
+
+    @staticmethod
+    def conditions(choices: _Choices) -> dict[str, Condition]:
+        """Counted in one scan of the matches, grouped by year and kind (a few dozen groups): per
+        group the count under the theme and audience filters, and per theme (audience) the
+        count under the audience (theme) filter. Kind and year are applied per group (``of``)."""
         conditions = {"n": choices.theme & choices.audience}
         for theme in choices.themes:
             conditions[f"theme_{theme.pk}"] = has_theme(theme) & choices.audience
         for audience in choices.audiences:
             conditions[f"audience_{audience.pk}"] = has_audience(audience) & choices.theme
-        rows = _count(matched, conditions, by=("year", "kind"))
+        return conditions
+
+    @classmethod
+    def of(cls, rows: list[dict], choices: _Choices) -> _Counts:
+        """The counts from the rows of ``conditions`` grouped by ``BY``."""
         counts = cls()
         params = choices.params
-        facet_names = [name for name in conditions if name != "n"]
         for row in rows:
             kind_chosen = not params.kind or row["kind"] == params.kind
             year_chosen = not params.year or row["year"] == params.year
@@ -427,7 +555,9 @@ class _Counts:
                 counts.years[row["year"]] += row["n"]
             if kind_chosen and year_chosen:
                 counts.total += row["n"]
-                counts.facets_chosen.update({name: row[name] for name in facet_names})
+                counts.facets_chosen.update(
+                    {name: n for name, n in row.items() if name.startswith(("theme_", "audience_"))}
+                )
         return counts
 
     def facets(self, choices: _Choices) -> dict[str, list[FacetOption]]:

@@ -36,6 +36,7 @@ from .models import (
     Subscriber,
     facet_bit,
 )
+from .selectors import SEARCH_FRAGMENTS
 
 KNOWLEDGE_MODELS: dict[str, type] = {
     ItemKind.REPORT: Report,
@@ -62,8 +63,6 @@ class LinkInvalid(Exception):
 
 
 # --- Search table ---------------------------------------------------------------------------
-
-SEARCH_FRAGMENTS = "knowledge-search"  # the fragment-cache namespace of the search page
 
 
 def head_vector():

@@ -31,7 +31,7 @@ def forget_deleted_item(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (SearchDocument, Theme):
+    for model in (SearchDocument, Theme, Audience):
         post_save.connect(
             search_changed, sender=model, dispatch_uid=f"knowledge.search.{model.__name__}"
         )

@@ -233,8 +233,11 @@ def test_a_word_in_every_item_is_still_found_through_the_gin_index():
     services.update_search_vectors(SearchDocument.objects.all())
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
-    matched, _query = selectors._match(selectors.public_documents(), "bewoners buurt")
-    plan = matched.explain()
+    choices = selectors._Choices(SearchParams(q="bewoners buurt"), [], [])
+    sql, params = selectors.full_text_sql(choices)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "searchdoc_vector_gin" in plan, plan
     assert selectors.search(SearchParams(q="bewoners buurt")).page.paginator.count == 3000
 
@@ -314,11 +317,14 @@ def _search_queries(django_assert_num_queries, client, count):
         ReportFactory(title=f"Wijk rapport {number}", themes=["energie"], audiences=["gemeente"])
         FAQFactory(question=f"Wijk vraag {number}?")
         CaseDescriptionFactory(title=f"Wijk casus {number}")
-    # themes, audiences, one grouped query for the total and every facet, the page of results
-    with django_assert_num_queries(4):
+    # PostgreSQL: one statement for every count and the page; the fallback: one grouped query
+    # for the total and every facet, and the page. The themes and audiences the filters offer
+    # come from the cache once a search page had them (two queries before).
+    expected = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(expected + 2):
         response = client.get(SEARCH, {"q": "wijk", "theme": "energie", "audience": "gemeente"})
     assert response.status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(expected):
         client.get(SEARCH)
 
 
@@ -352,3 +358,23 @@ def test_a_cached_search_page_shows_new_and_withdrawn_items_at_once(client):
         "Buurtkracht in de praktijk"
         not in client.get(SEARCH, {"q": "buurtkracht"}).content.decode()
     )
+
+
+def test_a_page_past_the_last_shows_the_last_page(client):
+    for number in range(selectors.PAGE_SIZE + 3):
+        ArticleFactory(title=f"Wijkartikel nummer {number}")
+    for query in ({}, {"q": "wijkartikel"}):
+        html = client.get(SEARCH, {**query, "page": 99}).content.decode()
+        assert "Pagina 2 van 2" in html
+        assert html.count('class="kb-hit"') == 3
+
+
+def test_a_renamed_audience_shows_in_the_filters_at_once(client):
+    from knowledge.models import Audience
+
+    ReportFactory(title="Voor de gemeente", audiences=["gemeente"])
+    assert "Gemeenten (1)" in client.get(SEARCH).content.decode()
+    audience = Audience.objects.get(slug="gemeente")
+    audience.name = "Gemeenten en provincies"
+    audience.save()
+    assert "Gemeenten en provincies (1)" in client.get(SEARCH).content.decode()
