@@ -442,9 +442,9 @@ def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
     """The statement behind a full-text search page, with its parameters. It returns one row:
     the counts (per year and kind, as JSON) and the page's hits (as JSON, in order).
 
-    The matches are read once (``matched``): counted per facet, ranked on title and summary
-    only (the small vector; matches in the body alone follow those, newest first), and the
-    page's rows get their highlighted snippets. Written as SQL because the ORM cannot share one
+    The matches of a search are read once (``matched``): counted per facet, ranked on title
+    and summary only (the small vector; matches in the body alone follow those, newest first),
+    and the page's rows get their highlighted snippets. Written as SQL because the ORM cannot share one
     set of matches between the counts and the page, and because building and compiling the
     expressions took longer than the database needs for the whole statement.
 
@@ -472,11 +472,16 @@ def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
             f"ELSE substr(d.body, 1, {HEADLINE_SOURCE_CHARS}) END, {words}, %s)"
         )
         snippet_args = [HEADLINE_OPTIONS]
+        # The matches are found and ranked once, for the counts and the page alike.
+        materialized = "MATERIALIZED "
     else:
         start, start_args, rank, match = "WITH", [], "0::real", ""
         order = ("date DESC", "published_at DESC", "id DESC")
         # A snippet needs the summary, or the start of the body: never the whole body.
         snippet, snippet_args = "COALESCE(NULLIF(d.summary, ''), substr(d.body, 1, 600))", []
+        # Everything public: counted in one pass over the table, while the page reads the
+        # newest rows from the date index and stops after the page.
+        materialized = "NOT MATERIALIZED "
     conditions = _Counts.conditions(choices)
     counts = ", ".join(
         f"COUNT(*) FILTER (WHERE {condition.sql}) AS {name}" if condition else f"COUNT(*) AS {name}"
@@ -492,7 +497,7 @@ def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
     sql = "\n".join(
         [
             start,
-            "matched AS MATERIALIZED (SELECT id, year, kind, date, published_at, theme_mask,",
+            f"matched AS {materialized}(SELECT id, year, kind, date, published_at, theme_mask,",
             f"  audience_mask, theme_keys, audience_keys, {rank} AS rank FROM {table}",
             f"  WHERE published_at <= %s {match}),",
             f"counts AS (SELECT {by}, {counts} FROM matched GROUP BY {by}),",  # noqa: S608
