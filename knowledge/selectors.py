@@ -444,9 +444,9 @@ def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
 
     The matches of a search are read once (``matched``): counted per facet, ranked on title
     and summary only (the small vector; matches in the body alone follow those, newest first),
-    and the page's rows get their highlighted snippets. Written as SQL because the ORM cannot share one
-    set of matches between the counts and the page, and because building and compiling the
-    expressions took longer than the database needs for the whole statement.
+    and the page's rows get their highlighted snippets. Written as SQL because the ORM cannot
+    share one set of matches between the counts and the page, and because building and
+    compiling the expressions took longer than the database needs for the whole statement.
 
     The search words reach the planner as a sub-select (a parameter it does not look into):
     given the words, the planner estimates from the column's statistics how many items match
