@@ -161,9 +161,14 @@ def follow_by_email(email: str, municipality: Municipality) -> Follower | None:
     return follower
 
 
+def follower_for(token: str) -> Follower | None:
+    """The sign-up a link in a mail stands for (None: unknown token, or it went)."""
+    return Follower.objects.filter(token=token).select_related("municipality").first()
+
+
 def confirm(token: str) -> Follower | None:
     """The second step of the opt-in: from now on the digest is sent (None: unknown token)."""
-    follower = Follower.objects.filter(token=token).select_related("municipality").first()
+    follower = follower_for(token)
     if follower is not None and follower.confirmed_at is None:
         follower.confirmed_at = timezone.now()
         follower.save(update_fields=["confirmed_at"])
@@ -182,7 +187,7 @@ def delete_unconfirmed_followers(now: datetime | None = None) -> int:
 
 def unsubscribe(token: str) -> Municipality | None:
     """One click: the follower is deleted, address and all (None: unknown token)."""
-    follower = Follower.objects.filter(token=token).select_related("municipality").first()
+    follower = follower_for(token)
     if follower is None:
         return None
     municipality = follower.municipality

@@ -307,9 +307,18 @@ def municipality_url(slug: str) -> str:
     return reverse("municipalities:detail", kwargs={"slug": slug})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def follow_confirm(request, token):
-    follower = digest.confirm(token[:100])
+    """GET shows a button (mail scanners follow links, and must not sign anyone up); the POST
+    confirms."""
+    token = token[:100]
+    follower = digest.confirm(token) if request.method == "POST" else digest.follower_for(token)
+    if follower is not None and request.method == "GET":
+        return render(
+            request,
+            "municipalities/follow_confirm.html",
+            {"token": token, "municipality": follower.municipality},
+        )
     return render(
         request,
         "municipalities/follow_result.html",

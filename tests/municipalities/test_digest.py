@@ -85,7 +85,14 @@ def test_email_follower_needs_to_confirm_first(client, town, django_capture_on_c
         EnterpriseFactory(municipality=town)
     with time_machine.travel(APRIL_FIRST, tick=False):
         assert digest.send_digests() == 0  # not confirmed: nothing
-    assert client.get(f"/gemeenten/volgen/bevestigen/{follower.token}/").status_code == 200
+    link = f"/gemeenten/volgen/bevestigen/{follower.token}/"
+    page = client.get(link)
+    assert page.status_code == 200 and "Bevestig" in page.content.decode()
+    follower.refresh_from_db()
+    assert follower.confirmed_at is None  # opening the link (or a mail scanner) confirms nothing
+    assert client.post(link).status_code == 200
+    follower.refresh_from_db()
+    assert follower.confirmed_at is not None
     with time_machine.travel(APRIL_FIRST, tick=False):
         assert digest.send_digests() == 1
 
@@ -117,3 +124,4 @@ def test_one_click_unsubscribe(client, town, follower):
 
 def test_unknown_confirmation_token_is_not_found(client):
     assert client.get("/gemeenten/volgen/bevestigen/onzin/").status_code == 404
+    assert client.post("/gemeenten/volgen/bevestigen/onzin/").status_code == 404

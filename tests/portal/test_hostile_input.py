@@ -394,7 +394,9 @@ TARGETS: dict[str, Target] = {
         data=lambda w: {"decision": "afwijzen"},
         get=False,
     ),
-    "municipalities:follow_confirm": Target(kwargs=lambda w: {"token": "teken"}, path=("token",)),
+    "municipalities:follow_confirm": Target(
+        kwargs=lambda w: {"token": "teken"}, path=("token",), form=True
+    ),
     "municipalities:unfollow": Target(
         kwargs=lambda w: {"token": "teken"}, path=("token",), form=True
     ),

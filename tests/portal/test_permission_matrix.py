@@ -339,6 +339,7 @@ knowledge:feed_atom                                    200  200  200  200  200  
 municipalities:link_request                            L    403  403  403  403  302* 403  403
 municipalities:link_decide                             L    404  404  404  404  404  302* 302*
 municipalities:follow                                  302* 302* 302* 302* 302* 302* 302* 302*
+municipalities:follow_confirm                          200  200  200  200  200  200  200  200
 municipalities:unfollow                                200* 200* 200* 200* 200* 200* 200* 200*
 municipalities:brief                                   L    302* 302* 302* 302* 302* 302* 302*
 """
