@@ -230,13 +230,22 @@ def delete_expired_invitations(now=None) -> int:
 
 
 def invitation_is_open(invitation: Invitation) -> bool:
-    return invitation.accepted_at is None and invitation.expires_at > timezone.now()
+    """Not used yet, not expired, and its enterprise not archived (nobody joins one then)."""
+    return (
+        invitation.accepted_at is None
+        and invitation.expires_at > timezone.now()
+        and invitation.enterprise.status != EnterpriseStatus.ARCHIVED
+    )
 
 
 @transaction.atomic
 def accept_invitation(invitation: Invitation, *, user) -> Membership:
     """The invited person (logged in) joins the enterprise."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=invitation.pk)
+    )
     if not invitation_is_open(invitation):
         raise ValidationError(_("This invitation has expired or was already used."))
     membership, created = Membership.objects.get_or_create(

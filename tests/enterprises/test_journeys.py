@@ -239,6 +239,22 @@ def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
     assert client.get(link).status_code == 410  # used once
 
 
+def test_an_invitation_to_an_archived_enterprise_is_refused(client):
+    owner = UserFactory()
+    enterprise = concept_of(owner)
+    invitation = services.invite_member(
+        enterprise, by=owner, email="later@example.org", role="redacteur"
+    )
+    services.archive(enterprise, by=owner)
+    link = reverse("enterprises:invitation", kwargs={"token": invitation.token})
+    client.force_login(UserFactory(email="later@example.org"))
+    response = client.get(link)
+    assert response.status_code == 410
+    assert "werkt niet meer" in response.content.decode()
+    assert client.post(link).status_code == 410
+    assert not Membership.objects.filter(enterprise=enterprise, user__email="later@example.org")
+
+
 def test_an_expired_invitation_is_refused_with_a_clear_page(client):
     owner = UserFactory()
     enterprise = concept_of(owner)
