@@ -358,3 +358,12 @@ def test_reading_values_are_kept_per_element(pioneer):
         ReadingValue.objects.filter(reading=reading).count()
         == Element.objects.filter(pioneer__isnull=True, active=True).count()
     )
+
+
+def test_milestone_dates_are_written_out_in_dutch(client, staff, pioneer):
+    from datetime import date
+
+    MilestoneFactory(pioneer=pioneer, due_date=date(2027, 3, 1), title="Pand in beheer")
+    client.force_login(staff)
+    html = client.get(reverse("pioneers:pioneer", args=[pioneer.slug])).content.decode()
+    assert "1 maart 2027" in html and "Mrt" not in html
