@@ -1,6 +1,7 @@
 from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,6 +29,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     )
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, object_id, extra_context)
+
+    # A website typed without a scheme is taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Municipality)
