@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lsa_portal.uploads import CheckedImageField, GeneratedName
+from lsa_portal.validators import no_hidden_characters
 
 from .validators import kvk_number_validator, validate_postcode
 
@@ -111,7 +112,7 @@ class EnterpriseStatus(models.TextChoices):
 class Enterprise(models.Model):
     """A neighbourhood enterprise: run by residents, its profit goes back into the neighbourhood."""
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[no_hidden_characters])
     slug = models.SlugField(_("slug"), max_length=170, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=EnterpriseKind.choices)
     legal_form = models.CharField(
@@ -139,17 +140,21 @@ class Enterprise(models.Model):
     neighbourhood = models.CharField(
         _("neighbourhood or village"),
         max_length=100,
+        validators=[no_hidden_characters],
         help_text=_("The neighbourhood (wijk), block or village where the enterprise works."),
     )
     postcode = models.CharField(
         _("postcode"), max_length=7, blank=True, validators=[validate_postcode]
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, validators=[no_hidden_characters]
+    )
     website = models.URLField(_("website"), blank=True)
     pitch = models.CharField(
         _("short pitch"),
         max_length=280,
         blank=True,
+        validators=[no_hidden_characters],
         help_text=_("One or two sentences: what you do and for whom (at most 280 characters)."),
     )
     mission = models.TextField(_("mission"), blank=True)
@@ -162,7 +167,9 @@ class Enterprise(models.Model):
         blank=True,
         help_text=_("JPG, PNG or WebP, at most 2 MB."),
     )
-    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=150, blank=True, validators=[no_hidden_characters]
+    )
     contact_email = models.EmailField(_("contact e-mail address"), blank=True)
     municipality_may_contact = models.BooleanField(
         _("the municipality may contact us"),
@@ -325,7 +332,7 @@ class Asset(models.Model):
         Enterprise, on_delete=models.CASCADE, related_name="assets", verbose_name=_("enterprise")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AssetKind.choices)
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[no_hidden_characters])
     tenure = models.CharField(_("tenure"), max_length=20, choices=Tenure.choices)
     size_m2 = models.PositiveIntegerField(_("size (m²)"), null=True, blank=True)
     since_year = models.PositiveSmallIntegerField(

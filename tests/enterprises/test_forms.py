@@ -120,3 +120,38 @@ def test_year_figures_form_saves_whole_euros():
     saved = form.save()
     assert (saved.income_sales, saved.income_subsidies, saved.expenses) == (12500, 3000, 9000)
     assert str(saved.paid_staff_fte) == "1.5"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2067", "\x07", "\x1b"])
+def test_names_with_invisible_direction_or_control_characters_are_refused(hidden):
+    """A name shown to others cannot carry characters that turn the text around it."""
+    enterprise = EnterpriseFactory()
+    data = {
+        "name": f"Buurtbedrijf{hidden}roon",
+        "kind": enterprise.kind,
+        "legal_form": "stichting",
+        "municipality": enterprise.municipality.pk,
+        "neighbourhood": "Proefwijk",
+        "pitch": f"Wij doen{hidden} alles",
+        "contact_name": "Fatima",
+    }
+    form = ProfileForm(data, instance=enterprise)
+    assert not form.is_valid()
+    assert set(form.errors) == {"name", "pitch"}
+    assert "onzichtbare" in form.errors["name"][0]
+
+
+@pytest.mark.django_db
+def test_names_in_right_to_left_scripts_are_welcome():
+    enterprise = EnterpriseFactory()
+    data = {
+        "name": "Buurtbedrijf السلام",
+        "kind": enterprise.kind,
+        "legal_form": "stichting",
+        "municipality": enterprise.municipality.pk,
+        "neighbourhood": "Proefwijk",
+        "contact_name": "שרה",
+    }
+    form = ProfileForm(data, instance=enterprise)
+    assert form.is_valid(), form.errors
