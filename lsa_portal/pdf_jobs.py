@@ -144,12 +144,22 @@ class JobRunner:
 
     def enqueue(self, job_id: int) -> None:
         """Hand a job to a worker; if the broker cannot be reached, the sweep will do it later."""
+        task = import_string(self.task)
         try:
-            import_string(self.task).apply_async(
-                args=[job_id], retry=False, queue=settings.PDF_TASK_QUEUE
-            )
+            task.apply_async(args=[job_id], retry=False, queue=settings.PDF_TASK_QUEUE)
         except Exception:  # noqa: BLE001 - any broker failure: the job stays queued for the sweep
-            logger.warning("%s %s not handed to a worker; the sweep will retry", self.label, job_id)
+            if task.app.conf.task_always_eager:
+                # No broker (the embedded default): the job ran here, and what failed was the
+                # rendering itself.
+                logger.exception(
+                    "%s %s failed while rendering in-process; the sweep will retry",
+                    self.label,
+                    job_id,
+                )
+            else:
+                logger.warning(
+                    "%s %s not handed to a worker; the sweep will retry", self.label, job_id
+                )
             return
         self.model.objects.filter(pk=job_id, enqueued_at__isnull=True).update(
             enqueued_at=timezone.now()

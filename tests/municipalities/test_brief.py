@@ -121,3 +121,19 @@ def test_a_brief_over_the_page_limit_fails_with_the_reason(town, settings):
     assert job.status == PdfJobStatus.FAILED
     assert "hoogstens 0 zijn toegestaan" in job.error
     assert not job.file
+
+
+def test_without_a_broker_a_failed_rendering_is_logged_as_such(town, monkeypatch, caplog):
+    """In-process (no broker), the log names the rendering as what failed, not the broker."""
+    from lsa_portal import pdf_jobs
+
+    def crash(html):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pdf_jobs, "render_document", crash)
+    job = BriefJob.objects.create(municipality=town, input_hash="x")
+    with caplog.at_level("WARNING", logger="lsa_portal.pdf_jobs"):
+        brief.RUNNER.enqueue(job.pk)
+    assert "failed while rendering in-process" in caplog.text
+    assert "No space left on device" in caplog.text
+    assert "not handed to a worker" not in caplog.text
