@@ -55,6 +55,7 @@ SEARCH_FRAGMENTS = "knowledge-search"
 PUBLISHED_MODELS = (Report, FAQ, Article, CaseDescription)
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000
 LIST_PAGE_SIZE = 12
 SNIPPET_WORDS = 40
 MAX_QUERY_WORDS = 8
@@ -398,8 +399,11 @@ class _Fetched(Sequence):
 
 
 def _page_number(page: str | None) -> int:
+    """The page asked for: 1 for anything not a number; any number past ``MAX_PAGE`` (past the
+    last page whatever the size) as ``MAX_PAGE``, so that its offset stays a number the
+    database takes."""
     try:
-        return max(1, int(page or 1))
+        return min(max(1, int(page or 1)), MAX_PAGE)
     except ValueError:
         return 1
 
