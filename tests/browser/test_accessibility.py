@@ -158,6 +158,9 @@ def build_world() -> dict:
     case = CaseDescriptionFactory(
         title="De Lantaarn koopt het badhuis", enterprise=pioneer_enterprise
     )
+    from municipalities.models import Follower
+
+    Follower.objects.create(municipality=zwolle, email="volger@example.org", token="a11y-volger")
     return {
         "users": {
             "bewoner": resident.email,
@@ -212,6 +215,8 @@ def visits_for(role: str, w: dict) -> list[Visit]:
             Visit("advice form", "/kennisbank/advies/", submit="Aanvraag versturen"),
             Visit("municipalities", "/gemeenten/"),
             Visit("municipality page", "/gemeenten/zwolle/"),
+            Visit("digest confirmation", "/gemeenten/volgen/bevestigen/a11y-volger/"),
+            Visit("digest unsubscribe", "/gemeenten/volgen/afmelden/a11y-volger/"),
             Visit("log in", "/accounts/login/", submit="Inloggen"),
             Visit("sign up", "/accounts/signup/", submit="Registreren"),
             Visit("password reset", "/accounts/password/reset/", submit="Herstel mijn wachtwoord"),
