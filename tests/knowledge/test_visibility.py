@@ -61,7 +61,9 @@ def test_published_item_is_public_for_everyone(client, kind, role):
 def test_item_with_a_future_publication_moment_is_not_public_yet(client, kind):
     item = ITEM_FACTORIES[kind](published_at=timezone.now() + timedelta(days=2))
     assert client.get(item.get_absolute_url()).status_code == 404
-    assert item.title not in client.get(reverse("knowledge:search")).content.decode()
+    search = reverse("knowledge:search")
+    assert item.title not in client.get(search).content.decode()
+    assert 'class="kb-hit"' not in client.get(search, {"q": item.title}).content.decode()
     client.force_login(StaffFactory())
     assert "Bezoekers zien dit vanaf" in client.get(item.get_absolute_url()).content.decode()
 
