@@ -157,7 +157,7 @@ class Enterprise(models.Model):
         validators=[no_hidden_characters],
         help_text=_("One or two sentences: what you do and for whom (at most 280 characters)."),
     )
-    mission = models.TextField(_("mission"), blank=True)
+    mission = models.TextField(_("mission"), blank=True, validators=[no_hidden_characters])
     themes = models.ManyToManyField(
         Theme, related_name="enterprises", blank=True, verbose_name=_("themes")
     )

@@ -134,11 +134,12 @@ def test_names_with_invisible_direction_or_control_characters_are_refused(hidden
         "municipality": enterprise.municipality.pk,
         "neighbourhood": "Proefwijk",
         "pitch": f"Wij doen{hidden} alles",
+        "mission": f"Een wijk\nwaar{hidden} iedereen meedoet.",
         "contact_name": "Fatima",
     }
     form = ProfileForm(data, instance=enterprise)
     assert not form.is_valid()
-    assert set(form.errors) == {"name", "pitch"}
+    assert set(form.errors) == {"name", "pitch", "mission"}
     assert "onzichtbare" in form.errors["name"][0]
 
 
@@ -152,6 +153,7 @@ def test_names_in_right_to_left_scripts_are_welcome():
         "municipality": enterprise.municipality.pk,
         "neighbourhood": "Proefwijk",
         "contact_name": "שרה",
+        "mission": "Een wijk\r\nwaar\tiedereen meedoet.",
     }
     form = ProfileForm(data, instance=enterprise)
     assert form.is_valid(), form.errors
