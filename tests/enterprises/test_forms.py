@@ -57,21 +57,15 @@ def test_any_typed_text_is_either_an_amount_or_a_validation_error(text):
 
 @pytest.mark.django_db
 def test_profile_form_rejects_bad_input_and_keeps_what_was_typed():
-    enterprise = EnterpriseFactory()
-    data = {
-        "name": enterprise.name,
-        "kind": enterprise.kind,
-        "legal_form": "stichting",
-        "kvk_number": "1234",
-        "founded_year": "1700",
-        "municipality": enterprise.municipality.pk,
-        "neighbourhood": "Proefwijk",
-        "postcode": "12 AB",
-        "website": "geen website",
-        "pitch": "Kort",
-        "mission": "Missie",
-    }
-    form = ProfileForm(data, instance=enterprise)
+    form = _profile(
+        EnterpriseFactory(),
+        kvk_number="1234",
+        founded_year="1700",
+        postcode="12 AB",
+        website="geen website",
+        pitch="Kort",
+        mission="Missie",
+    )
     assert not form.is_valid()
     assert set(form.errors) >= {"kvk_number", "founded_year", "postcode", "website"}
     assert "8 cijfers" in form.errors["kvk_number"][0]
@@ -122,22 +116,30 @@ def test_year_figures_form_saves_whole_euros():
     assert str(saved.paid_staff_fte) == "1.5"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("hidden", ["\u202e", "\u2067", "\x07", "\x1b"])
-def test_names_with_invisible_direction_or_control_characters_are_refused(hidden):
-    """A name shown to others cannot carry characters that turn the text around it."""
-    enterprise = EnterpriseFactory()
+def _profile(enterprise, **typed) -> ProfileForm:
+    """The profile form of ``enterprise`` as sent with the required fields and ``typed``."""
     data = {
-        "name": f"Buurtbedrijf{hidden}roon",
+        "name": enterprise.name,
         "kind": enterprise.kind,
         "legal_form": "stichting",
         "municipality": enterprise.municipality.pk,
         "neighbourhood": "Proefwijk",
-        "pitch": f"Wij doen{hidden} alles",
-        "mission": f"Een wijk\nwaar{hidden} iedereen meedoet.",
-        "contact_name": "Fatima",
+        **typed,
     }
-    form = ProfileForm(data, instance=enterprise)
+    return ProfileForm(data, instance=enterprise)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2067", "\x07", "\x1b"])
+def test_names_with_invisible_direction_or_control_characters_are_refused(hidden):
+    """A name shown to others cannot carry characters that turn the text around it."""
+    form = _profile(
+        EnterpriseFactory(),
+        name=f"Buurtbedrijf{hidden}roon",
+        pitch=f"Wij doen{hidden} alles",
+        mission=f"Een wijk\nwaar{hidden} iedereen meedoet.",
+        contact_name="Fatima",
+    )
     assert not form.is_valid()
     assert set(form.errors) == {"name", "pitch", "mission"}
     assert "onzichtbare" in form.errors["name"][0]
@@ -145,15 +147,10 @@ def test_names_with_invisible_direction_or_control_characters_are_refused(hidden
 
 @pytest.mark.django_db
 def test_names_in_right_to_left_scripts_are_welcome():
-    enterprise = EnterpriseFactory()
-    data = {
-        "name": "Buurtbedrijf السلام",
-        "kind": enterprise.kind,
-        "legal_form": "stichting",
-        "municipality": enterprise.municipality.pk,
-        "neighbourhood": "Proefwijk",
-        "contact_name": "שרה",
-        "mission": "Een wijk\r\nwaar\tiedereen meedoet.",
-    }
-    form = ProfileForm(data, instance=enterprise)
+    form = _profile(
+        EnterpriseFactory(),
+        name="Buurtbedrijf السلام",
+        contact_name="שרה",
+        mission="Een wijk\r\nwaar\tiedereen meedoet.",
+    )
     assert form.is_valid(), form.errors
