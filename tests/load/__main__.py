@@ -160,7 +160,7 @@ def page_urls(rng: random.Random) -> dict[str, list[str]]:
     from urllib.parse import urlencode
 
     from enterprises.models import Enterprise, EnterpriseStatus, Province, Theme
-    from tests.bench.bench_knowledge import WORDS
+    from tests.bench.bench_knowledge import GENERAL, SUBJECTS
 
     themes = list(Theme.objects.values_list("slug", flat=True))
     provinces = [value for value, _ in Province.choices]
@@ -175,7 +175,9 @@ def page_urls(rng: random.Random) -> dict[str, list[str]]:
         for province in provinces
     ]
     filtered += [f"/wijkondernemingen/?q=bench+wijkonderneming+{n:03d}" for n in range(0, 50)]
-    searches = [f"/kennisbank/zoeken/?{urlencode({'q': word})}" for word in WORDS]
+    searches = [
+        f"/kennisbank/zoeken/?{urlencode({'q': word})}" for word in [*GENERAL, *SUBJECTS]
+    ]
     searches += [
         f"/kennisbank/zoeken/?{urlencode({'q': word, 'theme': theme})}"
         for word in ("wijkondernemingen", "bewoners", "energie")
