@@ -175,9 +175,7 @@ def page_urls(rng: random.Random) -> dict[str, list[str]]:
         for province in provinces
     ]
     filtered += [f"/wijkondernemingen/?q=bench+wijkonderneming+{n:03d}" for n in range(0, 50)]
-    searches = [
-        f"/kennisbank/zoeken/?{urlencode({'q': word})}" for word in [*GENERAL, *SUBJECTS]
-    ]
+    searches = [f"/kennisbank/zoeken/?{urlencode({'q': word})}" for word in [*GENERAL, *SUBJECTS]]
     searches += [
         f"/kennisbank/zoeken/?{urlencode({'q': word, 'theme': theme})}"
         for word in ("wijkondernemingen", "bewoners", "energie")
