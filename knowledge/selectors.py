@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -382,9 +381,10 @@ def _hit(kind: str, url: str, title: str, when, snippet: SafeString) -> Hit:
     )
 
 
-class _Fetched(Sequence):
-    """One page of hits fetched ahead, standing in for all ``count`` of them: what a
-    ``Paginator`` needs to number the pages and hand out the fetched page."""
+class _Fetched:
+    """One page of hits fetched ahead, standing in for all ``total`` of them: what a
+    ``Paginator`` needs (a length, and a slice) to number the pages and hand out the fetched
+    page."""
 
     def __init__(self, count: int, hits: list[Hit]) -> None:
         self.total, self.hits = count, hits
