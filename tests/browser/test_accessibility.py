@@ -36,6 +36,7 @@ from tests.factories import (
     EnterpriseFactory,
     ExpertFactory,
     FAQFactory,
+    InvitationFactory,
     LessonFactory,
     LogEntryFactory,
     MembershipFactory,
@@ -161,6 +162,9 @@ def build_world() -> dict:
     from municipalities.models import Follower
 
     Follower.objects.create(municipality=zwolle, email="volger@example.org", token="a11y-volger")
+    InvitationFactory(
+        enterprise=pioneer_enterprise, email="iemand.anders@example.org", token="a11y-uitnodiging"
+    )
     return {
         "users": {
             "bewoner": resident.email,
@@ -257,6 +261,10 @@ def visits_for(role: str, w: dict) -> list[Visit]:
             ),
             Visit("concept profile (member)", f"/wijkondernemingen/{c}/"),
             Visit("benchmark with own position", "/wijkondernemingen/benchmark/"),
+            Visit(
+                "invitation (sent to another address)",
+                "/wijkondernemingen/uitnodiging/a11y-uitnodiging/",
+            ),
             Visit("apply for the programme", "/wijkbv/aanmelden/"),
             Visit(
                 "application form",

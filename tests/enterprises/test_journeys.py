@@ -229,9 +229,17 @@ def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
     link = reverse("enterprises:invitation", kwargs={"token": invitation.token})
     assert link in mail.outbox[0].body
 
+    someone_else = UserFactory(email="iemand.anders@example.org")
+    client.force_login(someone_else)
+    page = client.get(link).content.decode()
+    assert "verstuurd naar buurvrouw@example.org" in page  # a link forwarded by mistake
+    assert "ingelogd als iemand.anders@example.org" in page
+
     neighbour = UserFactory(email="buurvrouw@example.org")
     client.force_login(neighbour)
-    assert client.get(link).status_code == 200
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "verstuurd naar" not in page.content.decode()
     client.post(link)
     assert (
         Membership.objects.get(enterprise=enterprise, user=neighbour).role == MembershipRole.EDITOR
