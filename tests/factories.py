@@ -138,6 +138,18 @@ class YearFiguresFactory(factory.django.DjangoModelFactory):
     volunteers = 25
 
 
+def profile_form_data(enterprise, **typed) -> dict:
+    """What the profile form of ``enterprise`` sends: its required fields, then ``typed``."""
+    return {
+        "name": enterprise.name,
+        "kind": enterprise.kind,
+        "legal_form": "stichting",
+        "municipality": enterprise.municipality.pk,
+        "neighbourhood": "Proefwijk",
+        **typed,
+    }
+
+
 # --- Knowledge base ---------------------------------------------------------------------------
 
 MINIMAL_PDF = (

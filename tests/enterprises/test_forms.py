@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from enterprises.forms import EuroField, ProfileForm, YearFiguresForm
 from enterprises.validators import normalize_postcode, validate_postcode
-from tests.factories import EnterpriseFactory, YearFiguresFactory
+from tests.factories import EnterpriseFactory, YearFiguresFactory, profile_form_data
 
 
 @pytest.mark.parametrize("typed", ["1234 AB", "1234ab", " 1234Ab ", "9999 ZZ"])
@@ -117,16 +117,7 @@ def test_year_figures_form_saves_whole_euros():
 
 
 def _profile(enterprise, **typed) -> ProfileForm:
-    """The profile form of ``enterprise`` as sent with the required fields and ``typed``."""
-    data = {
-        "name": enterprise.name,
-        "kind": enterprise.kind,
-        "legal_form": "stichting",
-        "municipality": enterprise.municipality.pk,
-        "neighbourhood": "Proefwijk",
-        **typed,
-    }
-    return ProfileForm(data, instance=enterprise)
+    return ProfileForm(profile_form_data(enterprise, **typed), instance=enterprise)
 
 
 @pytest.mark.django_db

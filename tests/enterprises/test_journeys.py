@@ -25,6 +25,7 @@ from tests.factories import (
     MembershipFactory,
     StaffFactory,
     UserFactory,
+    profile_form_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -425,23 +426,16 @@ def test_a_logo_must_be_a_real_image_of_at_most_2_mb(client):
     enterprise = concept_of(owner)
     client.force_login(owner)
     url = reverse("enterprises:edit", kwargs={"slug": enterprise.slug})
-    data = {
-        "name": enterprise.name,
-        "kind": enterprise.kind,
-        "legal_form": "stichting",
-        "municipality": enterprise.municipality.pk,
-        "neighbourhood": "Proefwijk",
-    }
     fake = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", content_type="image/png")
-    response = client.post(url, {**data, "logo": fake})
+    response = client.post(url, profile_form_data(enterprise, logo=fake))
     assert response.status_code == 200
     assert "opmaakbestanden nemen we niet aan" in response.content.decode()
     enterprise.refresh_from_db()
     assert not enterprise.logo
 
     huge = SimpleUploadedFile("groot.png", _png(1000, 1000, noise=True), content_type="image/png")
-    assert "te groot" in client.post(url, {**data, "logo": huge}).content.decode()
+    assert "te groot" in client.post(url, profile_form_data(enterprise, logo=huge)).content.decode()
     good = SimpleUploadedFile("logo.png", _png(64, 64), content_type="image/png")
-    assert client.post(url, {**data, "logo": good}).status_code == 302
+    assert client.post(url, profile_form_data(enterprise, logo=good)).status_code == 302
     enterprise.refresh_from_db()
     assert enterprise.logo.name.startswith("enterprises/logos/")

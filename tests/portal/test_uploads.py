@@ -28,6 +28,7 @@ from tests.factories import (
     ReportFactory,
     StaffFactory,
     UserFactory,
+    profile_form_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,16 +91,8 @@ def owner_client(client):
 
 def _upload_logo(client, upload):
     enterprise = client.enterprise
-    data = {
-        "name": enterprise.name,
-        "kind": enterprise.kind,
-        "legal_form": "stichting",
-        "municipality": enterprise.municipality.pk,
-        "neighbourhood": "Proefwijk",
-        "logo": upload,
-    }
     url = reverse("enterprises:edit", kwargs={"slug": enterprise.slug})
-    response = client.post(url, data)
+    response = client.post(url, profile_form_data(enterprise, logo=upload))
     enterprise.refresh_from_db()
     return response
 
