@@ -80,3 +80,35 @@ def test_officer_links_sees_consented_contact_and_downloads(page):
     text = "\n".join(pdf_page.extract_text() for pdf_page in reader.pages)
     assert "Reisstad" in text and "300.000" in text
     assert "alfa@buurt.example.org" not in text  # the brief is public: no contacts
+
+
+def test_a_visitor_follows_a_municipality_and_confirms_with_the_button(page):
+    import re
+
+    from django.core import mail
+
+    from municipalities.models import Follower
+
+    MunicipalityFactory(name="Volgstad", slug="volgstad")
+    page.goto("/gemeenten/volgstad/")
+    page.get_by_label("Uw e-mailadres").fill("buur@example.org")
+    page.get_by_role("button", name="Volgen", exact=True).click()
+    link = re.search(r"/gemeenten/volgen/bevestigen/\S+/", mail.outbox[-1].body)
+    page.goto(link.group(0))  # the path: the mail's host is the configured site, not this server
+    page.get_by_role("heading", name="Bevestig het maandelijkse overzicht").wait_for()
+    screenshot(page, "digest-confirm")
+    assert Follower.objects.get().confirmed_at is None  # opening the link confirms nothing
+    page.get_by_role("button", name="Bevestigen").click()
+    page.get_by_text("Bevestigd").wait_for()
+    assert Follower.objects.get().confirmed_at is not None
+
+
+def test_an_invitation_opened_by_another_account_says_so(page):
+    from tests.factories import InvitationFactory, UserFactory
+
+    invitation = InvitationFactory(email="buurvrouw@example.org", token="uitnodiging-anders")
+    someone = UserFactory(email="iemand.anders@example.org")
+    log_in(page, someone.email)
+    page.goto(f"/wijkondernemingen/uitnodiging/{invitation.token}/")
+    page.get_by_text("verstuurd naar buurvrouw@example.org").wait_for()
+    screenshot(page, "invitation-other-address")
