@@ -248,6 +248,20 @@ def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
     assert client.get(link).status_code == 410  # used once
 
 
+def test_an_invitation_whose_sender_left_the_portal_still_reads_well(client):
+    owner = UserFactory(first_name="Fatima", last_name="Bakker")
+    enterprise = concept_of(owner)
+    invitation = services.invite_member(
+        enterprise, by=owner, email="later@example.org", role="redacteur"
+    )
+    link = reverse("enterprises:invitation", kwargs={"token": invitation.token})
+    client.force_login(UserFactory(email="later@example.org"))
+    assert "Fatima Bakker nodigt je uit" in client.get(link).content.decode()
+    Invitation.objects.filter(pk=invitation.pk).update(invited_by=None)  # the account went
+    page = client.get(link).content.decode()
+    assert "Je bent uitgenodigd om" in page and "als redacteur" in page
+
+
 def test_an_invitation_to_an_archived_enterprise_is_refused(client):
     owner = UserFactory()
     enterprise = concept_of(owner)
