@@ -17,6 +17,7 @@ from .models import (
     Enterprise,
     EnterpriseKind,
     EnterpriseStatus,
+    GroundTenure,
     LegalForm,
     Membership,
     MembershipRole,
@@ -201,13 +202,15 @@ def seed(log) -> None:
         )
         enterprise.themes.set(rng.sample(themes, k=rng.randint(1, 3)))
         if rng.random() < 0.6:
+            tenure = rng.choice([Tenure.OWNERSHIP, Tenure.RENT, Tenure.MANAGEMENT])
             Asset.objects.create(
                 enterprise=enterprise,
                 kind=AssetKind.BUILDING,
                 name=rng.choice(BUILDINGS),
-                tenure=rng.choice(
-                    [Tenure.OWNERSHIP, Tenure.RENT, Tenure.MANAGEMENT, Tenure.LEASEHOLD]
-                ),
+                tenure=tenure,
+                ground_tenure=rng.choice([GroundTenure.OWNERSHIP, GroundTenure.LEASEHOLD])
+                if tenure == Tenure.OWNERSHIP
+                else "",
                 size_m2=rng.randint(150, 2400),
                 since_year=enterprise.founded_year + rng.randint(0, 5),
             )
@@ -216,7 +219,7 @@ def seed(log) -> None:
                 enterprise=enterprise,
                 kind=AssetKind.LAND,
                 name="Buurttuin",
-                tenure=Tenure.MANAGEMENT,
+                ground_tenure=GroundTenure.MANAGEMENT,
                 size_m2=rng.randint(300, 5000),
             )
         scale = rng.choice([60_000, 150_000, 400_000, 900_000])

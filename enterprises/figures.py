@@ -2,6 +2,11 @@
 
 No ORM here, so every rule is easy to test. Money is whole euros (int); shares are ``Decimal``
 percentages, never floats.
+
+Turnover is income: what the enterprise earned or received to spend (sales, rent, contributions,
+public contracts, subsidies, funds, donations). A loan is financing, not income: it has to be
+paid back, so it is never part of the turnover nor of any share of it, and is reported on its
+own line. ``enterprises.measures`` computes the sector's figures with the same definitions.
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ from enum import StrEnum
 # Right to Challenge) are public money, though not a subsidy: they count as public, not market.
 MARKET_STREAMS = ("income_sales", "income_rent", "income_contributions")
 PUBLIC_STREAMS = ("income_public_contracts", "income_subsidies")
-PRIVATE_STREAMS = ("income_funds", "income_donations", "income_loans")
+PRIVATE_STREAMS = ("income_funds", "income_donations")
+# Every stream that is turnover, in the order the form and the charts show them.
 ALL_STREAMS = MARKET_STREAMS + PUBLIC_STREAMS + PRIVATE_STREAMS
+# Financing: money that comes in but is not income (it is paid back). Shown on its own line.
+FINANCING_STREAMS = ("income_loans",)
 
 # A social enterprise, by the definition the association uses, earns at least 75 % of its income
 # from the market.
@@ -68,7 +76,8 @@ def whole_percentages(parts: Mapping[str, int]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class IncomeMix:
-    """The income of one enterprise in one year, by stream and by kind of money."""
+    """The income of one enterprise in one year, by stream and by kind of money. ``total`` is
+    the turnover: loans (financing) are left out of it and of every share."""
 
     streams: Mapping[str, int]
     expenses: int = 0
@@ -76,6 +85,11 @@ class IncomeMix:
     @property
     def total(self) -> int:
         return sum(self.streams.get(stream, 0) for stream in ALL_STREAMS)
+
+    @property
+    def loans(self) -> int:
+        """Loans and social impact finance: financing, not turnover."""
+        return sum(self.streams.get(stream, 0) for stream in FINANCING_STREAMS)
 
     def amount(self, group: Group) -> int:
         return sum(self.streams.get(stream, 0) for stream in GROUP_STREAMS[group])
@@ -102,7 +116,8 @@ class IncomeMix:
 
     @property
     def result(self) -> int:
-        """Income minus expenses, in euros (negative is a loss)."""
+        """Turnover minus expenses, in euros (negative is a loss); a loan does not make a
+        profit."""
         return self.total - self.expenses
 
     def group_percentages(self) -> dict[str, int]:
@@ -121,3 +136,49 @@ def median(values: Iterable[Decimal | int]) -> Decimal | None:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# --- What looks implausible ------------------------------------------------------------------
+# Figures that differ this much from the year before are flagged for staff to check with the
+# enterprise (a typing error, or a real change worth knowing about); they are never refused.
+STREAM_JUMP_FACTOR = 10  # a stream ten times last year's, or a tenth of it
+STREAM_JUMP_FLOOR = 1_000  # ... where the larger of the two is at least this many euros
+PEOPLE_JUMP_FACTOR = 3
+FTE_JUMP_FLOOR = Decimal(2)  # at least this many FTE more or fewer
+VOLUNTEERS_JUMP_FLOOR = 10  # at least this many volunteers more or fewer
+
+FLAG_STREAM = "stream"  # stored as "stream:<field>"
+FLAG_FTE = "fte"
+FLAG_VOLUNTEERS = "volunteers"
+FLAG_NO_EXPENSES = "no-expenses"
+
+
+def _jumped(now: Decimal | int, before: Decimal | int, factor: int, floor) -> bool:
+    """``now`` at least ``factor`` times ``before`` or the other way round, by at least
+    ``floor`` (from nothing to ``floor`` or more counts as a jump too)."""
+    low, high = sorted((Decimal(now), Decimal(before)))
+    return high - low >= floor and high >= low * factor
+
+
+def implausible(current: Mapping, previous: Mapping | None) -> list[str]:
+    """Codes of what looks implausible in one year's figures (a mapping of the year's fields)
+    against the year before: a stream ten times (or a tenth of) last year's, paid staff or
+    volunteers jumping, income without expenses. An empty list when nothing does."""
+    flags = []
+    if previous is not None:
+        for stream in (*ALL_STREAMS, *FINANCING_STREAMS):
+            now, before = current.get(stream, 0) or 0, previous.get(stream, 0) or 0
+            if now and before and _jumped(now, before, STREAM_JUMP_FACTOR, STREAM_JUMP_FLOOR):
+                flags.append(f"{FLAG_STREAM}:{stream}")
+        fte_now = current.get("paid_staff_fte") or 0
+        fte_before = previous.get("paid_staff_fte") or 0
+        if _jumped(fte_now, fte_before, PEOPLE_JUMP_FACTOR, FTE_JUMP_FLOOR):
+            flags.append(FLAG_FTE)
+        volunteers_now = current.get("volunteers") or 0
+        volunteers_before = previous.get("volunteers") or 0
+        if _jumped(volunteers_now, volunteers_before, PEOPLE_JUMP_FACTOR, VOLUNTEERS_JUMP_FLOOR):
+            flags.append(FLAG_VOLUNTEERS)
+    turnover = sum(current.get(stream, 0) or 0 for stream in ALL_STREAMS)
+    if turnover > 0 and not current.get("expenses"):
+        flags.append(FLAG_NO_EXPENSES)
+    return flags

@@ -6,18 +6,22 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from lsa_portal.forms import ModelMultipleChoiceField
 from lsa_portal.widgets import LongSelect
 
 from .models import (
+    FINANCING_FIELDS,
     FIRST_YEAR,
-    INCOME_FIELDS,
-    LAST_YEAR,
+    TURNOVER_FIELDS,
     Asset,
+    AssetKind,
     Enterprise,
     MembershipRole,
+    Tenure,
     YearFigures,
 )
 from .validators import normalize_postcode
@@ -47,6 +51,27 @@ class EuroField(forms.IntegerField):
         return super().to_python(value)
 
 
+class YearField(forms.IntegerField):
+    """A calendar year from 1900 up to this year (nothing is founded, owned or reported in the
+    future), with one message for every year out of range."""
+
+    widget = forms.NumberInput(attrs={"inputmode": "numeric"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        last = timezone.localdate().year
+        if value is not None and not FIRST_YEAR <= value <= last:
+            raise ValidationError(
+                _("Enter a year between %(first)s and %(last)s."),
+                code="year_range",
+                params={"first": FIRST_YEAR, "last": last},
+            )
+
+
 class RegisterForm(forms.ModelForm):
     """The short first step: enough to keep the initiative as a concept."""
 
@@ -65,6 +90,7 @@ class ProfileForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
+    founded_year = YearField(label=_("Founded in"))
 
     class Meta:
         model = Enterprise
@@ -92,7 +118,6 @@ class ProfileForm(forms.ModelForm):
             "municipality": LongSelect,
             "pitch": forms.Textarea(attrs={"rows": 3, "maxlength": 280}),
             "mission": forms.Textarea(attrs={"rows": 6}),
-            "founded_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
@@ -123,24 +148,79 @@ class ProfileForm(forms.ModelForm):
 
 
 class AssetForm(forms.ModelForm):
+    """A building, plot of land or other property, with the tenure of the building (or
+    property) and of the ground apart: a building can be owned on leasehold ground."""
+
+    since_year = YearField(label=_("Since"))
+
     class Meta:
         model = Asset
-        fields = ["kind", "name", "tenure", "size_m2", "since_year", "description"]
+        fields = ["kind", "name", "tenure", "ground_tenure", "size_m2", "since_year", "description"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "size_m2": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-            "since_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tenure"].choices = [("", _("Not for a plot of land")), *Tenure.choices]
+        self.fields["ground_tenure"].choices = [
+            ("", _("Not applicable (rented or managed building)")),
+            *self.fields["ground_tenure"].choices[1:],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, tenure, ground = (cleaned.get(name) for name in ("kind", "tenure", "ground_tenure"))
+        if kind == AssetKind.LAND:
+            if tenure and "tenure" not in self.errors:
+                self.add_error(
+                    "tenure",
+                    _("A plot of land is ground: choose its tenure under 'the ground' only."),
+                )
+            if not ground and "ground_tenure" not in self.errors:
+                self.add_error("ground_tenure", _("Choose how you hold this plot of land."))
+        elif kind:
+            if not tenure and "tenure" not in self.errors:
+                self.add_error("tenure", _("Choose whether you own, rent or manage it."))
+            elif tenure != Tenure.OWNERSHIP and ground:
+                self.add_error(
+                    "ground_tenure",
+                    _(
+                        "Only the ground under what you own is yours to hold: leave this empty "
+                        "for a rented or managed building."
+                    ),
+                )
+            elif kind == AssetKind.BUILDING and tenure == Tenure.OWNERSHIP and not ground:
+                self.add_error(
+                    "ground_tenure",
+                    _(
+                        "Choose how you hold the ground under the building: owned, leasehold "
+                        "(erfpacht), rented or managed."
+                    ),
+                )
+        return cleaned
+
+
+def _euros_text(amount: int) -> str:
+    return f"€ {number_format(amount, force_grouping=True)}"
 
 
 class YearFiguresForm(forms.ModelForm):
-    """One year of figures as a table: every income stream, expenses, people."""
+    """One year of figures as a table: the turnover by stream, financing (loans) apart,
+    expenses and people; beside each field what was reported the year before."""
+
+    OTHER_FIELDS = ("expenses", "paid_staff_fte", "volunteers", "people_from_benefits")
+    OTHER_FIELDS += ("residents_reached",)
+
+    year = YearField(label=_("Year"), required=True)
 
     class Meta:
         model = YearFigures
         fields = [
             "year",
-            *INCOME_FIELDS,
+            *TURNOVER_FIELDS,
+            *FINANCING_FIELDS,
             "expenses",
             "paid_staff_fte",
             "volunteers",
@@ -148,46 +228,64 @@ class YearFiguresForm(forms.ModelForm):
             "residents_reached",
         ]
         widgets = {
-            "year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "paid_staff_fte": forms.TextInput(attrs={"inputmode": "decimal"}),
             "volunteers": forms.NumberInput(attrs={"min": 0}),
             "people_from_benefits": forms.NumberInput(attrs={"min": 0}),
             "residents_reached": forms.NumberInput(attrs={"min": 0}),
         }
-        field_classes = dict.fromkeys([*INCOME_FIELDS, "expenses"], EuroField)
+        field_classes = dict.fromkeys([*TURNOVER_FIELDS, *FINANCING_FIELDS, "expenses"], EuroField)
 
-    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+    def __init__(
+        self,
+        *args,
+        enterprise: Enterprise,
+        previous: YearFigures | None = None,
+        year: int | None = None,
+        **kwargs,
+    ):
         self.enterprise = enterprise
+        self.previous = previous
         super().__init__(*args, **kwargs)
-        for name in (*INCOME_FIELDS, "expenses"):
+        for name in (*TURNOVER_FIELDS, "expenses"):
             self.fields[name].help_text = ""
         self.fields["paid_staff_fte"].localize = True
         self.fields["paid_staff_fte"].help_text = _("For example 2,5 for two and a half jobs.")
-        if self.instance.pk:
+        if self.instance.pk or year is not None:
+            # The year is in the address (the link in a round's mail): not to be changed here.
             self.fields["year"].disabled = True
+            self.initial["year"] = self.instance.year if self.instance.pk else year
+        if previous is not None:
+            self._show_previous(previous)
+
+    def _show_previous(self, previous: YearFigures) -> None:
+        """'2024: € 12.500' beside each field (as its description, so screen readers say it)."""
+        money = {*TURNOVER_FIELDS, *FINANCING_FIELDS, "expenses"}
+        for name in (*TURNOVER_FIELDS, *FINANCING_FIELDS, *self.OTHER_FIELDS):
+            value = getattr(previous, name)
+            if name in money:
+                shown = _euros_text(value)
+            else:
+                shown = number_format(value, decimal_pos=1 if name == "paid_staff_fte" else 0)
+            before = _("In %(year)s: %(value)s.") % {"year": previous.year, "value": shown}
+            field = self.fields[name]
+            field.help_text = f"{before} {field.help_text}".strip()
 
     @property
     def income_fields(self):
-        return [self[name] for name in INCOME_FIELDS]
+        return [self[name] for name in TURNOVER_FIELDS]
+
+    @property
+    def financing_fields(self):
+        return [self[name] for name in FINANCING_FIELDS]
 
     @property
     def other_fields(self):
-        names = [
-            "expenses",
-            "paid_staff_fte",
-            "volunteers",
-            "people_from_benefits",
-            "residents_reached",
-        ]
-        return [self[name] for name in names]
+        return [self[name] for name in self.OTHER_FIELDS]
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValidationError(
-                _("Enter a year between %(first)s and %(last)s."),
-                params={"first": FIRST_YEAR, "last": LAST_YEAR},
-            )
+        if year is None:
+            raise ValidationError(_("Enter the year these figures are about."), code="required")
         duplicate = YearFigures.objects.filter(enterprise=self.enterprise, year=year)
         if self.instance.pk:
             duplicate = duplicate.exclude(pk=self.instance.pk)

@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 from lsa_portal.uploads import CheckedImageField, GeneratedName
 from lsa_portal.validators import no_hidden_characters
 
+from .figures import ALL_STREAMS, FINANCING_STREAMS
+from .names import municipality_search_names, split_other_names
 from .validators import kvk_number_validator, validate_postcode
 
 FIRST_YEAR = 1900
@@ -43,6 +45,18 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     province = models.CharField(_("province"), max_length=20, choices=Province.choices)
+    other_names = models.CharField(
+        _("other names"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Names people use besides the official one, separated by '|': Den Haag for "
+            "'s-Gravenhage, Den Bosch for 's-Hertogenbosch."
+        ),
+    )
+    # The official and other names folded for searching (lower case, no accents, apostrophes or
+    # hyphens): 'den haag' finds 's-Gravenhage, 'sudwest' finds Súdwest-Fryslân. Kept by save().
+    search_names = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("municipality")
@@ -56,6 +70,15 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_names = municipality_search_names(self.name, self.other_names)
+        super().save(*args, **kwargs)
+
+    @property
+    def aliases(self) -> list[str]:
+        """The other names people use, in the order given."""
+        return split_other_names(self.other_names)
 
 
 class Theme(models.Model):
@@ -319,21 +342,52 @@ class AssetKind(models.TextChoices):
 
 
 class Tenure(models.TextChoices):
-    OWNERSHIP = "eigendom", _("Ownership")
+    """How the enterprise holds a building or other property."""
+
+    OWNERSHIP = "eigendom", _("Owned")
+    RENT = "huur", _("Rented")
+    MANAGEMENT = "beheer", _("Managed for its owner")
+
+
+class GroundTenure(models.TextChoices):
+    """How the enterprise holds ground: a plot of land, or the ground under a building it owns
+    (a building can be owned on leasehold ground)."""
+
+    OWNERSHIP = "eigendom", _("Owned")
     LEASEHOLD = "erfpacht", _("Leasehold (erfpacht)")
-    RENT = "huur", _("Rent")
-    MANAGEMENT = "beheer", _("Management")
+    RENT = "huur", _("Rented or leased (pacht)")
+    MANAGEMENT = "beheer", _("Managed for its owner")
 
 
 class Asset(models.Model):
-    """A building, piece of land or other property the enterprise owns, rents or runs."""
+    """A building, piece of land or other property the enterprise owns, rents or runs.
+
+    The building's (or property's) tenure and the ground's are recorded apart: a building owned
+    on leasehold ground is owned, its ground is not. A plot of land has only a ground tenure;
+    a rented or managed building has none (the ground is not the enterprise's to hold)."""
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="assets", verbose_name=_("enterprise")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AssetKind.choices)
     name = models.CharField(_("name"), max_length=150, validators=[no_hidden_characters])
-    tenure = models.CharField(_("tenure"), max_length=20, choices=Tenure.choices)
+    tenure = models.CharField(
+        _("the building or property"),
+        max_length=20,
+        choices=Tenure.choices,
+        blank=True,
+        help_text=_("Owned, rented or managed for its owner. Not for a plot of land."),
+    )
+    ground_tenure = models.CharField(
+        _("the ground"),
+        max_length=20,
+        choices=GroundTenure.choices,
+        blank=True,
+        help_text=_(
+            "For a plot of land, and for the ground under a building you own: owned, leasehold "
+            "(erfpacht), rented or managed."
+        ),
+    )
     size_m2 = models.PositiveIntegerField(_("size (m²)"), null=True, blank=True)
     since_year = models.PositiveSmallIntegerField(
         _("since"),
@@ -354,24 +408,50 @@ class Asset(models.Model):
                 | Q(since_year__gte=FIRST_YEAR, since_year__lte=LAST_YEAR),
                 name="asset_since_year_range",
             ),
+            # Land is ground: it has a ground tenure and no other.
+            models.CheckConstraint(
+                condition=~Q(kind=AssetKind.LAND) | (Q(tenure="") & ~Q(ground_tenure="")),
+                name="asset_land_has_ground_tenure_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AssetKind.LAND) | ~Q(tenure=""),
+                name="asset_property_has_tenure",
+            ),
+            # Only what the enterprise owns stands on ground it can hold.
+            models.CheckConstraint(
+                condition=Q(kind=AssetKind.LAND) | Q(ground_tenure="") | Q(tenure=Tenure.OWNERSHIP),
+                name="asset_ground_only_under_owned_property",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AssetKind.BUILDING, tenure=Tenure.OWNERSHIP)
+                | ~Q(ground_tenure=""),
+                name="asset_owned_building_has_ground_tenure",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def holding(self) -> str:
+        """The tenure in words, building and ground together ("Owned · ground: leasehold")."""
+        parts = []
+        if self.tenure:
+            parts.append(self.get_tenure_display())
+        if self.ground_tenure:
+            ground = self.get_ground_tenure_display()
+            if self.kind != AssetKind.LAND:
+                ground = _("ground: %(tenure)s") % {"tenure": str(ground).lower()}
+            parts.append(ground)
+        return " · ".join(str(part) for part in parts)
 
-# The income streams of a year, in the order the form and the charts show them. Which group each
-# belongs to (market, public, private) is decided in figures.py, in one place.
-INCOME_FIELDS = (
-    "income_sales",
-    "income_rent",
-    "income_contributions",
-    "income_public_contracts",
-    "income_subsidies",
-    "income_funds",
-    "income_donations",
-    "income_loans",
-)
+
+# The money that comes in over a year, in the order the form and the charts show it. Which of it
+# is turnover and which group each stream belongs to (market, public, private) is decided in
+# figures.py, in one place: loans are financing, not turnover.
+TURNOVER_FIELDS = ALL_STREAMS
+FINANCING_FIELDS = FINANCING_STREAMS
+INCOME_FIELDS = (*TURNOVER_FIELDS, *FINANCING_FIELDS)
 
 
 def _euros(label):
@@ -397,7 +477,14 @@ class YearFigures(models.Model):
     income_subsidies = _euros(_("subsidies"))
     income_funds = _euros(_("foundations and funds"))
     income_donations = _euros(_("donations and crowdfunding"))
-    income_loans = _euros(_("loans and social impact finance"))
+    income_loans = models.PositiveIntegerField(
+        _("loans and social impact finance"),
+        default=0,
+        help_text=_(
+            "Financing, not turnover: a loan is paid back, so it does not count as income or in "
+            "any share of it. Whole euros."
+        ),
+    )
     expenses = _euros(_("total expenses"))
     paid_staff_fte = models.DecimalField(
         _("paid staff (FTE)"),
@@ -411,8 +498,22 @@ class YearFigures(models.Model):
         _("people from benefits or far from the labour market at work"), default=0
     )
     residents_reached = models.PositiveIntegerField(_("residents reached"), default=0)
+    # What looks implausible against the year before (figures.implausible): codes for staff to
+    # check, never a reason to refuse the figures.
+    flags = models.JSONField(_("to check"), default=list, blank=True, editable=False)
+    flags_checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    flags_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "flags_checked_at", "flags_checked_by"]
+    )
 
     class Meta:
         verbose_name = _("yearly figures")

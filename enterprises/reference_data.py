@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from .names import municipality_search_names
+
 DATA = Path(__file__).resolve().parent / "data"
 
 PROVINCES = {
@@ -42,18 +44,30 @@ THEMES = [
 ]
 
 
+def other_names() -> dict[str, str]:
+    """The names people use besides the official one, by CBS code ('Den Haag' for GM0518)."""
+    with (DATA / "municipality_names.csv").open(encoding="utf-8") as handle:
+        return {row["cbs_code"]: row["other_names"] for row in csv.DictReader(handle)}
+
+
 def load(municipality_model, theme_model) -> None:
     """Create or update every municipality and theme (safe to run again)."""
+    names = other_names()
+    # Migration 0002 runs this with a model from before the other names existed.
+    has_other_names = any(f.name == "other_names" for f in municipality_model._meta.get_fields())
     with (DATA / "municipalities.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            municipality_model.objects.update_or_create(
-                cbs_code=row["cbs_code"],
-                defaults={
-                    "name": row["name"],
-                    "slug": slugify(row["name"]),
-                    "province": PROVINCES[row["province"]],
-                },
-            )
+            defaults = {
+                "name": row["name"],
+                "slug": slugify(row["name"]),
+                "province": PROVINCES[row["province"]],
+            }
+            if has_other_names:
+                others = names.get(row["cbs_code"], "")
+                defaults["other_names"] = others
+                # Historical models in migrations have no save() of their own: set it here.
+                defaults["search_names"] = municipality_search_names(row["name"], others)
+            municipality_model.objects.update_or_create(cbs_code=row["cbs_code"], defaults=defaults)
     for position, (slug, name, name_en) in enumerate(THEMES):
         theme_model.objects.update_or_create(
             slug=slug, defaults={"name": name, "name_en": name_en, "position": position}

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from . import figures
+from . import figures, measures
 from .filters import DirectoryFilter
 from .models import (
-    INCOME_FIELDS,
     Asset,
-    AssetKind,
     Enterprise,
     EnterpriseKind,
     EnterpriseStatus,
@@ -24,7 +22,6 @@ from .models import (
     Membership,
     Municipality,
     Province,
-    Tenure,
     Theme,
     YearFigures,
 )
@@ -112,6 +109,13 @@ def directory(params: QueryDict, page_number: str | None = None) -> DirectoryRes
     return DirectoryResult(filterset=filterset, page=page, total=paginator.count, facets=facets)
 
 
+def municipalities_with_published() -> QuerySet[Municipality]:
+    """The municipalities that have at least one published enterprise, by name."""
+    return Municipality.objects.filter(
+        Exists(published().filter(municipality=OuterRef("pk")))
+    ).order_by("name")
+
+
 def enterprise_with_details(slug: str) -> Enterprise:
     """One enterprise with everything its profile shows, in a fixed number of queries."""
     return get_object_or_404(
@@ -122,6 +126,31 @@ def enterprise_with_details(slug: str) -> Enterprise:
         ),
         slug=slug,
     )
+
+
+def year_figures_of(enterprise: Enterprise, year: int) -> YearFigures | None:
+    """The enterprise's figures over ``year``, if it reported them."""
+    return YearFigures.objects.filter(enterprise=enterprise, year=year).first()
+
+
+def describe_flags(flags: list[str]) -> list[str]:
+    """What each implausibility flag of a year's figures means, in words."""
+    described = []
+    for code in flags:
+        kind, _sep, field_name = code.partition(":")
+        if kind == figures.FLAG_STREAM:
+            label = YearFigures._meta.get_field(field_name).verbose_name
+            described.append(
+                _("%(stream)s: ten times or a tenth of the year before")
+                % {"stream": str(label).capitalize()}
+            )
+        elif kind == figures.FLAG_FTE:
+            described.append(_("paid staff changed a lot"))
+        elif kind == figures.FLAG_VOLUNTEERS:
+            described.append(_("the number of volunteers changed a lot"))
+        elif kind == figures.FLAG_NO_EXPENSES:
+            described.append(_("income without expenses"))
+    return described
 
 
 def enterprise_by_slug(slug: str) -> Enterprise:
@@ -171,134 +200,88 @@ def latest_figures(enterprises: QuerySet[Enterprise]) -> QuerySet[YearFigures]:
     )
 
 
-@dataclass
-class GroupStats:
-    """The benchmark's figures for one group of enterprises (all, a kind or a theme)."""
-
-    key: str
-    label: str
-    count: int
-    median_market: Decimal | None
-    median_public: Decimal | None
-    median_private: Decimal | None
-    median_fte: Decimal | None
-    median_volunteers: Decimal | None
-    social_enterprises: int
-
-
-MIN_GROUP = 3  # fewer enterprises than this would make a group identifiable
-
-
-def _group_stats(key: str, label: str, rows: list[dict]) -> GroupStats:
-    mixes = [figures.IncomeMix(row) for row in rows]
-    return GroupStats(
-        key=key,
-        label=label,
-        count=len(rows),
-        median_market=figures.median(m.market_share for m in mixes),
-        median_public=figures.median(m.public_share for m in mixes),
-        median_private=figures.median(m.private_share for m in mixes),
-        median_fte=figures.median(row["paid_staff_fte"] for row in rows),
-        median_volunteers=figures.median(row["volunteers"] for row in rows),
-        social_enterprises=sum(1 for m in mixes if m.meets_social_enterprise_mark),
-    )
+MIN_GROUP = measures.MIN_GROUP
 
 
 @dataclass
 class Benchmark:
-    overall: GroupStats
-    by_kind: list[GroupStats]
-    by_theme: list[GroupStats]
-    total_turnover: int
-    stream_totals: dict[str, int]
-    stream_percentages: dict[str, int]
-    share_with_real_estate: Decimal | None
-    share_buildings_owned: Decimal | None
-    own: list[dict]
+    """The benchmark of one year: the published enterprises (of one municipality, when
+    narrowed) that reported over it, together, by kind and by theme."""
+
+    year: int | None
+    years: list[int]
+    overall: measures.Stats
+    by_kind: list[measures.Stats]
+    by_theme: list[measures.Stats]
     municipality: Municipality | None
 
+    @property
+    def peers(self) -> dict[str, measures.Stats]:
+        """The groups by kind that are shown, by kind: an enterprise's peers."""
+        return {group.key: group for group in self.by_kind}
 
-def benchmark(*, municipality: Municipality | None = None, user=None) -> Benchmark:
-    """The association's benchmark over published enterprises (latest year of each).
 
-    Totals and shares are aggregated in the database; medians over the (few thousand) latest
-    rows in Python. Groups smaller than MIN_GROUP are left out so nobody can be singled out.
-    """
+def _labelled(stats: dict, labels: dict) -> list[measures.Stats]:
+    """The groups that may be shown (fewer-than-three rule), labelled, in the labels' order."""
+    shown = []
+    for key, label in labels.items():
+        group = stats.get(key)
+        if group is not None and group.shown:
+            group.label = label
+            shown.append(group)
+    return shown
+
+
+def benchmark(
+    *, municipality: Municipality | None = None, year: str | None = None, today=None
+) -> Benchmark:
+    """The association's benchmark over one year (the one asked for, else the latest complete
+    year) of the published enterprises that reported over it. Computed by the database with
+    the monitor's definitions (``measures``); groups of fewer than three are left out."""
     enterprises = published()
     if municipality is not None:
         enterprises = enterprises.filter(municipality=municipality)
-    latest = latest_figures(enterprises)
-    values = list(
-        latest.values(
-            "enterprise_id", "enterprise__kind", "paid_staff_fte", "volunteers", *INCOME_FIELDS
-        )
-    )
-    theme_links = defaultdict(set)
-    for enterprise_id, theme_id in Enterprise.themes.through.objects.filter(
-        enterprise__in=enterprises.values("pk")
-    ).values_list("enterprise_id", "theme_id"):
-        theme_links[theme_id].add(enterprise_id)
-
-    overall = _group_stats("all", "", values)
-    by_kind = []
-    for kind, label in EnterpriseKind.choices:
-        rows = [row for row in values if row["enterprise__kind"] == kind]
-        if len(rows) >= MIN_GROUP:
-            by_kind.append(_group_stats(kind, label, rows))
-    by_theme = []
-    for theme in Theme.objects.all():
-        rows = [row for row in values if row["enterprise_id"] in theme_links.get(theme.pk, ())]
-        if len(rows) >= MIN_GROUP:
-            by_theme.append(_group_stats(theme.slug, theme.label, rows))
-
-    sums = latest.aggregate(**{name: Sum(name) for name in INCOME_FIELDS})
-    stream_totals = {name: sums[name] or 0 for name in INCOME_FIELDS}
-    total_turnover = sum(stream_totals.values())
-    enterprise_count = enterprises.count()
-    building_counts = Asset.objects.filter(
-        enterprise__in=enterprises.values("pk"), kind=AssetKind.BUILDING
-    ).aggregate(
-        buildings=Count("pk"),
-        owned=Count("pk", filter=Q(tenure=Tenure.OWNERSHIP)),
-        exploiting=Count("enterprise", distinct=True),
-    )
-    own = _own_positions(user, values, by_kind) if user is not None else []
+    counts = measures.reporting_per_year(enterprises)
+    chosen = None
+    if year and year.isdigit() and int(year) in counts:
+        chosen = int(year)
+    else:
+        chosen = measures.latest_complete_year(counts, today)
+    if chosen is None:
+        return Benchmark(None, [], measures.Stats(), [], [], municipality)
+    overall = measures.year_stats(enterprises, chosen)[""]
+    by_kind = measures.figures_by(enterprises, chosen, "kind")
+    by_theme = measures.figures_by(enterprises, chosen, "theme")
     return Benchmark(
+        year=chosen,
+        years=sorted(counts, reverse=True),
         overall=overall,
-        by_kind=by_kind,
-        by_theme=by_theme,
-        total_turnover=total_turnover,
-        stream_totals=stream_totals,
-        stream_percentages=figures.whole_percentages(stream_totals),
-        share_with_real_estate=figures.share(building_counts["exploiting"], enterprise_count),
-        share_buildings_owned=figures.share(building_counts["owned"], building_counts["buildings"]),
-        own=own,
+        by_kind=_labelled(by_kind, dict(EnterpriseKind.choices)),
+        by_theme=_labelled(by_theme, {theme.slug: theme.label for theme in Theme.objects.all()}),
         municipality=municipality,
     )
 
 
-def _own_positions(user, values: list[dict], by_kind: list[GroupStats]) -> list[dict]:
-    """Where each of the user's published enterprises stands against the median of its peers."""
-    if not user.is_authenticated:
+def own_positions(user, year: int | None, peers: dict[str, measures.Stats]) -> list[dict]:
+    """Where each of the user's published enterprises stood over ``year`` against the median
+    of the enterprises of its kind (when there are enough of them to show)."""
+    if year is None or not user.is_authenticated:
         return []
-    mine = dict(
-        Enterprise.objects.filter(
-            memberships__user=user, status=EnterpriseStatus.PUBLISHED
-        ).values_list("pk", "name")
-    )
-    medians = {group.key: group for group in by_kind}
+    rows = YearFigures.objects.filter(
+        year=year,
+        enterprise__memberships__user=user,
+        enterprise__status=EnterpriseStatus.PUBLISHED,
+    ).select_related("enterprise")
     positions = []
-    for row in values:
-        if row["enterprise_id"] not in mine:
-            continue
-        mix = figures.IncomeMix(row)
+    for row in rows.order_by("enterprise__name"):
+        mix = figures.IncomeMix(row.income_by_stream(), row.expenses)
         positions.append(
             {
-                "name": mine[row["enterprise_id"]],
+                "name": row.enterprise.name,
                 "market_share": mix.market_share,
-                "fte": row["paid_staff_fte"],
-                "volunteers": row["volunteers"],
-                "peers": medians.get(row["enterprise__kind"]),
+                "fte": row.paid_staff_fte,
+                "volunteers": row.volunteers,
+                "peers": peers.get(row.enterprise.kind),
             }
         )
     return positions

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
-from . import permissions
+from . import figures, permissions
 from .models import (
+    INCOME_FIELDS,
     Enterprise,
     EnterpriseStatus,
     Invitation,
@@ -173,10 +174,40 @@ def archive(enterprise: Enterprise, *, by) -> Enterprise:
     return enterprise
 
 
-def save_year_figures(figures: YearFigures, *, by) -> YearFigures:
-    figures._history_user = by
-    figures.save()
-    return figures
+def _fields_of(year_figures: YearFigures) -> dict:
+    return {name: getattr(year_figures, name) for name in YEAR_FIGURE_FIELDS}
+
+
+YEAR_FIGURE_FIELDS = (*INCOME_FIELDS, "expenses", "paid_staff_fte", "volunteers")
+
+
+@transaction.atomic
+def save_year_figures(year_figures: YearFigures, *, by) -> YearFigures:
+    """Save one year of figures, flagging what looks implausible against the year before (for
+    staff to check, never refused). Changed flags wait for a new check."""
+    previous = YearFigures.objects.filter(
+        enterprise_id=year_figures.enterprise_id, year=year_figures.year - 1
+    ).first()
+    flags = figures.implausible(
+        _fields_of(year_figures), _fields_of(previous) if previous else None
+    )
+    if flags != year_figures.flags:
+        year_figures.flags = flags
+        year_figures.flags_checked_at = None
+        year_figures.flags_checked_by = None
+    year_figures._history_user = by
+    year_figures.save()
+    return year_figures
+
+
+@transaction.atomic
+def mark_figures_checked(year_figures: YearFigures, *, by) -> YearFigures:
+    """Staff checked the flagged figures with the enterprise (or saw that they are right)."""
+    year_figures.flags_checked_at = timezone.now()
+    year_figures.flags_checked_by = by
+    year_figures.save(update_fields=["flags_checked_at", "flags_checked_by"])
+    audit.record(by, audit.Action.FIGURES_CHECKED, year_figures.enterprise, year=year_figures.year)
+    return year_figures
 
 
 @transaction.atomic

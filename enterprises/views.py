@@ -13,6 +13,7 @@ from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +31,15 @@ from .forms import (
     RoleForm,
     YearFiguresForm,
 )
-from .models import Asset, Enterprise, Invitation, Membership, Municipality, YearFigures
+from .models import (
+    FIRST_YEAR,
+    Asset,
+    Enterprise,
+    Invitation,
+    Membership,
+    Municipality,
+    YearFigures,
+)
 
 
 def _enterprise_for(request, slug: str, check) -> Enterprise:
@@ -102,28 +111,49 @@ def profile(request, slug):
 
 @require_GET
 def benchmark(request):
-    """The benchmark; officers and staff may narrow it to one municipality."""
+    """The benchmark of one year; officers and staff may narrow it to one municipality.
+
+    What is the same for everyone (for a year and a municipality) is rendered once and cached
+    until the directory's data changes; only where the visitor's own enterprises stand is not."""
     municipality = None
     may_narrow = permissions.can_narrow_benchmark(request.user)
     slug = request.GET.get("gemeente", "")[:100]
     # Only a slug reaches the database (PostgreSQL refuses NUL characters with an error).
     if may_narrow and slug_re.fullmatch(slug):
         municipality = Municipality.objects.filter(slug=slug).first()
-    data = selectors.benchmark(municipality=municipality, user=request.user)
+    requested = request.GET.get("jaar", "")[:4]
+    requested = requested if requested.isdigit() else ""
+
+    def render_body() -> tuple:
+        data = selectors.benchmark(municipality=municipality, year=requested)
+        context = {
+            "benchmark": data,
+            "totals_chart": totals_chart(
+                data.overall.streams,
+                data.overall.stream_percentages,
+                _("Turnover of all enterprises together"),
+            )
+            if data.year
+            else None,
+        }
+        html = render_to_string("enterprises/_benchmark_body.html", context, request=request)
+        return data.year, data.years, data.peers, html
+
+    identity = f"benchmark:{municipality.slug if municipality else ''}:{requested}"
+    year, years, peers, body = fragment_cache.cached(
+        selectors.DIRECTORY_FRAGMENTS, identity, render_body
+    )
     return render(
         request,
         "enterprises/benchmark.html",
         {
-            "benchmark": data,
-            "totals_chart": totals_chart(
-                data.stream_totals, data.stream_percentages, _("Income of all enterprises together")
-            ),
+            "body": body,
+            "year": year,
+            "years": years,
+            "municipality": municipality,
+            "own": selectors.own_positions(request.user, year, peers),
             "may_narrow": may_narrow,
-            "municipalities": Municipality.objects.filter(
-                enterprises__status="gepubliceerd"
-            ).distinct()
-            if may_narrow
-            else [],
+            "municipalities": selectors.municipalities_with_published() if may_narrow else [],
         },
     )
 
@@ -295,22 +325,39 @@ def figures_list(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def figures_form(request, slug, year=None):
+    """One year's figures: a new year, or the year in the address (new or already reported;
+    the link in a reporting round's mail), with the year before beside each field."""
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
-    instance = (
-        get_object_or_404(YearFigures, enterprise=enterprise, year=year)
-        if year
-        else YearFigures(enterprise=enterprise)
+    if year is not None and not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404
+    instance = selectors.year_figures_of(enterprise, year) if year else None
+    if instance is None:
+        instance = YearFigures(enterprise=enterprise, year=year)
+    previous = selectors.year_figures_of(enterprise, year - 1) if year else None
+    form = YearFiguresForm(
+        request.POST or None,
+        instance=instance,
+        enterprise=enterprise,
+        previous=previous,
+        year=year,
     )
-    form = YearFiguresForm(request.POST or None, instance=instance, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
-        figures = form.save(commit=False)
-        services.save_year_figures(figures, by=request.user)
-        messages.success(request, _("The figures for %(year)s are saved.") % {"year": figures.year})
+        saved = services.save_year_figures(form.save(commit=False), by=request.user)
+        messages.success(request, _("The figures for %(year)s are saved.") % {"year": saved.year})
+        if saved.flags:
+            messages.info(
+                request,
+                _(
+                    "Some figures differ a lot from the year before (%(items)s). That can be "
+                    "right; staff of the association may ask you about them."
+                )
+                % {"items": "; ".join(selectors.describe_flags(saved.flags))},
+            )
         return redirect("enterprises:figures", slug=slug)
     return render(
         request,
         "enterprises/figures_form.html",
-        {"enterprise": enterprise, "form": form, "section": "figures"},
+        {"enterprise": enterprise, "form": form, "previous": previous, "section": "figures"},
     )
 
 

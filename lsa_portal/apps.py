@@ -12,7 +12,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import checks  # noqa: F401 - registers the portal's system checks
+        from . import aggregates, checks  # noqa: F401 - system checks; SQLite's median()
 
         # Every app's privacy.py registers its personal data and retention rules.
         autodiscover_modules("privacy")

@@ -29,6 +29,13 @@ class AuditAction(models.TextChoices):
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
     FILE_DOWNLOADED = "file.downloaded", _("Non-public file downloaded")
     RETENTION_APPLIED = "retention.applied", _("Retention rule applied")
+    FIGURES_CHECKED = "figures.checked", _("Flagged figures checked")
+    ROUND_OPENED = "monitor.round_opened", _("Reporting round opened")
+    ROUND_CLOSED = "monitor.round_closed", _("Reporting round closed")
+    MONITOR_FIXED = "monitor.fixed", _("Monitor fixed")
+    MONITOR_CORRECTED = "monitor.corrected", _("Monitor corrected")
+    MONITOR_REPORT_PUBLISHED = "monitor.report_published", _("Monitor report published")
+    DATA_IMPORTED = "data.imported", _("Data imported")
 
 
 class AuditEntry(models.Model):

@@ -30,7 +30,7 @@ def brief_context(municipality: Municipality) -> dict:
         chart = totals_chart(
             data.stream_totals,
             data.stream_percentages,
-            _("Income of the enterprises in %(name)s together") % {"name": municipality.name},
+            _("Turnover of the enterprises in %(name)s together") % {"name": municipality.name},
         )
     return {
         "page": page,

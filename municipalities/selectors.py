@@ -7,26 +7,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises import figures
+from enterprises import measures
+from enterprises.measures import MIN_GROUP  # noqa: F401 - the pages read it from here
 from enterprises.models import (
-    INCOME_FIELDS,
-    AssetKind,
+    TURNOVER_FIELDS,
     Enterprise,
     EnterpriseStatus,
     Municipality,
     Theme,
-    YearFigures,
 )
 from enterprises.selectors import (
     DIRECTORY_FRAGMENTS,
     EXPORT_COLUMNS,
-    MIN_GROUP,
     export_rows,
     published,
 )
@@ -87,150 +85,92 @@ class FigureRow:
 @dataclass
 class MunicipalFigures:
     year: int | None
-    count: int  # enterprises with figures over ``year``
+    count: int  # enterprises here that reported over ``year``
     shown: bool  # False when fewer than MIN_GROUP enterprises would make them identifiable
     rows: list[FigureRow] = field(default_factory=list)
     total_turnover: int = 0
+    loans: int = 0
     stream_totals: dict[str, int] = field(default_factory=dict)
     stream_percentages: dict[str, int] = field(default_factory=dict)
     national_count: int = 0
 
 
-PEOPLE_FIELDS = (
-    ("paid_staff_fte", _("Paid staff (FTE)")),
-    ("volunteers", _("Volunteers")),
-    ("people_from_benefits", _("People from benefits at work")),
-    ("residents_reached", _("Residents reached")),
+# The rows of the table: the attribute of measures.Stats with the total, the one with the
+# median per enterprise, and the label (the monitor's definitions: measures.MEASURES).
+ROWS = (
+    ("turnover", "turnover", "median_turnover", _("Total turnover"), True),
+    ("paid_staff_fte", "paid_staff_fte", "median_paid_staff_fte", _("Paid staff (FTE)"), False),
+    ("volunteers", "volunteers", "median_volunteers", _("Volunteers"), False),
+    (
+        "people_from_benefits",
+        "people_from_benefits",
+        "median_people_from_benefits",
+        _("People from benefits at work"),
+        False,
+    ),
+    (
+        "residents_reached",
+        "residents_reached",
+        "median_residents_reached",
+        _("Residents reached"),
+        False,
+    ),
+    ("buildings", "buildings_here", "median_buildings", _("Buildings owned, rented or run"), False),
+    ("land", "plots_here", "median_plots", _("Plots of land held"), False),
 )
 
 
 def latest_complete_year(municipality: Municipality, today=None) -> int | None:
-    """The most recent calendar year that is over in which at least MIN_GROUP enterprises here
-    reported (late reporters should not hide a year that is complete for most); failing that,
-    the most recent year anyone here reported. One query."""
-    today = today or timezone.localdate()
-    years = list(
-        YearFigures.objects.filter(
-            enterprise__in=published_in(municipality).values("pk"), year__lt=today.year
-        )
-        .values("year")
-        .annotate(n=Count("enterprise", distinct=True))
-        .order_by("-year")
-        .values_list("year", "n")
-    )
-    for year, count in years:
-        if count >= MIN_GROUP:
-            return year
-    return years[0][0] if years else None
+    """The most recent finished year in which at least MIN_GROUP enterprises here reported
+    (``measures.latest_complete_year``). One query."""
+    counts = measures.reporting_per_year(published_in(municipality))
+    return measures.latest_complete_year(counts, today)
 
 
-def _turnover(row: dict) -> int:
-    return sum(row[name] for name in INCOME_FIELDS)
-
-
-def _asset_counts(enterprises: QuerySet[Enterprise]) -> list[dict]:
-    return list(
-        enterprises.annotate(
-            buildings=Count("assets", filter=Q(assets__kind=AssetKind.BUILDING)),
-            land=Count("assets", filter=Q(assets__kind=AssetKind.LAND)),
-        ).values("buildings", "land")
-    )
-
-
-def national_medians(year: int) -> dict:
-    """The national median per enterprise of every measure over ``year``: the same for every
-    municipality page, so cached until the directory's data changes (the version that
+def national_figures(year: int) -> measures.Stats:
+    """The figures of every published enterprise that reported over ``year``: the same for
+    every municipality page, so cached until the directory's data changes (the version that
     enterprises/signals.py bumps on any change of an enterprise, its figures or its assets)."""
     key = f"municipalities:national:{fragment_cache.version(DIRECTORY_FRAGMENTS)}:{year}"
-    medians = cache.get(key)
-    if medians is not None:
-        return medians
-    national = published().filter(
-        Exists(YearFigures.objects.filter(enterprise=OuterRef("pk"), year=year))
-    )
-    rows = list(
-        YearFigures.objects.filter(enterprise__in=national.values("pk"), year=year).values(
-            *INCOME_FIELDS, *(name for name, _label in PEOPLE_FIELDS)
-        )
-    )
-    assets = _asset_counts(national)
-    medians = {
-        "count": len(rows),
-        "turnover": figures.median(_turnover(row) for row in rows),
-        **{name: figures.median(row[name] for row in rows) for name, _label in PEOPLE_FIELDS},
-        **{key: figures.median(row[key] for row in assets) for key in ("buildings", "land")},
-    }
-    cache.set(key, medians, fragment_cache.TIMEOUT_SECONDS)
-    return medians
+    national = cache.get(key)
+    if national is None:
+        national = measures.figures_by(published(), year)[""]
+        cache.set(key, national, fragment_cache.TIMEOUT_SECONDS)
+    return national
 
 
 def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigures:
-    """Totals over the municipality's published enterprises for the latest complete year, each
-    beside the national median per enterprise for that year. Hidden below MIN_GROUP."""
+    """Totals over the municipality's published enterprises that reported over the latest
+    complete year, each with the median per enterprise here and nationally (the monitor's
+    definitions). Hidden below MIN_GROUP."""
     year = latest_complete_year(municipality, today)
     if year is None:
         return MunicipalFigures(year=None, count=0, shown=False)
-    here = published_in(municipality).filter(
-        Exists(YearFigures.objects.filter(enterprise=OuterRef("pk"), year=year))
-    )
-    rows_here = list(
-        YearFigures.objects.filter(enterprise__in=here.values("pk"), year=year).values(
-            *INCOME_FIELDS, *(name for name, _label in PEOPLE_FIELDS)
-        )
-    )
-    if len(rows_here) < MIN_GROUP:
-        return MunicipalFigures(year=year, count=len(rows_here), shown=False)
-
-    national = national_medians(year)
-    sums = YearFigures.objects.filter(enterprise__in=here.values("pk"), year=year).aggregate(
-        **{name: Sum(name) for name in INCOME_FIELDS},
-        **{name: Sum(name) for name, _label in PEOPLE_FIELDS},
-    )
-    stream_totals = {name: sums[name] or 0 for name in INCOME_FIELDS}
-    total_turnover = sum(stream_totals.values())
+    here = measures.figures_by(published_in(municipality), year)[""]
+    if not here.shown:
+        return MunicipalFigures(year=year, count=here.count, shown=False)
+    national = national_figures(year)
     rows = [
         FigureRow(
-            "turnover",
-            _("Total turnover"),
-            total_turnover,
-            figures.median(_turnover(row) for row in rows_here),
-            national["turnover"],
-            money=True,
+            key,
+            label,
+            getattr(here, total),
+            getattr(here, median),
+            getattr(national, median),
+            money=money,
         )
+        for key, total, median, label, money in ROWS
     ]
-    for name, label in PEOPLE_FIELDS:
-        rows.append(
-            FigureRow(
-                name,
-                label,
-                sums[name] or 0,
-                figures.median(row[name] for row in rows_here),
-                national[name],
-            )
-        )
-    assets_here = _asset_counts(here)
-    for key, label in (
-        ("buildings", _("Buildings owned or run")),
-        ("land", _("Land owned or run")),
-    ):
-        rows.append(
-            FigureRow(
-                key,
-                label,
-                sum(row[key] for row in assets_here),
-                figures.median(row[key] for row in assets_here),
-                national[key],
-            )
-        )
     return MunicipalFigures(
         year=year,
-        count=len(rows_here),
+        count=here.count,
         shown=True,
         rows=rows,
-        total_turnover=total_turnover,
-        stream_totals=stream_totals,
-        stream_percentages=figures.whole_percentages(stream_totals),
-        national_count=national["count"],
+        total_turnover=here.turnover,
+        loans=here.loans,
+        stream_totals={name: here.streams[name] for name in TURNOVER_FIELDS},
+        stream_percentages=here.stream_percentages,
+        national_count=national.count,
     )
 
 

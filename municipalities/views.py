@@ -87,7 +87,7 @@ def _shared_parts(slug: str, today, *, contacts: bool) -> dict:
             chart = totals_chart(
                 data.stream_totals,
                 data.stream_percentages,
-                _("Income of the enterprises in %(name)s together")
+                _("Turnover of the enterprises in %(name)s together")
                 % {"name": page.municipality.name},
             )
         context = {

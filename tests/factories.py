@@ -12,6 +12,7 @@ from enterprises.models import (
     Enterprise,
     EnterpriseKind,
     EnterpriseStatus,
+    GroundTenure,
     Membership,
     MembershipRole,
     Municipality,
@@ -120,7 +121,16 @@ class AssetFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     kind = AssetKind.BUILDING
     name = "Het oude schoolgebouw"
-    tenure = Tenure.OWNERSHIP
+    # A plot of land has only a ground tenure; an owned building stands on owned ground.
+    tenure = factory.LazyAttribute(lambda o: "" if o.kind == AssetKind.LAND else Tenure.OWNERSHIP)
+    ground_tenure = factory.LazyAttribute(
+        lambda o: (
+            GroundTenure.OWNERSHIP
+            if o.kind == AssetKind.LAND
+            or (o.kind == AssetKind.BUILDING and o.tenure == Tenure.OWNERSHIP)
+            else ""
+        )
+    )
     size_m2 = 800
 
 

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from decimal import Decimal
 from html import unescape as html_unescape
 
 import pytest
@@ -171,9 +172,12 @@ def test_profile_shows_the_income_mix_as_svg_with_a_text_alternative_and_a_table
     html = client.get(enterprise.get_absolute_url()).content.decode()
     assert '<svg class="chart__bar"' in html
     assert 'role="img"' in html
-    assert "Inkomstenmix 2024: Verkoop van producten en diensten 60%, Subsidies 40%." in html
-    assert ">Inkomsten, uitgaven en mensen per jaar (euro)</caption>" in html
-    assert "100.000" in html  # total income, Dutch thousands separator
+    assert "Omzetmix 2024: Verkoop van producten en diensten 60%, Subsidies 40%." in html
+    assert (
+        ">Omzet, leningen, uitgaven en mensen per jaar (euro’s; leningen zijn financiering, "
+        "geen omzet)</caption>" in html
+    )
+    assert "100.000" in html  # turnover, Dutch thousands separator
     assert "10.000" in html  # result
 
 
@@ -192,15 +196,15 @@ def test_benchmark_shows_medians_and_hides_small_groups(client):
     response = client.get(reverse("enterprises:benchmark"))
     data = response.context["benchmark"]
     assert data.overall.count == 4
-    assert data.total_turnover == 400_000
+    assert data.overall.turnover == 400_000
     assert [group.key for group in data.by_kind] == [
         "bewonersbedrijf"
     ]  # the single energy co-op is hidden
-    assert data.by_kind[0].median_market == 50
+    assert data.by_kind[0].median_market_share == 50
     assert data.overall.social_enterprises == 2
-    assert data.share_with_real_estate == 25
-    assert data.share_buildings_owned == 50
-    assert data.stream_percentages["income_sales"] == 63  # 250k of 400k = 62.5, rounded up
+    assert data.overall.share_with_real_estate == 25
+    assert data.overall.real_estate.share_buildings_owned == 50
+    assert data.overall.stream_percentages["income_sales"] == 63  # 250k of 400k = 62.5
 
 
 def test_a_member_sees_where_their_enterprise_stands(client):
@@ -212,10 +216,10 @@ def test_a_member_sees_where_their_enterprise_stands(client):
         )
     MembershipFactory(enterprise=enterprise, user=member)
     client.force_login(member)
-    own = client.get(reverse("enterprises:benchmark")).context["benchmark"].own
+    own = client.get(reverse("enterprises:benchmark")).context["own"]
     assert [row["name"] for row in own] == ["Peer 50000"]
     assert own[0]["market_share"] == 50
-    assert own[0]["peers"].median_market == 37.5
+    assert own[0]["peers"].median_market_share == Decimal("37.5")
     assert "Peer 10000" not in client.get(reverse("enterprises:benchmark")).content.decode()
 
 

@@ -367,12 +367,14 @@ def test_members_keep_assets_and_yearly_figures(client):
             "kind": "gebouw",
             "name": "De oude bibliotheek",
             "tenure": "eigendom",
+            "ground_tenure": "erfpacht",
             "size_m2": "640",
             "since_year": "2019",
         },
     )
     asset = enterprise.assets.get()
     assert asset.name == "De oude bibliotheek"
+    assert (asset.tenure, asset.ground_tenure) == ("eigendom", "erfpacht")
     client.post(
         reverse("enterprises:figures_add", kwargs={"slug": enterprise.slug}),
         {

@@ -134,7 +134,7 @@ def test_withdrawn_items_leave_the_cached_page_at_once(client, town, pioneer):
 
 def test_new_assets_change_the_cached_figures(client, town):
     def buildings_row(html: str) -> str:
-        row = html.split("Gebouwen in eigendom of beheer")[1]
+        row = html.split("Gebouwen in eigendom, huur of beheer")[1]
         return row.split("</tr>")[0]
 
     before = buildings_row(_page(client))

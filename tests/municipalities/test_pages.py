@@ -91,7 +91,7 @@ def _fill(town, size):
 # link (the session and the page's shared parts come from the cache; with a brief, its state
 # is one more); on a cold cache the shared parts are read and the national medians computed.
 PAGE_QUERIES = 3
-COLD_PAGE_QUERIES = 21
+COLD_PAGE_QUERIES = 18
 ANONYMOUS_PAGE_QUERIES = 0
 
 
