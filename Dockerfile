@@ -20,6 +20,7 @@ COPY enterprises ./enterprises
 COPY pioneers ./pioneers
 COPY knowledge ./knowledge
 COPY municipalities ./municipalities
+COPY monitor ./monitor
 RUN pip install .
 COPY . .
 # collectstatic needs settings that load; the real key comes from the environment at run time.

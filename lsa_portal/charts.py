@@ -299,3 +299,93 @@ def step_line(
     return StepLine(
         path=" ".join(commands), dots=dots, width=width, height=height, description=description
     )
+
+
+# --- Line charts over the years -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinePoint:
+    x: float
+    y: float
+    label: str  # the x label (a year)
+    value_text: str  # the value as shown, for the point's title
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """A line over evenly spaced points (years), in SVG user units, with a y axis from zero
+    to a round maximum. The templates print the numbers as they are."""
+
+    points: tuple[LinePoint, ...]
+    path: str
+    width: float
+    height: float
+    left: float
+    bottom: float
+    ticks: tuple[tuple[float, str], ...]  # y, label
+    title: str
+    description: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.points
+
+    @property
+    def right(self) -> float:
+        return self.width - 8.0
+
+
+def _round_maximum(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least ``value``."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** len(str(int(value))) / 10
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude  # pragma: no cover - the loop always returns
+
+
+def line_chart(
+    values: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    description: str,
+    formatter=str,
+    width: float = 320.0,
+    height: float = 170.0,
+) -> LineChart:
+    """Lay out ``values`` (x label, value or None for a gap) as a line from left to right.
+    ``formatter`` turns a value (and the axis' ticks) into text."""
+    left, top, right_pad, bottom_pad = 56.0, 12.0, 8.0, 26.0
+    bottom = height - bottom_pad
+    known = [value for _, value in values if value is not None]
+    maximum = _round_maximum(max(known, default=0))
+    inner_w = width - left - right_pad
+    step = inner_w / max(len(values) - 1, 1)
+    points = []
+    for index, (label, value) in enumerate(values):
+        if value is None:
+            continue
+        x = round(left + (step * index if len(values) > 1 else inner_w / 2), 1)
+        y = round(bottom - (bottom - top) * value / maximum, 1)
+        points.append(LinePoint(x, y, label, formatter(value)))
+    path = " ".join(
+        f"{'M' if index == 0 else 'L'}{point.x} {point.y}" for index, point in enumerate(points)
+    )
+    ticks = tuple(
+        (round(bottom - (bottom - top) * fraction, 1), formatter(maximum * fraction))
+        for fraction in (0, 0.5, 1)
+    )
+    return LineChart(
+        points=tuple(points),
+        path=path,
+        width=width,
+        height=height,
+        left=left,
+        bottom=bottom,
+        ticks=ticks,
+        title=title,
+        description=description,
+    )

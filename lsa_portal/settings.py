@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "pioneers",
     "knowledge",
     "municipalities",
+    "monitor",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("wijkbv/", include("pioneers.urls")),
     path("kennisbank/", include("knowledge.urls")),
     path("gemeenten/", include("municipalities.urls")),
+    path("monitor/", include("monitor.urls")),
     path(
         "sitemap.xml",
         sitemap,

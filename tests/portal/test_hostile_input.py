@@ -256,7 +256,7 @@ TARGETS: dict[str, Target] = {
         user="owner", form=True, data=lambda w: {"municipality": w.municipality.pk}
     ),
     "enterprises:mine": Target(user="owner"),
-    "enterprises:benchmark": Target(user="officer", query=("gemeente",)),
+    "enterprises:benchmark": Target(user="officer", query=("gemeente", "jaar")),
     "enterprises:export_csv": Target(query=DIRECTORY),
     "enterprises:export_json": Target(query=DIRECTORY),
     "enterprises:review_queue": Target(user="staff"),
@@ -296,6 +296,9 @@ TARGETS: dict[str, Target] = {
         form=True,
         data=lambda w: {"decision": "reject", "reason": "Nog niet compleet."},
     ),
+    # Monitor
+    "monitor:index": Target(),
+    "monitor:year": Target(kwargs=lambda w: {"year": 2024}),
     # Pioneers
     "pioneers:index": Target(),
     "pioneers:apply": Target(user="owner", form=True),

@@ -215,6 +215,8 @@ knowledge:feed                                         200  200  200  200  200  
 knowledge:feed_atom                                    200  200  200  200  200  200  200  200
 
 # municipalities: contacts and downloads for officers linked to it, and staff
+monitor:index                                          302  302  302  302  302  302  302  302
+monitor:year                                           200  200  200  200  200  200  200  200
 municipalities:index                                   200  200  200  200  200  200  200  200
 municipalities:detail                                  200  200  200  200  200  200  200  200
 municipalities:detail@elsewhere                        200  200  200  200  200  200  200  200
@@ -545,6 +547,8 @@ PATHS = {
     "knowledge:cohort_pdfs": _slug_of("cohort"),
     "knowledge:newsletter_confirm": lambda w: {"token": w.tokens["newsletter_confirm"]},
     "knowledge:newsletter_unsubscribe": lambda w: {"token": w.tokens["newsletter_unsubscribe"]},
+    # monitor
+    "monitor:year": lambda w: {"year": 2024},
     # municipalities
     "municipalities:link_decide": lambda w: {"pk": w.pending_link.pk},
     "municipalities:follow_confirm": lambda w: {"token": w.tokens["follower"]},
@@ -663,6 +667,7 @@ POST_DATA = {
         "kind": "gebouw",
         "name": "Het nieuwe pand",
         "tenure": "eigendom",
+        "ground_tenure": "eigendom",
         "size_m2": "120",
     },
     "enterprises:asset_edit": lambda w: {

@@ -38,7 +38,11 @@ GENERATED = re.compile(r"^[a-z/]+/[0-9a-f]{32}\.(jpg|png|webp|pdf)$")
 # Every file column of every model: uploaded by people (checked here) or made by the portal.
 UPLOADED_IMAGES = {("enterprises", "enterprise", "logo"), ("knowledge", "report", "cover")}
 UPLOADED_PDFS = {("knowledge", "report", "pdf"), ("knowledge", "casedescription", "pdf")}
-MADE_BY_THE_PORTAL = {("knowledge", "pdfjob", "file"), ("municipalities", "briefjob", "file")}
+MADE_BY_THE_PORTAL = {
+    ("knowledge", "pdfjob", "file"),
+    ("municipalities", "briefjob", "file"),
+    ("monitor", "reportjob", "file"),
+}
 
 
 def _jpeg_with_gps(width=40, height=20) -> bytes:
