@@ -7,9 +7,9 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from lsa_portal.widgets import LongSelect
-
 from .models import Enterprise, EnterpriseKind, LegalForm, Municipality, Province, Theme
+from .names import fold
+from .widgets import MunicipalitySelect
 
 SORTS = {
     "naam": ("name",),
@@ -27,7 +27,7 @@ class DirectoryFilter(django_filters.FilterSet):
         queryset=Municipality.objects.all(),
         label=_("Municipality"),
         empty_label=_("All municipalities"),
-        widget=LongSelect,
+        widget=MunicipalitySelect,
     )
     provincie = django_filters.ChoiceFilter(
         field_name="municipality__province",
@@ -88,11 +88,11 @@ class DirectoryFilter(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(neighbourhood__icontains=value)
-            | Q(municipality__name__icontains=value)
-        )
+        matches = Q(name__icontains=value) | Q(neighbourhood__icontains=value)
+        folded = fold(value)
+        if folded:  # 'Den Haag' finds the enterprises of 's-Gravenhage
+            matches |= Q(municipality__search_names__contains=folded)
+        return queryset.filter(matches)
 
     def with_theme(self, queryset, name, theme):
         # EXISTS rather than a join: no duplicate rows, so counts need no DISTINCT.

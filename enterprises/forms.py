@@ -11,7 +11,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from lsa_portal.forms import ModelMultipleChoiceField
-from lsa_portal.widgets import LongSelect
 
 from .models import (
     FINANCING_FIELDS,
@@ -25,6 +24,7 @@ from .models import (
     YearFigures,
 )
 from .validators import normalize_postcode
+from .widgets import MunicipalitySelect
 
 MAX_EUROS = 2_000_000_000  # fits the column; no neighbourhood enterprise comes near
 
@@ -79,7 +79,7 @@ class RegisterForm(forms.ModelForm):
         model = Enterprise
         fields = ["name", "kind", "municipality", "neighbourhood"]
         labels = {"name": _("Name of the initiative")}
-        widgets = {"municipality": LongSelect}
+        widgets = {"municipality": MunicipalitySelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +115,7 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "municipality": LongSelect,
+            "municipality": MunicipalitySelect,
             "pitch": forms.Textarea(attrs={"rows": 3, "maxlength": 280}),
             "mission": forms.Textarea(attrs={"rows": 6}),
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

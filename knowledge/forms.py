@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Municipality
+from enterprises.widgets import MunicipalitySelect
 
 from .models import AdviceRequest, AdviceTopic, ItemKind, RequesterRole
 from .selectors import SearchParams
@@ -78,6 +79,7 @@ class AdviceRequestForm(forms.ModelForm):
         queryset=Municipality.objects.order_by("name"),
         required=False,
         empty_label=_("Not applicable"),
+        widget=MunicipalitySelect,
     )
     topic = forms.ChoiceField(
         label=_("What you would like"), choices=[("", _("Choose…")), *AdviceTopic.choices]

@@ -22,6 +22,7 @@ from enterprises.models import (
     Municipality,
     Theme,
 )
+from enterprises.names import fold
 from enterprises.selectors import (
     DIRECTORY_FRAGMENTS,
     EXPORT_COLUMNS,
@@ -57,8 +58,8 @@ def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipa
             distinct=True,
         ),
     ).filter(enterprise_count__gt=0)
-    if query:
-        municipalities = municipalities.filter(name__icontains=query)
+    if query:  # official names and the names people use ('Den Haag', 'Den Bosch')
+        municipalities = municipalities.filter(search_names__contains=fold(query))
     return municipalities.order_by(*SORTS.get(sort, SORTS["naam"]))
 
 

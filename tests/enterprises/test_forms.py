@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enterprises.forms import EuroField, ProfileForm, YearFiguresForm
+from enterprises.forms import AssetForm, EuroField, ProfileForm, YearFiguresForm
+from enterprises.models import Asset, YearFigures
 from enterprises.validators import normalize_postcode, validate_postcode
-from tests.factories import EnterpriseFactory, YearFiguresFactory, profile_form_data
+from tests.factories import AssetFactory, EnterpriseFactory, YearFiguresFactory, profile_form_data
 
 
 @pytest.mark.parametrize("typed", ["1234 AB", "1234ab", " 1234Ab ", "9999 ZZ"])
@@ -145,3 +147,80 @@ def test_names_in_right_to_left_scripts_are_welcome():
         mission="Een wijk\r\nwaar\tiedereen meedoet.",
     )
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["2050", "-5", "1700", "10000000000"])
+def test_a_founding_year_out_of_range_gets_one_message_with_both_bounds(typed):
+    this_year = timezone.localdate().year
+    form = _profile(EnterpriseFactory(), founded_year=typed)
+    assert not form.is_valid()
+    assert form.errors["founded_year"] == [f"Vul een jaar in tussen 1900 en {this_year}."]
+
+
+@pytest.mark.django_db
+def test_this_year_is_a_valid_founding_year():
+    this_year = timezone.localdate().year
+    form = _profile(EnterpriseFactory(), founded_year=str(this_year))
+    assert "founded_year" not in form.errors
+
+
+@pytest.mark.django_db
+def test_figures_over_a_year_that_has_not_begun_are_refused():
+    next_year = timezone.localdate().year + 1
+    form = YearFiguresForm({"year": str(next_year)}, enterprise=EnterpriseFactory())
+    assert not form.is_valid()
+    assert str(next_year - 1) in form.errors["year"][0]
+
+
+def _asset_form(**typed) -> AssetForm:
+    data = {"kind": "gebouw", "name": "Het badhuis", "tenure": "", "ground_tenure": ""}
+    data.update(typed)
+    return AssetForm(data, instance=Asset(enterprise=EnterpriseFactory()))
+
+
+@pytest.mark.django_db
+def test_an_owned_building_on_leasehold_ground_is_recorded_as_both():
+    form = _asset_form(tenure="eigendom", ground_tenure="erfpacht")
+    assert form.is_valid(), form.errors
+    asset = form.save()
+    assert (asset.tenure, asset.ground_tenure) == ("eigendom", "erfpacht")
+    assert asset.holding == "Eigendom · grond: erfpacht"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"tenure": "eigendom"}, "ground_tenure", "Kies hoe u de grond onder het gebouw houdt"),
+        ({"tenure": "huur", "ground_tenure": "eigendom"}, "ground_tenure", "laat dit leeg"),
+        ({"tenure": ""}, "tenure", "Kies of u het in eigendom hebt, huurt of beheert."),
+        ({"kind": "grond", "tenure": "huur", "ground_tenure": "huur"}, "tenure", "Een perceel"),
+        ({"kind": "grond"}, "ground_tenure", "Kies hoe u dit perceel houdt."),
+    ],
+)
+def test_building_and_ground_tenure_that_do_not_fit_get_a_dutch_message(typed, field, message):
+    form = _asset_form(**typed)
+    assert not form.is_valid()
+    assert message in form.errors[field][0]
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_plot_of_land_with_a_building_tenure():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssetFactory(kind="grond", tenure="huur", ground_tenure="huur")
+
+
+@pytest.mark.django_db
+def test_the_figures_form_shows_last_years_figures_beside_each_field():
+    previous = YearFiguresFactory(year=2023, income_sales=12_500, volunteers=7, income_loans=0)
+    form = YearFiguresForm(
+        enterprise=previous.enterprise, previous=previous, year=2024, instance=YearFigures()
+    )
+    assert form.fields["income_sales"].help_text == "In 2023: € 12.500."
+    assert form.fields["volunteers"].help_text == "In 2023: 7."
+    loans_help = form.fields["income_loans"].help_text
+    assert loans_help.startswith("In 2023: € 0. Financiering, geen omzet")
+    assert form.fields["year"].disabled
