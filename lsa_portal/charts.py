@@ -333,7 +333,7 @@ class LineChart:
 
     @property
     def right(self) -> float:
-        return self.width - 8.0
+        return self.width - 22.0
 
 
 def _round_maximum(value: float) -> float:
@@ -358,7 +358,8 @@ def line_chart(
 ) -> LineChart:
     """Lay out ``values`` (x label, value or None for a gap) as a line from left to right.
     ``formatter`` turns a value (and the axis' ticks) into text."""
-    left, top, right_pad, bottom_pad = 56.0, 12.0, 8.0, 26.0
+    # Room on the right for half of the last year's label, which is centred on its point.
+    left, top, right_pad, bottom_pad = 56.0, 12.0, 22.0, 26.0
     bottom = height - bottom_pad
     known = [value for _, value in values if value is not None]
     maximum = _round_maximum(max(known, default=0))

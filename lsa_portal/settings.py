@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "knowledge-sweep-pdf-jobs": {"task": "knowledge.sweep_pdf_jobs", "schedule": 5 * 60},
     "municipalities-sweep-briefs": {"task": "municipalities.sweep_briefs", "schedule": 5 * 60},
+    "monitor-sweep-reports": {"task": "monitor.sweep_reports", "schedule": 5 * 60},
     # The first of every month at seven: last month's digest to the followers of a municipality.
     "municipalities-send-digests": {
         "task": "municipalities.send_digests",

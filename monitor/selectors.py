@@ -184,20 +184,25 @@ def trend(editions: dict[int, list[MonitorEdition]], invited: dict[int, int]) ->
     return points
 
 
-def monitor(year: int) -> Monitor | None:
-    """The monitor of ``year``: fixed (its newest edition) once its round closed, otherwise
-    computed now. None when nothing is known about the year."""
+def monitor(year: int, *, edition: MonitorEdition | None = None) -> Monitor | None:
+    """The monitor of ``year``: fixed (its newest edition, or the ``edition`` given, whose
+    report shows the trends up to its year) once the year's round closed, otherwise computed
+    now. None when nothing is known about the year."""
     editions = _editions_by_year()
     invited = _invited_by_year()
     points = trend(editions, invited)
+    if edition is not None:
+        points = [point for point in points if point.year <= edition.year]
     years = [point.year for point in points]
     if year not in years:
         return None
     round_ = ReportingRound.objects.filter(year=year).first()
-    if year in editions:
-        newest = editions[year][0]
-        data = from_json(newest.data)
-        population = newest.population
+    shown = editions.get(year, [])
+    if edition is not None:
+        shown = [earlier for earlier in shown if earlier.number <= edition.number]
+    if shown:
+        data = from_json(shown[0].data)
+        population = shown[0].population
     else:
         data = compute(year)
         population = invited.get(year)
@@ -208,9 +213,23 @@ def monitor(year: int) -> Monitor | None:
         groupings=[grouping(by, data.groupings[by]) for by in GROUPINGS],
         trend=points,
         round=round_,
-        editions=editions.get(year, []),
+        editions=shown,
         invited=population,
     )
+
+
+def newest_edition(year: int) -> MonitorEdition | None:
+    """The edition of ``year`` the monitor shows, if the year is fixed."""
+    return MonitorEdition.objects.filter(year=year).order_by("-number").first()
+
+
+def round_of(year: int) -> ReportingRound | None:
+    return ReportingRound.objects.filter(year=year).first()
+
+
+def has_figures(year: int) -> bool:
+    """Whether any published enterprise reported over ``year``."""
+    return measures.reported(published(), year).exists()
 
 
 def latest_year() -> int | None:

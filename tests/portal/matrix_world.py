@@ -398,6 +398,23 @@ def _municipalities(w: World) -> None:
     w.tokens["follower"] = follower.token
 
 
+def _monitor_report(w: World) -> None:
+    """The monitor of 2024 fixed, with its report made (not yet published)."""
+    from monitor.models import ReportJob
+    from monitor.services import fix_edition
+
+    edition = fix_edition(2024, by=w.users["S"])
+    job = ReportJob(
+        edition=edition,
+        status=PdfJobStatus.DONE,
+        input_hash="matrix-report",
+        finished_at=timezone.now(),
+    )
+    job.file.save("monitor-2024.pdf", ContentFile(MINIMAL_PDF), save=False)
+    job.save()
+    w.objects.update(report_job=job)
+
+
 def build_world(media_root) -> World:
     """Every object the matrix needs, created with the project's factories."""
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -412,5 +429,6 @@ def build_world(media_root) -> World:
         _pioneers(w)
         _knowledge(w)
         _municipalities(w)
+        _monitor_report(w)
         w.session_keys = _session_keys(users)
     return w

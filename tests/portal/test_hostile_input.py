@@ -36,6 +36,8 @@ from hypothesis import strategies as st
 from enterprises.models import Invitation, MembershipRole
 from knowledge.models import PdfJob
 from lsa_portal.pdf_jobs import PdfJobStatus
+from monitor.models import ReportJob
+from monitor.services import fix_edition
 from municipalities.models import BriefJob, LinkStatus
 from pioneers.models import Element
 from tests.factories import (
@@ -160,6 +162,9 @@ def build_world() -> SimpleNamespace:
     w.pdf_job = PdfJob.objects.create(case=w.case, status=PdfJobStatus.QUEUED, input_hash="x")
     w.brief_job = BriefJob.objects.create(
         municipality=w.municipality, status=PdfJobStatus.QUEUED, input_hash="x"
+    )
+    w.report_job = ReportJob.objects.create(
+        edition=fix_edition(2024, by=w.staff), status=PdfJobStatus.QUEUED, input_hash="x"
     )
     return w
 
@@ -299,6 +304,9 @@ TARGETS: dict[str, Target] = {
     # Monitor
     "monitor:index": Target(),
     "monitor:year": Target(kwargs=lambda w: {"year": 2024}),
+    "monitor:report": Target(user="staff", kwargs=lambda w: {"year": 2024}, post=("action",)),
+    "monitor:report_status": Target(user="staff", kwargs=lambda w: {"pk": w.report_job.pk}),
+    "monitor:report_download": Target(user="staff", kwargs=lambda w: {"pk": w.report_job.pk}),
     # Pioneers
     "pioneers:index": Target(),
     "pioneers:apply": Target(user="owner", form=True),

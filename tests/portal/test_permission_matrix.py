@@ -217,6 +217,9 @@ knowledge:feed_atom                                    200  200  200  200  200  
 # municipalities: contacts and downloads for officers linked to it, and staff
 monitor:index                                          302  302  302  302  302  302  302  302
 monitor:year                                           200  200  200  200  200  200  200  200
+monitor:report                                         L    404  404  404  404  404  200  200
+monitor:report_status                                  L    404  404  404  404  404  200  200
+monitor:report_download                                L    404  404  404  404  404  200  200
 municipalities:index                                   200  200  200  200  200  200  200  200
 municipalities:detail                                  200  200  200  200  200  200  200  200
 municipalities:detail@elsewhere                        200  200  200  200  200  200  200  200
@@ -344,6 +347,7 @@ municipalities:follow                                  302* 302* 302* 302* 302* 
 municipalities:follow_confirm                          200  200  200  200  200  200  200  200
 municipalities:unfollow                                200* 200* 200* 200* 200* 200* 200* 200*
 municipalities:brief                                   L    302* 302* 302* 302* 302* 302* 302*
+monitor:report                                         L    404  404  404  404  404  302* 302*
 """
 
 # What the admin lets LSA staff (S) and superusers (U) do with each model: v(iew) a(dd)
@@ -549,6 +553,9 @@ PATHS = {
     "knowledge:newsletter_unsubscribe": lambda w: {"token": w.tokens["newsletter_unsubscribe"]},
     # monitor
     "monitor:year": lambda w: {"year": 2024},
+    "monitor:report": lambda w: {"year": 2024},
+    "monitor:report_status": lambda w: {"pk": w.report_job.pk},
+    "monitor:report_download": lambda w: {"pk": w.report_job.pk},
     # municipalities
     "municipalities:link_decide": lambda w: {"pk": w.pending_link.pk},
     "municipalities:follow_confirm": lambda w: {"token": w.tokens["follower"]},
@@ -760,6 +767,7 @@ POST_DATA = {
         "motivation": "Ik werk aan wijkeconomie.",
     },
     "municipalities:link_decide": lambda w: {"decision": "goedkeuren"},
+    "monitor:report": lambda w: {"action": "generate"},
     "municipalities:follow": lambda w: {"email": "nieuwe-volger@example.org"},
 }
 
