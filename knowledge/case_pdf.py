@@ -10,6 +10,7 @@ PDF of the portal: ``lsa_portal.pdf_jobs``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,6 +34,16 @@ from pioneers.mengpaneel import desk_for
 from pioneers.models import MilestoneStatus, Pioneer
 
 from .models import CaseDescription, PdfJob
+
+# The case's own headings (## and ###, h2 and h3) one level down, into the sanitizer's allow-list.
+_HEADING_TAG = re.compile(r"<(/?)h([23])\b", re.IGNORECASE)
+
+
+def _story(case: CaseDescription) -> str:
+    """The case's own text with its headings one level down: in the PDF they sit under the
+    heading 'The story', so that the outline (and a screen reader) reads them as its parts.
+    Still to be sanitized: the template shows it through ``rich_text``."""
+    return _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{int(tag[2]) + 1}", case.body_html)
 
 
 def _enterprise_part(enterprise: Enterprise | None) -> dict | None:
@@ -102,6 +113,7 @@ def case_context(case: CaseDescription) -> dict:
         "case": case,
         "profile": _enterprise_part(case.enterprise),
         "programme": _pioneer_part(case.enterprise),
+        "story": _story(case),
         "themes": list(case.themes.all()),
     }
 

@@ -1,6 +1,7 @@
 """Case descriptions as PDF: what goes in, reuse, failures, the sweep, and who may download."""
 
 import re
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -14,14 +15,17 @@ from knowledge.models import CaseDescription, PdfJob
 from lsa_portal import pdf_jobs
 from lsa_portal.pdf import local_path
 from lsa_portal.pdf_jobs import MAX_ATTEMPTS, PdfJobStatus, TransientError
-from pioneers.models import Visibility
+from pioneers.models import MilestoneStatus, Visibility
 from tests.factories import (
     AssetFactory,
     CaseDescriptionFactory,
     EnterpriseFactory,
+    MilestoneFactory,
+    PioneerFactory,
     StaffFactory,
     UserFactory,
     YearFiguresFactory,
+    make_reading,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +55,12 @@ def pdf_text(job: PdfJob) -> tuple[PdfReader, str]:
     with job.file.open("rb") as handle:
         reader = PdfReader(BytesIO(handle.read()))
     return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def page_texts(job: PdfJob) -> list[str]:
+    """The text of each page, its white space (line ends included) folded to single spaces."""
+    reader, _ = pdf_text(job)
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 def generate(case, by, capture):
@@ -272,15 +282,7 @@ def test_outside_references_in_a_case_text_are_not_fetched(
 def test_a_pioneers_pdf_holds_its_plan_mengpaneel_milestones_and_published_lessons_only(
     django_capture_on_commit_callbacks,
 ):
-    from datetime import date
-
-    from tests.factories import (
-        LessonFactory,
-        LogEntryFactory,
-        MilestoneFactory,
-        PioneerFactory,
-        make_reading,
-    )
+    from tests.factories import LessonFactory, LogEntryFactory
 
     pioneer = PioneerFactory(
         ambition="Het badhuis wordt van de buurt.", show_ambition_publicly=True
@@ -296,11 +298,13 @@ def test_a_pioneers_pdf_holds_its_plan_mengpaneel_milestones_and_published_lesso
     secret = "Vertrouwelijk gesprek met de wethouder"
     LogEntryFactory(pioneer=pioneer, text=secret, visibility=Visibility.INTERNAL)
     case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
-    text = pdf_text(generate(case, StaffFactory(), django_capture_on_commit_callbacks))[1]
+    text = " ".join(
+        pdf_text(generate(case, StaffFactory(), django_capture_on_commit_callbacks))[1].split()
+    )
     for expected in (
         "Het badhuis wordt van de buurt.",
-        "mengpaneel bij de start",
-        "mengpaneel nu",
+        "mengpaneel bij de start (15 januari 2024)",
+        "mengpaneel nu (1 juni 2025)",
         "Koopakte getekend",
         "Openbare les",
     ):
@@ -312,7 +316,7 @@ def test_a_pioneers_pdf_holds_its_plan_mengpaneel_milestones_and_published_lesso
 def test_staff_generate_the_pdfs_of_a_whole_cohort_and_follow_their_progress(
     client, django_capture_on_commit_callbacks
 ):
-    from tests.factories import CohortFactory, PioneerFactory
+    from tests.factories import CohortFactory
 
     cohort = CohortFactory()
     with_case = PioneerFactory(cohort=cohort)
@@ -331,3 +335,47 @@ def test_staff_generate_the_pdfs_of_a_whole_cohort_and_follow_their_progress(
     assert "2 van 2 pdf’s klaar" in html
     assert "hx-trigger" not in html  # nothing left to follow
     assert "Bestaande casus" in html
+
+
+# --- The reading order: the story first, then what supports it ------------------------------------
+
+
+def _first_page_with(pages: list[str], text: str) -> int:
+    return next(number for number, page in enumerate(pages, start=1) if text in page)
+
+
+def test_the_story_comes_right_after_the_cover_and_the_evidence_after_it(
+    django_capture_on_commit_callbacks,
+):
+    pioneer = PioneerFactory(enterprise=EnterpriseFactory(name="Buurtbedrijf Het Proefhuis"))
+    YearFiguresFactory(enterprise=pioneer.enterprise, year=2024)
+    make_reading(pioneer, taken_on=date(2024, 1, 15), position=20)
+    make_reading(pioneer, taken_on=date(2025, 6, 1), position=60)
+    MilestoneFactory(pioneer=pioneer, title="Koopakte getekend", status=MilestoneStatus.ACHIEVED)
+    case = CaseDescriptionFactory(
+        enterprise=pioneer.enterprise,
+        body="## Aanleiding\n\nDe buurt wilde het badhuis behouden.\n\n## Lessen\n\nBegin vroeg.",
+    )
+    job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
+    pages = page_texts(job)
+
+    story = _first_page_with(pages, "De buurt wilde het badhuis behouden")
+    evidence = _first_page_with(pages, "De feiten achter het verhaal")
+    figures = _first_page_with(pages, "Inkomstenmix 2024")
+    mengpaneel = _first_page_with(pages, "Het mengpaneel")
+    milestones = _first_page_with(pages, "Koopakte getekend")
+    assert story == 2, "the story starts on the page after the cover"
+    assert story < evidence <= figures <= mengpaneel <= milestones
+    # The cover says where each part starts, in that order.
+    assert re.search(
+        rf"Het verhaal[ .]+{story} Wat het verhaal onderbouwt[ .]+{evidence} "
+        rf"Profiel[ .]+{evidence} Inkomsten en mensen[ .]+{figures} "
+        rf"In het WijkBV-programma[ .]+\d+",
+        pages[0],
+    ), pages[0]
+    # The case's own headings are parts of the story in the PDF's outline.
+    reader, _ = pdf_text(job)
+    outline = [item.title if not isinstance(item, list) else item for item in reader.outline[1]]
+    assert outline[0] == "Het verhaal"
+    assert [item.title for item in outline[1]] == ["Aanleiding", "Lessen"]
+    assert outline[2] == "Wat het verhaal onderbouwt"
