@@ -1,10 +1,12 @@
 """Case descriptions as PDF: what goes in, reuse, failures, the sweep, and who may download."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -15,7 +17,8 @@ from knowledge.models import CaseDescription, PdfJob
 from lsa_portal import pdf_jobs
 from lsa_portal.pdf import local_path
 from lsa_portal.pdf_jobs import MAX_ATTEMPTS, PdfJobStatus, TransientError
-from pioneers.models import MilestoneStatus, Visibility
+from pioneers import selectors as pioneer_selectors
+from pioneers.models import Element, MilestoneStatus, Reading, ReadingValue, Visibility
 from tests.factories import (
     AssetFactory,
     CaseDescriptionFactory,
@@ -303,8 +306,9 @@ def test_a_pioneers_pdf_holds_its_plan_mengpaneel_milestones_and_published_lesso
     )
     for expected in (
         "Het badhuis wordt van de buurt.",
-        "mengpaneel bij de start (15 januari 2024)",
-        "mengpaneel nu (1 juni 2025)",
+        "Het mengpaneel",
+        "15 januari 2024",
+        "1 juni 2025",
         "Koopakte getekend",
         "Openbare les",
     ):
@@ -337,7 +341,7 @@ def test_staff_generate_the_pdfs_of_a_whole_cohort_and_follow_their_progress(
     assert "Bestaande casus" in html
 
 
-# --- The reading order: the story first, then what supports it ------------------------------------
+# --- The reading order, and the mengpaneel in one table -------------------------------------------
 
 
 def _first_page_with(pages: list[str], text: str) -> int:
@@ -379,3 +383,103 @@ def test_the_story_comes_right_after_the_cover_and_the_evidence_after_it(
     assert outline[0] == "Het verhaal"
     assert [item.title for item in outline[1]] == ["Aanleiding", "Lessen"]
     assert outline[2] == "Wat het verhaal onderbouwt"
+
+
+POSITION = r"(\d+|–)"
+CHANGE = r"([+\u2212]\d+|0|–)"
+
+
+def _position(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def test_the_mengpaneel_is_one_table_of_the_start_now_and_the_change(
+    django_capture_on_commit_callbacks,
+):
+    pioneer = PioneerFactory()
+    ownership, say, assets, *others = pioneer_selectors.elements_for(pioneer)
+    own_fund = Element.objects.create(
+        name="Eigen buurtfonds",
+        slug="eigen-buurtfonds",
+        low_meaning="Geen fonds",
+        high_meaning="Een fonds dat de wijk zelf vult",
+        pioneer=pioneer,
+    )
+
+    def reading(on: date, positions: dict) -> None:
+        taken = Reading.objects.create(pioneer=pioneer, taken_on=on)
+        ReadingValue.objects.bulk_create(
+            ReadingValue(reading=taken, element=element, position=position)
+            for element, position in positions.items()
+        )
+
+    reading(date(2024, 1, 15), {ownership: 20, say: 50, assets: 40})
+    reading(date(2024, 9, 1), {ownership: 90, say: 10, own_fund: 5})  # in between: not shown
+    reading(date(2025, 6, 1), {ownership: 35, say: 45, assets: 40, own_fund: 30})
+
+    table = case_pdf.mengpaneel_table(pioneer, pioneer_selectors.elements_for(pioneer))
+    assert (table.first_on, table.latest_on) == (date(2024, 1, 15), date(2025, 6, 1))
+    expected = {
+        ownership.name: (20, 35, 15, "+15"),
+        say.name: (50, 45, -5, "\u22125"),
+        assets.name: (40, 40, 0, "0"),
+        own_fund.name: (None, 30, None, "–"),  # added later: nothing to compare with
+        **{element.name: (None, None, None, "–") for element in others},
+    }
+    assert {
+        row.element.name: (row.start, row.now, row.change, row.change_text) for row in table.rows
+    } == expected
+    assert [row.element for row in table.rows][-1] == own_fund  # the pioneer's own comes last
+
+    case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
+    text = " ".join(
+        pdf_text(generate(case, StaffFactory(), django_capture_on_commit_callbacks))[1].split()
+    )
+    assert "Element Start 15 jan 2024 Nu 1 jun 2025 Verschil" in text
+    assert "eerste meting op 15 januari 2024 en bij de laatste op 1 juni 2025" in text
+    for name, (start, now, _change, change_text) in expected.items():
+        assert text.count(name) == 1, f"{name} once: one table, no fader desks"
+        # the name, what 0 and 100 mean, then the row's three cells
+        row = re.search(rf"{re.escape(name)} 0 = .*? {POSITION} {POSITION} {CHANGE}(?: |$)", text)
+        assert row, name
+        assert row.groups() == (_position(start), _position(now), change_text), name
+
+
+def test_with_one_reading_the_mengpaneel_shows_the_start_and_says_there_is_no_change_yet(
+    django_capture_on_commit_callbacks,
+):
+    pioneer = PioneerFactory()
+    make_reading(pioneer, taken_on=date(2024, 1, 15), position=35)
+    case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
+    text = " ".join(
+        pdf_text(generate(case, StaffFactory(), django_capture_on_commit_callbacks))[1].split()
+    )
+    assert "bij de enige meting tot nu toe, op 15 januari 2024" in text
+    assert "Element Start 15 jan 2024 Eigenaarschap" in text
+    assert "Verschil" not in text and " Nu " not in text
+
+
+def test_the_pdf_reads_its_data_in_the_same_number_of_queries_however_much_there_is():
+    def queries_for(readings: int, extra_elements: int, milestones: int) -> int:
+        pioneer = PioneerFactory()
+        YearFiguresFactory(enterprise=pioneer.enterprise, year=2023)
+        YearFiguresFactory(enterprise=pioneer.enterprise, year=2024)
+        for number in range(extra_elements):
+            Element.objects.create(
+                name=f"Eigen {number}", slug=f"eigen-{number}", low_meaning="laag",
+                high_meaning="hoog", pioneer=pioneer,
+            )  # fmt: skip
+        for number in range(readings):
+            make_reading(pioneer, taken_on=date(2024, 1, 1) + timedelta(days=30 * number))
+        MilestoneFactory.create_batch(milestones, pioneer=pioneer, status=MilestoneStatus.ACHIEVED)
+        case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
+        with CaptureQueriesContext(connection) as queries:
+            case_pdf.case_context(case)
+        return len(queries)
+
+    assert queries_for(readings=2, extra_elements=0, milestones=1) == queries_for(
+        readings=9, extra_elements=4, milestones=12
+    )
+
+
+# Four lines in its column: long enough that, left to itself, a page break could fall inside it.
