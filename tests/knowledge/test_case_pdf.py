@@ -8,17 +8,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from enterprises.models import EnterpriseStatus
 from knowledge import case_pdf
 from knowledge.models import CaseDescription, PdfJob
 from lsa_portal import pdf_jobs
-from lsa_portal.pdf import local_path
+from lsa_portal.pdf import local_path, render_document
 from lsa_portal.pdf_jobs import MAX_ATTEMPTS, PdfJobStatus, TransientError
 from pioneers import selectors as pioneer_selectors
-from pioneers.models import Element, MilestoneStatus, Reading, ReadingValue, Visibility
+from pioneers.models import Element, Milestone, MilestoneStatus, Reading, ReadingValue, Visibility
 from tests.factories import (
     AssetFactory,
     CaseDescriptionFactory,
@@ -341,7 +342,7 @@ def test_staff_generate_the_pdfs_of_a_whole_cohort_and_follow_their_progress(
     assert "Bestaande casus" in html
 
 
-# --- The reading order, and the mengpaneel in one table -------------------------------------------
+# --- The reading order, the mengpaneel in one table, long tables across pages ---------------------
 
 
 def _first_page_with(pages: list[str], text: str) -> int:
@@ -483,3 +484,102 @@ def test_the_pdf_reads_its_data_in_the_same_number_of_queries_however_much_there
 
 
 # Four lines in its column: long enough that, left to itself, a page break could fall inside it.
+LONG_TITLE = (
+    "Stap {:02d}: de buurt praat mee over de verbouwing van het badhuis, de tuin ernaast, de "
+    "zalen voor verhuur, de werkplaats voor jongeren en het dak waar de zonnepanelen van de "
+    "energiecoöperatie op komen"
+)
+
+
+def _table_pages(pages: list[str], rows: list[str]) -> dict[int, list[str]]:
+    """The pages that hold rows of a table, with the rows each holds whole."""
+    held = {}
+    for number, page in enumerate(pages, start=1):
+        whole = [row for row in rows if row in page]
+        if whole:
+            held[number] = whole
+    return held
+
+
+def _assert_the_table_breaks_well(
+    pages: list[str], rows: list[str], header: str = "Mijlpaal Behaald op"
+) -> dict[int, list[str]]:
+    """Every row whole on one page, every page of the table with its header and 2 rows or more."""
+    held = _table_pages(pages, rows)
+    # A row cut in two (even one whose date went ahead without its title) is whole on no page.
+    assert [row for rows_on_page in held.values() for row in rows_on_page] == rows
+    for number, rows_on_page in held.items():
+        assert len(rows_on_page) >= 2, f"page {number} holds a lone row: {rows_on_page}"
+        assert header in pages[number - 1], f"page {number} lacks the header"
+    return held
+
+
+def test_a_long_table_keeps_its_header_on_every_page_and_never_leaves_a_row_alone(
+    django_capture_on_commit_callbacks,
+):
+    pioneer = PioneerFactory()
+    make_reading(pioneer, taken_on=date(2024, 1, 15), position=30)
+    make_reading(pioneer, taken_on=date(2025, 6, 1), position=45)
+    for number in range(1, 41):
+        # most rows four lines high (room for a break inside them), every fourth one line
+        title = LONG_TITLE.format(number) if number % 4 else f"Stap {number:02d}: gesprek"
+        MilestoneFactory(
+            pioneer=pioneer, title=title, status=MilestoneStatus.ACHIEVED,
+            achieved_on=date(2024, 2, 1) + timedelta(days=7 * number),
+        )  # fmt: skip
+    with translation.override("nl"):
+        rows = [
+            f"{milestone.title} {date_format(milestone.achieved_on, 'j F Y')}"
+            for milestone in Milestone.objects.filter(pioneer=pioneer).order_by("achieved_on")
+        ]
+    case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
+    staff = StaffFactory()
+    held = _assert_the_table_breaks_well(
+        page_texts(generate(case, staff, django_capture_on_commit_callbacks)), rows
+    )
+    assert len(held) >= 3, "the test needs a table that runs over several pages"
+
+    # The same table one row longer than what fits on its first page: left to itself, that last
+    # row would stand alone on the next page.
+    fits = len(held[min(held)])
+    achieved = Milestone.objects.filter(pioneer=pioneer).order_by("achieved_on")
+    Milestone.objects.filter(
+        pk__in=list(achieved.values_list("pk", flat=True)[fits + 1 :])
+    ).delete()
+    held = _assert_the_table_breaks_well(
+        page_texts(generate(case, staff, django_capture_on_commit_callbacks)), rows[: fits + 1]
+    )
+    assert len(held) == 2
+
+
+def _rendered_pages(case) -> list[str]:
+    """The case's PDF as the worker prints it, page by page (without a job, for speed)."""
+    html = case_pdf.stamped(case_pdf.case_html(case), 1, timezone.localdate())
+    reader = PdfReader(BytesIO(render_document(html).content))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_a_table_at_the_foot_of_a_page_takes_its_caption_and_two_rows_along_or_moves_on():
+    pioneer = PioneerFactory(show_ambition_publicly=True)
+    make_reading(pioneer, taken_on=date(2024, 1, 15), position=30)
+    make_reading(pioneer, taken_on=date(2025, 6, 1), position=45)
+    rows = [
+        f"{element.name} 0 = {element.low_meaning} · 100 = {element.high_meaning} 30 45 +15"
+        for element in pioneer_selectors.elements_for(pioneer)
+    ]
+    case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
+    first_pages = set()
+    # The ambition above the mengpaneel grows a paragraph at a time, so that the table starts
+    # ever lower until it crosses the foot of the page: at some of these heights a page would
+    # otherwise end in its caption alone, or in its caption, header and first row.
+    for paragraphs in range(1, 9):
+        pioneer.ambition = "\n\n".join(["Een alinea over de ambitie."] * paragraphs)
+        pioneer.save()
+        pages = _rendered_pages(case)
+        held = _assert_the_table_breaks_well(
+            pages, rows, header="Element Start 15 jan 2024 Nu 1 jun 2025 Verschil"
+        )
+        caption = [n for n, page in enumerate(pages, 1) if "Waar elk schuifje stond" in page]
+        assert caption == [min(held)], f"{paragraphs}: the caption apart from its rows"
+        first_pages.add(min(held))
+    assert len(first_pages) == 2, "the sweep must carry the table across the foot of a page"
