@@ -583,3 +583,18 @@ def test_a_table_at_the_foot_of_a_page_takes_its_caption_and_two_rows_along_or_m
         assert caption == [min(held)], f"{paragraphs}: the caption apart from its rows"
         first_pages.add(min(held))
     assert len(first_pages) == 2, "the sweep must carry the table across the foot of a page"
+
+
+def test_under_a_long_title_the_footer_keeps_the_page_number_and_the_date_whole(
+    django_capture_on_commit_callbacks,
+):
+    case = CaseDescriptionFactory(
+        title="Buurtbedrijf De Kaap wint het groenonderhoud van de drie parken in de wijk",
+        body="## Aanleiding\n\nBewoners ergerden zich aan de plantsoenen.",
+    )
+    reader, _ = pdf_text(generate(case, StaffFactory(), django_capture_on_commit_callbacks))
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages[1:], start=2):  # the cover has no footer
+        text = page.extract_text()
+        assert f"{number} / {total}" in text, text
+        assert re.search(r"versie 1 · \d{1,2} \w+ \d{4}", text), text
