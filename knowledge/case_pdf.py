@@ -10,7 +10,9 @@ PDF of the portal: ``lsa_portal.pdf_jobs``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -29,10 +31,19 @@ from enterprises.models import Enterprise
 from lsa_portal import audit
 from lsa_portal.pdf_jobs import JobRunner, PdfJobStatus
 from pioneers import selectors as pioneer_selectors
-from pioneers.mengpaneel import desk_for
-from pioneers.models import MilestoneStatus, Pioneer
+from pioneers.models import Element, MilestoneStatus, Pioneer, ReadingValue
 
 from .models import CaseDescription, PdfJob
+
+# The case's own headings (## and ###, h2 and h3) one level down, into the sanitizer's allow-list.
+_HEADING_TAG = re.compile(r"<(/?)h([23])\b", re.IGNORECASE)
+
+
+def _story(case: CaseDescription) -> str:
+    """The case's own text with its headings one level down: in the PDF they sit under the
+    heading 'The story', so that the outline (and a screen reader) reads them as its parts.
+    Still to be sanitized: the template shows it through ``rich_text``."""
+    return _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{int(tag[2]) + 1}", case.body_html)
 
 
 def _enterprise_part(enterprise: Enterprise | None) -> dict | None:
@@ -57,6 +68,71 @@ def _enterprise_part(enterprise: Enterprise | None) -> dict | None:
     }
 
 
+@dataclass(frozen=True)
+class MengpaneelRow:
+    """One element of the mengpaneel: where it stood at the first reading and at the latest
+    (None where that reading has no position for it)."""
+
+    element: Element
+    start: int | None
+    now: int | None
+
+    @property
+    def change(self) -> int | None:
+        if self.start is None or self.now is None:
+            return None
+        return self.now - self.start
+
+    @property
+    def change_text(self) -> str:
+        """'+15', '−5' (a real minus sign), '0', or '–' when a position is missing."""
+        if self.change is None:
+            return "–"
+        if self.change < 0:
+            return f"\u2212{-self.change}"
+        return f"+{self.change}" if self.change else "0"
+
+
+@dataclass(frozen=True)
+class MengpaneelTable:
+    """The mengpaneel in one table: each element at the first reading and, when there is a
+    later one, at the latest and the change between the two."""
+
+    rows: list[MengpaneelRow]
+    first_on: date
+    latest_on: date | None  # None: one reading so far, nothing to compare
+
+    @property
+    def has_change(self) -> bool:
+        return self.latest_on is not None
+
+
+def mengpaneel_table(pioneer: Pioneer, elements: list[Element]) -> MengpaneelTable | None:
+    """The pioneer's active elements at its first and latest reading (two queries, however
+    many readings and elements); None before the first reading."""
+    readings = list(pioneer.readings.order_by("taken_on", "pk").values_list("pk", "taken_on"))
+    if not readings:
+        return None
+    (first_pk, first_on), (latest_pk, latest_on) = readings[0], readings[-1]
+    positions: dict[int, dict[int, int]] = {first_pk: {}, latest_pk: {}}
+    for reading_id, element_id, position in ReadingValue.objects.filter(
+        reading__in=positions
+    ).values_list("reading_id", "element_id", "position"):
+        positions[reading_id][element_id] = position
+    one_reading = first_pk == latest_pk
+    rows = [
+        MengpaneelRow(
+            element=element,
+            start=positions[first_pk].get(element.pk),
+            now=None if one_reading else positions[latest_pk].get(element.pk),
+        )
+        for element in elements
+    ]
+    return MengpaneelTable(
+        rows=rows, first_on=first_on, latest_on=None if one_reading else latest_on
+    )
+
+
 def _pioneer_part(enterprise: Enterprise | None) -> dict | None:
     """For a pioneer of the WijkBV programme: its plan, the mengpaneel at the start and now,
     milestones achieved and published lessons. Never the log, notes or reviewers' scores; the
@@ -71,21 +147,11 @@ def _pioneer_part(enterprise: Enterprise | None) -> dict | None:
     )
     if pioneer is None:
         return None
-    elements = pioneer_selectors.elements_for(pioneer)
-    readings = list(pioneer.readings.prefetch_related("values").order_by("taken_on", "pk"))
-    first, last = (readings[0], readings[-1]) if readings else (None, None)
     achieved = pioneer.milestones.filter(status=MilestoneStatus.ACHIEVED)
     return {
         "pioneer": pioneer,
         "show_ambition": pioneer.show_ambition_publicly,
-        "desk_start": desk_for(elements, first, None, _("Mengpaneel at the start"))
-        if first
-        else None,
-        "desk_now": (
-            desk_for(elements, last, first, _("Mengpaneel now")) if last and last != first else None
-        ),
-        "first": first,
-        "last": last,
+        "mengpaneel": mengpaneel_table(pioneer, pioneer_selectors.elements_for(pioneer)),
         "milestones": list(achieved.order_by("achieved_on", "due_date")),
         "lessons": list(pioneer.lessons.filter(published=True).order_by("published_at", "pk")),
     }
@@ -102,6 +168,7 @@ def case_context(case: CaseDescription) -> dict:
         "case": case,
         "profile": _enterprise_part(case.enterprise),
         "programme": _pioneer_part(case.enterprise),
+        "story": _story(case),
         "themes": list(case.themes.all()),
     }
 
