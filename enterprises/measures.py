@@ -23,15 +23,13 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,24 +207,40 @@ def _row_aliases() -> dict:
     }
 
 
-def _assets_of(year: int, **filters) -> Coalesce:
-    """How many assets of the row's enterprise held in ``year`` match ``filters``."""
-    counted = (
-        Asset.objects.filter(enterprise=OuterRef("enterprise_id"), **filters)
-        .filter(Q(since_year__isnull=True) | Q(since_year__lte=year))
-        .order_by()
-        .values("enterprise")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 WITH_TURNOVER = Q(m_turnover__gt=0)
 
 
-def _aggregates(year: int | None) -> dict:
-    """Every aggregate of ``Stats``, for one group of rows."""
+# Which medians a query computes (each sorts the group's rows once): all of them for a year's
+# figures together, those the group tables show for groups, none for the trends.
+ALL_MEDIANS = (
+    "turnover",
+    "market_share",
+    "public_share",
+    "private_share",
+    *PEOPLE_FIELDS,
+)
+GROUP_MEDIANS = (
+    "turnover",
+    "market_share",
+    "public_share",
+    "private_share",
+    "paid_staff_fte",
+    "volunteers",
+)
+NO_MEDIANS: tuple[str, ...] = ()
+
+
+def _median(name: str) -> Median:
+    if name == "turnover":
+        return Median("m_turnover")
+    if name.endswith("_share"):
+        part = f"m_{name.removesuffix('_share')}"
+        return Median(_percentage(part, "m_turnover"), filter=WITH_TURNOVER)
+    return Median(name)
+
+
+def _aggregates(medians: tuple[str, ...]) -> dict:
+    """The aggregates of ``Stats`` for one group of rows, with the ``medians`` asked for."""
     aggregates = {
         "count": Count("pk"),
         "with_turnover": Count("pk", filter=WITH_TURNOVER),
@@ -242,21 +256,10 @@ def _aggregates(year: int | None) -> dict:
             filter=WITH_TURNOVER
             & Q(m_market_x100__gte=F("m_turnover") * int(figures.SOCIAL_ENTERPRISE_MARKET_SHARE)),
         ),
-        "median_turnover": Median("m_turnover"),
-        "median_market_share": Median(_percentage("m_market", "m_turnover"), filter=WITH_TURNOVER),
-        "median_public_share": Median(_percentage("m_public", "m_turnover"), filter=WITH_TURNOVER),
-        "median_private_share": Median(
-            _percentage("m_private", "m_turnover"), filter=WITH_TURNOVER
-        ),
+        **{f"sum_{name}": Sum(name) for name in PEOPLE_FIELDS},
     }
-    for name in PEOPLE_FIELDS:
-        aggregates[f"sum_{name}"] = Sum(name)
-        aggregates[f"median_{name}"] = Median(name)
-    if year is not None:
-        aggregates["buildings_here"] = Sum("m_buildings")
-        aggregates["plots_here"] = Sum("m_plots")
-        aggregates["median_buildings"] = Median("m_buildings")
-        aggregates["median_plots"] = Median("m_plots")
+    for name in medians:
+        aggregates[f"median_{name}"] = _median(name)
     return aggregates
 
 
@@ -283,6 +286,7 @@ class RealEstate:
     buildings_on_leasehold: int = 0
     buildings_rented: int = 0
     buildings_managed: int = 0
+    plots: int = 0
     ground: int = 0
     ground_owned: int = 0
     ground_leasehold: int = 0
@@ -322,10 +326,6 @@ class Stats:
     median_volunteers: Decimal | None = None
     median_people_from_benefits: Decimal | None = None
     median_residents_reached: Decimal | None = None
-    buildings_here: int = 0
-    plots_here: int = 0
-    median_buildings: Decimal | None = None
-    median_plots: Decimal | None = None
     real_estate: RealEstate = field(default_factory=RealEstate)
 
     @property
@@ -375,24 +375,19 @@ def _stats(row: dict, key: str = "", label: str = "") -> Stats:
         expenses=row["sum_expenses"] or 0,
         streams=streams,
         social_enterprises=row["social_enterprises"] or 0,
-        median_turnover=_decimal(row["median_turnover"], Decimal(1)),
-        median_market_share=_decimal(row["median_market_share"]),
-        median_public_share=_decimal(row["median_public_share"]),
-        median_private_share=_decimal(row["median_private_share"]),
+        median_turnover=_decimal(row.get("median_turnover"), Decimal(1)),
+        median_market_share=_decimal(row.get("median_market_share")),
+        median_public_share=_decimal(row.get("median_public_share")),
+        median_private_share=_decimal(row.get("median_private_share")),
         paid_staff_fte=_decimal(row["sum_paid_staff_fte"] or 0),
         volunteers=row["sum_volunteers"] or 0,
         people_from_benefits=row["sum_people_from_benefits"] or 0,
         residents_reached=row["sum_residents_reached"] or 0,
-        median_paid_staff_fte=_decimal(row["median_paid_staff_fte"], TWO_DECIMALS),
-        median_volunteers=_decimal(row["median_volunteers"], TWO_DECIMALS),
-        median_people_from_benefits=_decimal(row["median_people_from_benefits"], TWO_DECIMALS),
-        median_residents_reached=_decimal(row["median_residents_reached"], TWO_DECIMALS),
+        median_paid_staff_fte=_decimal(row.get("median_paid_staff_fte"), TWO_DECIMALS),
+        median_volunteers=_decimal(row.get("median_volunteers"), TWO_DECIMALS),
+        median_people_from_benefits=_decimal(row.get("median_people_from_benefits"), TWO_DECIMALS),
+        median_residents_reached=_decimal(row.get("median_residents_reached"), TWO_DECIMALS),
     )
-    if "buildings_here" in row:
-        stats.buildings_here = row["buildings_here"] or 0
-        stats.plots_here = row["plots_here"] or 0
-        stats.median_buildings = _decimal(row["median_buildings"], TWO_DECIMALS)
-        stats.median_plots = _decimal(row["median_plots"], TWO_DECIMALS)
     return stats
 
 
@@ -411,24 +406,27 @@ DIMENSIONS = {
 def _rows(enterprises: QuerySet[Enterprise], year: int | None) -> QuerySet[YearFigures]:
     rows = YearFigures.objects.filter(enterprise__in=enterprises.values("pk"))
     if year is not None:
-        rows = rows.filter(year=year).annotate(
-            m_buildings=_assets_of(year, kind=AssetKind.BUILDING),
-            m_plots=_assets_of(year, kind=AssetKind.LAND),
-        )
+        rows = rows.filter(year=year)
     aliases = _row_aliases()
     return rows.annotate(**aliases, m_market_x100=aliases["m_market"] * Value(100))
 
 
 def figures_by(
-    enterprises: QuerySet[Enterprise], year: int | None, by: str | None = None
+    enterprises: QuerySet[Enterprise],
+    year: int | None,
+    by: str | None = None,
+    medians: tuple[str, ...] | None = None,
 ) -> dict[object, Stats]:
     """The figures of ``enterprises`` over ``year``: of them all (``by`` None: one entry, key
     ``""``), or per group (``by`` one of ``DIMENSIONS``; ``year`` None with ``by="year"`` gives
-    every year). One query. Without a year there are no asset counts (assets are held in a
-    year). Groups come back whatever their size: the caller applies the fewer-than-three rule.
+    every year). One query. ``medians`` says which medians to compute (by default all of them
+    for the whole, the group tables' for groups). Groups come back whatever their size: the
+    caller applies the fewer-than-three rule.
     """
+    if medians is None:
+        medians = ALL_MEDIANS if by is None else GROUP_MEDIANS
     rows = _rows(enterprises, year)
-    aggregates = _aggregates(year)
+    aggregates = _aggregates(medians)
     if by is None:
         return {"": _stats(rows.aggregate(**aggregates))}
     path = DIMENSIONS[by]
@@ -459,6 +457,7 @@ def _real_estate_aggregates() -> dict:
         ),
         "buildings_rented": Count("pk", filter=BUILDING & Q(tenure=Tenure.RENT)),
         "buildings_managed": Count("pk", filter=BUILDING & Q(tenure=Tenure.MANAGEMENT)),
+        "plots": Count("pk", filter=Q(kind=AssetKind.LAND)),
         "ground": Count("pk", filter=HOLDS_GROUND),
         "ground_owned": Count("pk", filter=Q(ground_tenure=GroundTenure.OWNERSHIP)),
         "ground_leasehold": Count("pk", filter=Q(ground_tenure=GroundTenure.LEASEHOLD)),
@@ -486,6 +485,31 @@ def real_estate_by(
         row[path]: RealEstate(**{name: row[name] for name in aggregates})
         for row in grouped
         if row[path] is not None
+    }
+
+
+def holdings_medians(
+    enterprises: QuerySet[Enterprise], year: int, reporting: int
+) -> dict[str, Decimal | None]:
+    """The median number of buildings and of plots of land per enterprise of the ``reporting``
+    that reported over ``year`` (one without any counts as zero). One query: the counts per
+    enterprise that holds something."""
+    population = reported(enterprises, year)
+    holding = list(
+        Asset.objects.filter(
+            Q(since_year__isnull=True) | Q(since_year__lte=year),
+            enterprise__in=population.values("pk"),
+        )
+        .values("enterprise")
+        .annotate(
+            buildings=Count("pk", filter=BUILDING), plots=Count("pk", filter=Q(kind=AssetKind.LAND))
+        )
+        .values_list("buildings", "plots")
+    )
+    without = reporting - len(holding)
+    return {
+        "buildings": figures.median([*(row[0] for row in holding), *[0] * without]),
+        "plots": figures.median([*(row[1] for row in holding), *[0] * without]),
     }
 
 

@@ -172,7 +172,7 @@ def _invited_by_year() -> dict[int, int]:
 def trend(editions: dict[int, list[MonitorEdition]], invited: dict[int, int]) -> list[TrendPoint]:
     """Every year with figures, oldest first: a fixed year as its newest edition has it, any
     other year as the database has it now (one query for all of those)."""
-    live = measures.figures_by(published(), None, "year")
+    live = measures.figures_by(published(), None, "year", medians=measures.NO_MEDIANS)
     points = []
     for year in sorted(set(live) | set(editions)):
         if year in editions:

@@ -96,29 +96,54 @@ class MunicipalFigures:
     national_count: int = 0
 
 
-# The rows of the table: the attribute of measures.Stats with the total, the one with the
-# median per enterprise, and the label (the monitor's definitions: measures.MEASURES).
+# The rows of the table: the key, the label, whether it is money, the total from the figures
+# of the enterprises together (measures.Stats) and the median per enterprise (from the Stats
+# or the holdings' medians); the monitor's definitions, measures.MEASURES.
 ROWS = (
-    ("turnover", "turnover", "median_turnover", _("Total turnover"), True),
-    ("paid_staff_fte", "paid_staff_fte", "median_paid_staff_fte", _("Paid staff (FTE)"), False),
-    ("volunteers", "volunteers", "median_volunteers", _("Volunteers"), False),
+    ("turnover", _("Total turnover"), True, "turnover", "median_turnover"),
+    ("paid_staff_fte", _("Paid staff (FTE)"), False, "paid_staff_fte", "median_paid_staff_fte"),
+    ("volunteers", _("Volunteers"), False, "volunteers", "median_volunteers"),
     (
         "people_from_benefits",
-        "people_from_benefits",
-        "median_people_from_benefits",
         _("People from benefits at work"),
         False,
+        "people_from_benefits",
+        "median_people_from_benefits",
     ),
     (
         "residents_reached",
-        "residents_reached",
-        "median_residents_reached",
         _("Residents reached"),
         False,
+        "residents_reached",
+        "median_residents_reached",
     ),
-    ("buildings", "buildings_here", "median_buildings", _("Buildings owned, rented or run"), False),
-    ("land", "plots_here", "median_plots", _("Plots of land held"), False),
+    ("buildings", _("Buildings owned, rented or run"), False, "buildings", "buildings"),
+    ("land", _("Plots of land held"), False, "plots", "plots"),
 )
+
+
+@dataclass
+class Figures:
+    """The figures of a set of enterprises over a year, with the medians of their holdings."""
+
+    stats: measures.Stats
+    holdings: dict
+
+    def total(self, name: str):
+        if name in ("buildings", "plots"):
+            return getattr(self.stats.real_estate, name)
+        return getattr(self.stats, name)
+
+    def median(self, name: str):
+        if name in self.holdings:
+            return self.holdings[name]
+        return getattr(self.stats, name)
+
+
+def _figures(enterprises: QuerySet[Enterprise], year: int) -> Figures:
+    """Three queries: the figures, the real estate, the holdings per enterprise."""
+    stats = measures.year_stats(enterprises, year)[""]
+    return Figures(stats=stats, holdings=measures.holdings_medians(enterprises, year, stats.count))
 
 
 def latest_complete_year(municipality: Municipality, today=None) -> int | None:
@@ -128,14 +153,14 @@ def latest_complete_year(municipality: Municipality, today=None) -> int | None:
     return measures.latest_complete_year(counts, today)
 
 
-def national_figures(year: int) -> measures.Stats:
+def national_figures(year: int) -> Figures:
     """The figures of every published enterprise that reported over ``year``: the same for
     every municipality page, so cached until the directory's data changes (the version that
     enterprises/signals.py bumps on any change of an enterprise, its figures or its assets)."""
     key = f"municipalities:national:{fragment_cache.version(DIRECTORY_FRAGMENTS)}:{year}"
     national = cache.get(key)
     if national is None:
-        national = measures.figures_by(published(), year)[""]
+        national = _figures(published(), year)
         cache.set(key, national, fragment_cache.TIMEOUT_SECONDS)
     return national
 
@@ -147,31 +172,26 @@ def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigure
     year = latest_complete_year(municipality, today)
     if year is None:
         return MunicipalFigures(year=None, count=0, shown=False)
-    here = measures.figures_by(published_in(municipality), year)[""]
-    if not here.shown:
-        return MunicipalFigures(year=year, count=here.count, shown=False)
+    here = _figures(published_in(municipality), year)
+    if not here.stats.shown:
+        return MunicipalFigures(year=year, count=here.stats.count, shown=False)
     national = national_figures(year)
     rows = [
         FigureRow(
-            key,
-            label,
-            getattr(here, total),
-            getattr(here, median),
-            getattr(national, median),
-            money=money,
+            key, label, here.total(total), here.median(median), national.median(median), money
         )
-        for key, total, median, label, money in ROWS
+        for key, label, money, total, median in ROWS
     ]
     return MunicipalFigures(
         year=year,
-        count=here.count,
+        count=here.stats.count,
         shown=True,
         rows=rows,
-        total_turnover=here.turnover,
-        loans=here.loans,
-        stream_totals={name: here.streams[name] for name in TURNOVER_FIELDS},
-        stream_percentages=here.stream_percentages,
-        national_count=national.count,
+        total_turnover=here.stats.turnover,
+        loans=here.stats.loans,
+        stream_totals={name: here.stats.streams[name] for name in TURNOVER_FIELDS},
+        stream_percentages=here.stats.stream_percentages,
+        national_count=national.stats.count,
     )
 
 

@@ -150,6 +150,9 @@ def build_world() -> dict:
     OfficerLinkFactory(user=officer, municipality=zwolle)
     OfficerLinkFactory(municipality=deventer, status=LinkStatus.REQUESTED, decided_at=None)
     staff = StaffFactory(email="medewerker.a11y@example.org")
+    from monitor.services import fix_edition
+
+    fix_edition(2023, by=staff)  # 2023 fixed, 2024 provisional
 
     report = ReportFactory(title="Ruimte voor wijkondernemingen", audiences=["gemeente"])
     on_request = ReportFactory(title="Eigen geld, eigen wijk", access="op-aanvraag")
@@ -200,6 +203,8 @@ def visits_for(role: str, w: dict) -> list[Visit]:
             Visit("directory with an invalid filter", "/wijkondernemingen/?opgericht_vanaf=x"),
             Visit("enterprise profile", f"/wijkondernemingen/{e}/"),
             Visit("benchmark", "/wijkondernemingen/benchmark/"),
+            Visit("monitor (provisional year)", "/monitor/2024/"),
+            Visit("monitor (fixed year)", "/monitor/2023/"),
             Visit("WijkBV programme page", "/wijkbv/"),
             Visit("knowledge base", "/kennisbank/"),
             Visit("search results", "/kennisbank/zoeken/?q=wijkonderneming"),
@@ -332,6 +337,8 @@ def visits_for(role: str, w: dict) -> list[Visit]:
         Visit("case page (staff: PDF)", f"/kennisbank/casussen/{w['case']}/"),
         Visit("case PDFs of a cohort", f"/kennisbank/casussen/programma/{w['cohort']}/"),
         Visit("WijkBV programme page (staff)", "/wijkbv/"),
+        Visit("monitor report (to be fixed)", "/monitor/2024/rapport/"),
+        Visit("monitor report (fixed)", "/monitor/2023/rapport/"),
     ]
 
 

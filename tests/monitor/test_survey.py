@@ -406,8 +406,12 @@ def test_the_survey_gives_the_same_figures_to_a_municipality(client, survey):
     from municipalities import selectors
 
     national = selectors.national_figures(YEAR)
-    assert (national.count, national.median_turnover) == (6, 100_000)
-    assert national.median_paid_staff_fte == Decimal("1.25")
+    assert (national.stats.count, national.median("median_turnover")) == (6, 100_000)
+    assert national.median("median_paid_staff_fte") == Decimal("1.25")
+    # Buildings per enterprise: A 1, B 1, C 2, D 0, E 0, G 0 -> (0 + 1) / 2; plots: A, E 1.
+    assert national.median("buildings") == Decimal("0.5")
+    assert national.median("plots") == 0
+    assert (national.total("buildings"), national.total("plots")) == (4, 2)
     utrecht = Municipality.objects.get(cbs_code="GM0344")
     assert selectors.measures.figures_by(selectors.published_in(utrecht), YEAR)[""].count == 2
 

@@ -89,9 +89,10 @@ def _fill(town, size):
 
 # The same at any size. Cached: the user with its roles, the municipality and the officer's
 # link (the session and the page's shared parts come from the cache; with a brief, its state
-# is one more); on a cold cache the shared parts are read and the national medians computed.
+# is one more); on a cold cache the shared parts are read and the figures here and nationally
+# computed (each: the figures, the real estate and the holdings per enterprise).
 PAGE_QUERIES = 3
-COLD_PAGE_QUERIES = 18
+COLD_PAGE_QUERIES = 22
 ANONYMOUS_PAGE_QUERIES = 0
 
 
