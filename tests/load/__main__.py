@@ -54,6 +54,8 @@ WEIGHTS = {
     "profile": 4,
     "knowledge search": 4,
     "FAQ": 2,
+    "monitor": 2,
+    "benchmark": 2,
 }
 # What gunicorn options of docker-compose.yml shape the server (address and logs do not).
 GUNICORN_OPTIONS = {
@@ -189,6 +191,10 @@ def page_urls(rng: random.Random) -> dict[str, list[str]]:
         "profile": [f"/wijkondernemingen/{slug}/" for slug in slugs[:: max(1, len(slugs) // 250)]],
         "knowledge search": searches,
         "FAQ": ["/kennisbank/veelgestelde-vragen/"],
+        # The bench's enterprises reported over 2022-2024.
+        "monitor": [f"/monitor/{year}/" for year in (2022, 2023, 2024)],
+        "benchmark": ["/wijkondernemingen/benchmark/"]
+        + [f"/wijkondernemingen/benchmark/?jaar={year}" for year in (2022, 2023, 2024)],
     }
     for paths in urls.values():
         rng.shuffle(paths)
