@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
@@ -187,9 +188,12 @@ MEASURES = _measures(
 
 
 def _sum_of(names: Iterable[str]):
+    """The sum of the columns as a 64-bit number: seven amounts of up to two billion euros (what
+    the form allows) would overflow PostgreSQL's integer, and so would the market times 100."""
     expression = None
     for name in names:
-        expression = F(name) if expression is None else expression + F(name)
+        column = Cast(F(name), BigIntegerField())
+        expression = column if expression is None else expression + column
     return expression
 
 

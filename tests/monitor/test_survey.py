@@ -427,3 +427,18 @@ def test_a_year_without_reports_is_not_a_monitor_year(client, survey):
     # F's 2024 stands alone in 2024: shown as that year's trend point only.
     monitor, _html = _monitor(client)
     assert [(point.year, point.stats.count) for point in monitor.trend] == [(2024, 1), (2025, 6)]
+
+
+def test_the_largest_amounts_the_form_takes_do_not_break_the_figures(client):
+    """Two billion euros in every stream (the form's maximum): 64-bit sums on PostgreSQL."""
+    from enterprises.forms import MAX_EUROS
+    from tests.factories import EnterpriseFactory, YearFiguresFactory
+
+    streams = {name: MAX_EUROS for name in ZERO}
+    for _ in range(3):
+        YearFiguresFactory(enterprise=EnterpriseFactory(), year=YEAR, **streams)
+    monitor, _html = _monitor(client)
+    assert monitor.overall.turnover == 3 * 7 * MAX_EUROS
+    assert monitor.overall.loans == 3 * MAX_EUROS
+    assert monitor.overall.market_share == Decimal("42.9")  # three of the seven streams
+    assert monitor.overall.social_enterprises == 0
