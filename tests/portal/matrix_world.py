@@ -30,6 +30,7 @@ from enterprises.models import (
 from knowledge import services as knowledge_services
 from knowledge.models import AdviceRequest, Audience, PdfJob
 from lsa_portal.pdf_jobs import PdfJobStatus
+from monitor import services as monitor_services
 from municipalities.models import BriefJob, Follower, LinkStatus
 from pioneers.models import Area, Element, ReviewScore
 from tests.factories import (
@@ -398,6 +399,24 @@ def _municipalities(w: World) -> None:
     w.tokens["follower"] = follower.token
 
 
+def _monitor(w: World) -> None:
+    """A closed reporting round (its monitor fixed) and an open one, with flagged figures."""
+    staff = w.users["S"]
+    deadline = timezone.localdate() + timedelta(days=30)
+    YearFiguresFactory(enterprise=w.published, year=2023)
+    closed = monitor_services.open_round(
+        year=2023, deadline=deadline, reminder_days="14,3", by=staff
+    )
+    monitor_services.close_round(closed, by=staff)
+    opened = monitor_services.open_round(
+        year=2024, deadline=deadline, reminder_days="14,3", by=staff
+    )
+    flagged = w.published.year_figures.get(year=2024)
+    flagged.flags = ["no-expenses"]
+    flagged.save(update_fields=["flags"])
+    w.objects.update(round_open=opened, round_closed=closed, flagged_figures=flagged)
+
+
 def build_world(media_root) -> World:
     """Every object the matrix needs, created with the project's factories."""
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -412,5 +431,6 @@ def build_world(media_root) -> World:
         _pioneers(w)
         _knowledge(w)
         _municipalities(w)
+        _monitor(w)
         w.session_keys = _session_keys(users)
     return w

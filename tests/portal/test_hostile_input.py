@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from enterprises.models import Invitation, MembershipRole
 from knowledge.models import PdfJob
 from lsa_portal.pdf_jobs import PdfJobStatus
+from monitor import services as monitor_services
 from municipalities.models import BriefJob, LinkStatus
 from pioneers.models import Element
 from tests.factories import (
@@ -160,6 +161,16 @@ def build_world() -> SimpleNamespace:
     w.pdf_job = PdfJob.objects.create(case=w.case, status=PdfJobStatus.QUEUED, input_hash="x")
     w.brief_job = BriefJob.objects.create(
         municipality=w.municipality, status=PdfJobStatus.QUEUED, input_hash="x"
+    )
+
+    # A closed reporting round (2024, its monitor fixed) and an open one (this year).
+    deadline = timezone.localdate() + timedelta(days=30)
+    w.round_closed = monitor_services.open_round(
+        year=2024, deadline=deadline, reminder_days="14,3", by=w.staff
+    )
+    monitor_services.close_round(w.round_closed, by=w.staff)
+    w.round_open = monitor_services.open_round(
+        year=timezone.localdate().year, deadline=deadline, reminder_days="14,3", by=w.staff
     )
     return w
 
@@ -299,6 +310,30 @@ TARGETS: dict[str, Target] = {
     # Monitor
     "monitor:index": Target(),
     "monitor:year": Target(kwargs=lambda w: {"year": 2024}),
+    "monitor:rounds": Target(
+        user="staff",
+        form=True,
+        data=lambda w: {"deadline": (timezone.localdate() + timedelta(days=30)).isoformat()},
+    ),
+    "monitor:round": Target(user="staff", kwargs=lambda w: {"year": w.round_closed.year}),
+    "monitor:round_close": Target(
+        user="staff", kwargs=lambda w: {"year": w.round_open.year}, form=True
+    ),
+    "monitor:round_correction": Target(
+        user="staff",
+        kwargs=lambda w: {"year": w.round_closed.year},
+        post=("note",),
+        get=False,
+    ),
+    "monitor:figures_checked": Target(
+        user="staff",
+        kwargs=lambda w: {"year": w.figures.year, "pk": w.figures.pk},
+        post=("x",),
+        get=False,
+    ),
+    "monitor:round_non_respondents": Target(
+        user="staff", kwargs=lambda w: {"year": w.round_open.year}
+    ),
     # Pioneers
     "pioneers:index": Target(),
     "pioneers:apply": Target(user="owner", form=True),
@@ -459,8 +494,18 @@ FORM_CLASSES = {
     "municipalities.forms.LinkRequestForm": "municipalities:link_request",
     "municipalities.forms.DecisionForm": "municipalities:link_decide",
     "municipalities.forms.FollowForm": "municipalities:follow",
+    "monitor.forms.OpenRoundForm": "monitor:rounds",
+    "monitor.forms.CorrectionForm": "monitor:round_correction",
 }
-APPS = ("accounts", "enterprises", "pioneers", "knowledge", "municipalities", "lsa_portal")
+APPS = (
+    "accounts",
+    "enterprises",
+    "pioneers",
+    "knowledge",
+    "municipalities",
+    "monitor",
+    "lsa_portal",
+)
 
 
 # --- Completeness: nothing is forgotten -----------------------------------------------------------
