@@ -403,6 +403,7 @@ knowledge.reportrequest          vcd    vcd
 knowledge.subscriber             vcd    vcd
 knowledge.advicerequest          vcd    vcd
 lsa_portal.auditentry            v      v
+monitor.reportinground           v      v
 municipalities.officerlink       vacd   vacd
 """
 
