@@ -447,6 +447,17 @@ def test_a_change_after_closing_is_pending_until_a_correction_with_a_note(
     assert "Laat Verbeterd gaf zijn verkoop opnieuw op." in page
 
 
+def test_staff_checking_flagged_figures_is_no_change_to_correct(open_round, staff):
+    with time_machine.travel(OPENED, tick=False):
+        figures = YearFiguresFactory(enterprise=EnterpriseFactory(), year=YEAR, flags=["fte"])
+    round_ = open_round()
+    with time_machine.travel(at(date(2026, 4, 2), 9), tick=False):
+        services.close_round(round_, by=staff)
+    with time_machine.travel(at(date(2026, 4, 20), 9), tick=False):
+        enterprise_services.mark_figures_checked(figures, by=staff)
+    assert selectors.round_progress(YEAR).pending == []
+
+
 def test_a_correction_needs_a_fixed_monitor(open_round, staff):
     YearFiguresFactory(enterprise=EnterpriseFactory(), year=YEAR)
     open_round()
