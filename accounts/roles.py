@@ -24,6 +24,8 @@ STAFF_APP_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "pioneers": ("view", "add", "change", "delete"),
     "knowledge": ("view", "add", "change", "delete"),
     "municipalities": ("view", "add", "change", "delete"),
+    # Rounds and editions change through the staff pages (services); the admin only shows them.
+    "monitor": ("view",),
     "account": ("view",),
     "accounts": ("view",),
     # The audit log: staff read it, nobody writes it by hand.

@@ -267,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "municipalities.send_digests",
         "schedule": crontab(minute=0, hour=7, day_of_month=1),
     },
+    # Every morning at eight: the reporting rounds' reminders that are due, and invitations to
+    # the enterprises published since a round opened.
+    "monitor-send-round-reminders": {
+        "task": "monitor.send_round_reminders",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
 
 # --- Knowledge base -------------------------------------------------------------------------

@@ -72,6 +72,10 @@ class ReportingRound(models.Model):
         return self.closed_at is None
 
     @property
+    def deadline_passed(self) -> bool:
+        return timezone.localdate() > self.deadline
+
+    @property
     def reminders(self) -> list[int]:
         """The reminder days, largest first ([14, 3])."""
         days = {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()}

@@ -6,15 +6,19 @@ municipality pages use too."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from enterprises import figures, measures
-from enterprises.models import EnterpriseKind, Province, Theme
-from enterprises.selectors import DIRECTORY_FRAGMENTS, published
+from enterprises.models import Enterprise, EnterpriseKind, Membership, Province, Theme
+from enterprises.models import YearFigures as EnterpriseYearFigures
+from enterprises.selectors import DIRECTORY_FRAGMENTS, describe_flags, published
 
-from .models import MonitorEdition, ReportingRound
+from .models import MonitorEdition, ReportingRound, RoundInvitation, RoundReminder
 
 # The fragment-cache namespace of what rounds and editions change (a year's state, its fixed
 # figures); the figures themselves follow the directory's namespace.
@@ -164,8 +168,6 @@ def _editions_by_year() -> dict[int, list[MonitorEdition]]:
 
 
 def _invited_by_year() -> dict[int, int]:
-    from django.db.models import Count
-
     return dict(ReportingRound.objects.annotate(n=Count("invitations")).values_list("year", "n"))
 
 
@@ -240,3 +242,247 @@ def latest_year() -> int | None:
         return fixed
     counts = measures.reporting_per_year(published())
     return measures.latest_complete_year(counts)
+
+
+# --- Reporting rounds (staff) -----------------------------------------------------------------
+
+
+def has_reported(year: int) -> Exists:
+    """Whether an invitation's enterprise entered figures over ``year`` (whatever its status
+    now): the definition of 'reported' of a round."""
+    return Exists(
+        EnterpriseYearFigures.objects.filter(enterprise_id=OuterRef("enterprise_id"), year=year)
+    )
+
+
+def with_reported(invitations: QuerySet[RoundInvitation], round_: ReportingRound) -> QuerySet:
+    """The invitations with ``reported`` (see ``has_reported``)."""
+    return invitations.annotate(reported=has_reported(round_.year))
+
+
+@dataclass
+class RoundRow:
+    """A round in the list of rounds, with its response."""
+
+    round: ReportingRound
+    invited: int
+    reported: int
+
+    @property
+    def response(self) -> Decimal | None:
+        return figures.share(self.reported, self.invited)
+
+
+def rounds() -> list[RoundRow]:
+    """Every reporting round, newest year first, with how many were invited and reported (one
+    query)."""
+    found = ReportingRound.objects.select_related("opened_by", "closed_by").annotate(
+        n_invited=Count("invitations", distinct=True),
+        n_reported=Count(
+            "invitations",
+            filter=Q(invitations__enterprise__year_figures__year=F("year")),
+            distinct=True,
+        ),
+    )
+    return [RoundRow(item, item.n_invited, item.n_reported) for item in found.order_by("-year")]
+
+
+@dataclass
+class GroupProgress:
+    """Invited and reported in one province or of one kind."""
+
+    key: str
+    label: str
+    invited: int
+    reported: int
+
+    @property
+    def response(self) -> Decimal | None:
+        return figures.share(self.reported, self.invited)
+
+
+@dataclass
+class NonRespondent:
+    """An invited enterprise that has not reported: whom to call or mail."""
+
+    enterprise: Enterprise
+    recipients: int  # addresses the invitation went to
+    member_emails: list[str]
+    reminders: list[int]  # the reminders sent (days before the deadline), largest first
+
+
+@dataclass
+class ReminderStep:
+    """One reminder of a round: when it goes, and to how many it went."""
+
+    days: int
+    on: date
+    sent: int
+    before_opening: bool  # falls on or before the opening day: never sent
+
+
+@dataclass
+class FlaggedFigures:
+    """A year's figures that look implausible, for staff to check with the enterprise."""
+
+    figures: EnterpriseYearFigures
+    described: list[str]
+
+
+@dataclass
+class RoundProgress:
+    """Everything the round's page shows."""
+
+    round: ReportingRound
+    invited: int
+    reported: int
+    unmailed: int  # invited enterprises with no one to mail (kept by staff alone)
+    by_province: list[GroupProgress]
+    by_kind: list[GroupProgress]
+    not_reported: list[NonRespondent]
+    flagged: list[FlaggedFigures]
+    schedule: list[ReminderStep]
+    edition: MonitorEdition | None = None  # the newest, once the round closed
+    pending: list[EnterpriseYearFigures] = field(default_factory=list)
+
+    @property
+    def response(self) -> Decimal:
+        return figures.share(self.reported, self.invited) or Decimal(0)
+
+
+def _group_progress(round_: ReportingRound, path: str, labels: dict[str, str]):
+    counts = {
+        row["key"]: row
+        for row in round_.invitations.values(key=F(path))
+        .annotate(n_invited=Count("pk"), n_reported=Count("pk", filter=has_reported(round_.year)))
+        .order_by()
+    }
+    return [
+        GroupProgress(str(key), str(label), counts[key]["n_invited"], counts[key]["n_reported"])
+        for key, label in labels.items()
+        if key in counts
+    ]
+
+
+def non_respondents(round_: ReportingRound) -> list[NonRespondent]:
+    """The invited enterprises that have not reported over the round's year, by name, with
+    their contact person, their members' addresses and the reminders they had (three
+    queries, whatever their number)."""
+    members = Prefetch(
+        "enterprise__memberships",
+        queryset=Membership.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user__email"),
+    )
+    reminders = Prefetch(
+        "enterprise__round_reminders",
+        queryset=RoundReminder.objects.filter(round=round_).order_by("-days_before"),
+    )
+    invitations = (
+        with_reported(round_.invitations.all(), round_)
+        .filter(reported=False)
+        .select_related("enterprise__municipality")
+        .prefetch_related(members, reminders)
+        .order_by("enterprise__name", "enterprise__pk")
+    )
+    rows = []
+    for invitation in invitations:
+        enterprise = invitation.enterprise
+        emails = list(dict.fromkeys(m.user.email for m in enterprise.memberships.all()))
+        rows.append(
+            NonRespondent(
+                enterprise=enterprise,
+                recipients=invitation.recipients,
+                member_emails=emails,
+                reminders=[reminder.days_before for reminder in enterprise.round_reminders.all()],
+            )
+        )
+    return rows
+
+
+def _schedule(round_: ReportingRound) -> list[ReminderStep]:
+    sent = dict(
+        RoundReminder.objects.filter(round=round_)
+        .values_list("days_before")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    opened_on = timezone.localdate(round_.opened_at)
+    steps = []
+    for days in round_.reminders:
+        on = round_.deadline - timedelta(days=days)
+        steps.append(ReminderStep(days, on, sent.get(days, 0), before_opening=on <= opened_on))
+    return steps
+
+
+def flagged_figures(year: int) -> list[FlaggedFigures]:
+    """The figures over ``year`` of published enterprises that were flagged as implausible and
+    not yet checked by staff (one query)."""
+    found = (
+        EnterpriseYearFigures.objects.filter(
+            year=year, flags_checked_at__isnull=True, enterprise__in=published()
+        )
+        .exclude(flags=[])
+        .select_related("enterprise__municipality")
+        .order_by("enterprise__name", "pk")
+    )
+    return [FlaggedFigures(item, describe_flags(item.flags)) for item in found]
+
+
+def pending_corrections(year: int, since) -> list[EnterpriseYearFigures]:
+    """The figures over ``year`` of published enterprises changed since ``since`` (the newest
+    edition): what a correction of the fixed monitor would take in."""
+    return list(
+        EnterpriseYearFigures.objects.filter(
+            year=year, updated_at__gt=since, enterprise__in=published()
+        )
+        .select_related("enterprise__municipality")
+        .order_by("enterprise__name", "pk")
+    )
+
+
+def round_progress(year: int) -> RoundProgress | None:
+    """The round over ``year`` as staff follow it: invited, reported, per province and kind,
+    who has not answered, the figures to check and, once closed, the pending corrections. A
+    constant number of queries, whatever the number of enterprises. None without a round."""
+    round_ = (
+        ReportingRound.objects.select_related("opened_by", "closed_by").filter(year=year).first()
+    )
+    if round_ is None:
+        return None
+    # The expression itself in the aggregates, not an annotation: an aggregate over a whole
+    # queryset leaves the annotation out of its subquery (Django 5.2).
+    totals = round_.invitations.aggregate(
+        invited=Count("pk"),
+        reported=Count("pk", filter=has_reported(year)),
+        unmailed=Count("pk", filter=Q(recipients=0)),
+    )
+    progress = RoundProgress(
+        round=round_,
+        invited=totals["invited"],
+        reported=totals["reported"],
+        unmailed=totals["unmailed"],
+        by_province=_group_progress(
+            round_, "enterprise__municipality__province", dict(Province.choices)
+        ),
+        by_kind=_group_progress(round_, "enterprise__kind", dict(EnterpriseKind.choices)),
+        not_reported=non_respondents(round_),
+        flagged=flagged_figures(year),
+        schedule=_schedule(round_),
+    )
+    if not round_.is_open:
+        progress.edition = MonitorEdition.objects.filter(year=year).order_by("-number").first()
+        since = progress.edition.published_at if progress.edition else round_.closed_at
+        progress.pending = pending_corrections(year, since)
+    return progress
+
+
+def year_figures_to_check(year: int, pk: int) -> EnterpriseYearFigures:
+    """One year's figures of the round's year, for the 'checked' button (404 otherwise)."""
+    return get_object_or_404(
+        EnterpriseYearFigures.objects.select_related("enterprise"), pk=pk, year=year
+    )
+
+
+def round_for(year: int) -> ReportingRound:
+    return get_object_or_404(ReportingRound, year=year)

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from lsa_portal.pdf_jobs import MAX_ATTEMPTS, TransientError
 
-from . import report
+from . import report, services
 
 
 @shared_task(
@@ -28,3 +28,10 @@ def render_report(self, job_id: int) -> str:
 def sweep_reports() -> int:
     """Every few minutes (see CELERY_BEAT_SCHEDULE): re-enqueue report jobs no worker has."""
     return report.sweep()
+
+
+@shared_task(name="monitor.send_round_reminders")
+def send_round_reminders() -> dict[str, int]:
+    """Daily (see CELERY_BEAT_SCHEDULE): late invitations and the reminders that are due."""
+    run = services.send_reminders()
+    return {"invited": run.invited, "reminded": run.reminded}

@@ -150,9 +150,7 @@ def build_world() -> dict:
     OfficerLinkFactory(user=officer, municipality=zwolle)
     OfficerLinkFactory(municipality=deventer, status=LinkStatus.REQUESTED, decided_at=None)
     staff = StaffFactory(email="medewerker.a11y@example.org")
-    from monitor.services import fix_edition
-
-    fix_edition(2023, by=staff)  # 2023 fixed, 2024 provisional
+    _reporting_rounds(staff, pioneer_enterprise, neighbours, today)  # 2023 fixed, 2024 open
 
     report = ReportFactory(title="Ruimte voor wijkondernemingen", audiences=["gemeente"])
     on_request = ReportFactory(title="Eigen geld, eigen wijk", access="op-aanvraag")
@@ -187,6 +185,27 @@ def build_world() -> dict:
         "case": case.slug,
         "cohort": cohort.slug,
     }
+
+
+def _reporting_rounds(staff, pioneer_enterprise, neighbours, today) -> None:
+    """A closed round over 2023 with a pending correction, an open one over 2024 with flagged
+    figures: the staff pages of the monitor show every part."""
+    from enterprises.services import save_year_figures
+    from monitor import services as monitor_services
+
+    closed = monitor_services.open_round(
+        year=2023, deadline=today + timedelta(days=30), reminder_days="14,3", by=staff
+    )
+    monitor_services.close_round(closed, by=staff)
+    changed = neighbours[0].year_figures.get(year=2023)
+    changed.income_sales += 1_000
+    save_year_figures(changed, by=staff)
+    monitor_services.open_round(
+        year=2024, deadline=today + timedelta(days=20), reminder_days="14,3", by=staff
+    )
+    flagged = pioneer_enterprise.year_figures.get(year=2024)
+    flagged.expenses = 0
+    save_year_figures(flagged, by=staff)
 
 
 def visits_for(role: str, w: dict) -> list[Visit]:
@@ -337,8 +356,14 @@ def visits_for(role: str, w: dict) -> list[Visit]:
         Visit("case page (staff: PDF)", f"/kennisbank/casussen/{w['case']}/"),
         Visit("case PDFs of a cohort", f"/kennisbank/casussen/programma/{w['cohort']}/"),
         Visit("WijkBV programme page (staff)", "/wijkbv/"),
-        Visit("monitor report (to be fixed)", "/monitor/2024/rapport/"),
+        Visit("monitor report (round open)", "/monitor/2024/rapport/"),
         Visit("monitor report (fixed)", "/monitor/2023/rapport/"),
+        Visit("reporting rounds", "/monitor/rondes/", submit="De uitvraag openen"),
+        Visit("reporting round (open)", "/monitor/rondes/2024/"),
+        Visit("close a reporting round", "/monitor/rondes/2024/afsluiten/"),
+        Visit(
+            "reporting round (closed)", "/monitor/rondes/2023/", submit="De correctie publiceren"
+        ),
     ]
 
 

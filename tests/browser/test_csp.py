@@ -156,6 +156,7 @@ def test_staff_pages_and_htmx_updates_run_without_a_policy_violation(page, demo,
     found, messages = violations
     log_in(page, "medewerker@example.org", DEMO_PASSWORD)
     pioneer = demo["pioneer"]
+    year = _open_a_reporting_round()
     _visit(
         page,
         [
@@ -170,6 +171,9 @@ def test_staff_pages_and_htmx_updates_run_without_a_policy_violation(page, demo,
             f"/kennisbank/casussen/programma/{demo['cohort'].slug}/",
             "/gemeenten/koppelingen/",
             "/monitor/2024/rapport/",
+            "/monitor/rondes/",
+            f"/monitor/rondes/{year}/",
+            f"/monitor/rondes/{year}/afsluiten/",
             "/admin/",
             "/admin/enterprises/enterprise/",
             f"/admin/enterprises/enterprise/{demo['enterprise'].pk}/change/",
@@ -185,6 +189,23 @@ def test_staff_pages_and_htmx_updates_run_without_a_policy_violation(page, demo,
     page.locator("#pdf-job").get_by_text("is klaar").wait_for()
     assert page.evaluate("document.querySelectorAll('head style').length") == 0
     assert found == [] and messages == [], found + messages
+
+
+def _open_a_reporting_round() -> int:
+    """The demo data has no reporting round: staff open one over last year."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from monitor import services
+
+    today = timezone.localdate()
+    staff = User.objects.get(email="medewerker@example.org")
+    services.open_round(
+        year=today.year - 1, deadline=today + timedelta(days=30), reminder_days="14,3", by=staff
+    )
+    return today.year - 1
 
 
 def test_the_listener_does_report_a_refused_inline_style(page, violations):

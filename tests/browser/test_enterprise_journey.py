@@ -83,6 +83,6 @@ def test_from_registration_to_a_published_profile(page):
     page.get_by_role("link", name="Buurtbedrijf Het Zonnedak").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Buurtbedrijf Het Zonnedak"
     assert page.get_by_role(
-        "img", name="Inkomstenmix 2024: Verkoop van producten en diensten 80%, Subsidies 20%."
+        "img", name="Omzetmix 2024: Verkoop van producten en diensten 80%, Subsidies 20%."
     ).is_visible()
     screenshot(page, "profile")

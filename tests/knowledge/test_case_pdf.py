@@ -366,7 +366,7 @@ def test_the_story_comes_right_after_the_cover_and_the_evidence_after_it(
 
     story = _first_page_with(pages, "De buurt wilde het badhuis behouden")
     evidence = _first_page_with(pages, "De feiten achter het verhaal")
-    figures = _first_page_with(pages, "Inkomstenmix 2024")
+    figures = _first_page_with(pages, "Omzetmix 2024")
     mengpaneel = _first_page_with(pages, "Het mengpaneel")
     milestones = _first_page_with(pages, "Koopakte getekend")
     assert story == 2, "the story starts on the page after the cover"

@@ -434,7 +434,7 @@ def test_the_largest_amounts_the_form_takes_do_not_break_the_figures(client):
     from enterprises.forms import MAX_EUROS
     from tests.factories import EnterpriseFactory, YearFiguresFactory
 
-    streams = {name: MAX_EUROS for name in ZERO}
+    streams = dict.fromkeys(ZERO, MAX_EUROS)
     for _ in range(3):
         YearFiguresFactory(enterprise=EnterpriseFactory(), year=YEAR, **streams)
     monitor, _html = _monitor(client)

@@ -30,6 +30,7 @@ from enterprises.models import (
 from knowledge import services as knowledge_services
 from knowledge.models import AdviceRequest, Audience, PdfJob
 from lsa_portal.pdf_jobs import PdfJobStatus
+from monitor import services as monitor_services
 from municipalities.models import BriefJob, Follower, LinkStatus
 from pioneers.models import Area, Element, ReviewScore
 from tests.factories import (
@@ -399,11 +400,11 @@ def _municipalities(w: World) -> None:
 
 
 def _monitor_report(w: World) -> None:
-    """The monitor of 2024 fixed, with its report made (not yet published)."""
+    """The report of the fixed monitor of the closed round's year, made (not yet published)."""
     from monitor.models import ReportJob
-    from monitor.services import fix_edition
+    from monitor.selectors import newest_edition
 
-    edition = fix_edition(2024, by=w.users["S"])
+    edition = newest_edition(w.round_closed.year)
     job = ReportJob(
         edition=edition,
         status=PdfJobStatus.DONE,
@@ -413,6 +414,24 @@ def _monitor_report(w: World) -> None:
     job.file.save("monitor-2024.pdf", ContentFile(MINIMAL_PDF), save=False)
     job.save()
     w.objects.update(report_job=job)
+
+
+def _monitor(w: World) -> None:
+    """A closed reporting round (its monitor fixed) and an open one, with flagged figures."""
+    staff = w.users["S"]
+    deadline = timezone.localdate() + timedelta(days=30)
+    YearFiguresFactory(enterprise=w.published, year=2023)
+    closed = monitor_services.open_round(
+        year=2023, deadline=deadline, reminder_days="14,3", by=staff
+    )
+    monitor_services.close_round(closed, by=staff)
+    opened = monitor_services.open_round(
+        year=2024, deadline=deadline, reminder_days="14,3", by=staff
+    )
+    flagged = w.published.year_figures.get(year=2024)
+    flagged.flags = ["no-expenses"]
+    flagged.save(update_fields=["flags"])
+    w.objects.update(round_open=opened, round_closed=closed, flagged_figures=flagged)
 
 
 def build_world(media_root) -> World:
@@ -429,6 +448,7 @@ def build_world(media_root) -> World:
         _pioneers(w)
         _knowledge(w)
         _municipalities(w)
+        _monitor(w)
         _monitor_report(w)
         w.session_keys = _session_keys(users)
     return w

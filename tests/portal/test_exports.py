@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import get_resolver, reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from lsa_portal import exports
+from monitor import services as monitor_services
 from tests.factories import (
     EnterpriseFactory,
     OfficerLinkFactory,
@@ -151,6 +153,21 @@ def test_the_admin_exports_neutralise_formulas(client, model, action):
     _assert_no_formula(_csv_cells(response), [FORMULAS[4]])
 
 
+def test_the_round_non_respondents_csv_neutralises_formulas(client):
+    _hostile_enterprise()
+    staff = StaffFactory()
+    year = timezone.localdate().year - 1
+    monitor_services.open_round(
+        year=year,
+        deadline=timezone.localdate() + timedelta(days=30),
+        reminder_days="14,3",
+        by=staff,
+    )
+    client.force_login(staff)
+    response = client.get(reverse("monitor:round_non_respondents", kwargs={"year": year}))
+    _assert_no_formula(_csv_cells(response), [FORMULAS[0], FORMULAS[3]])
+
+
 # Every download URL of the portal, and the test above that covers it.
 SPREADSHEET_URLS = {
     "enterprises:export_csv": test_the_open_data_csv_neutralises_formulas,
@@ -158,6 +175,7 @@ SPREADSHEET_URLS = {
     "municipalities:export_xlsx": test_the_municipal_csv_and_xlsx_neutralise_formulas,
     "knowledge:export_requests": test_the_report_request_export_neutralises_formulas,
     "knowledge:export_subscribers": test_the_subscriber_export_neutralises_formulas,
+    "monitor:round_non_respondents": test_the_round_non_respondents_csv_neutralises_formulas,
 }
 
 

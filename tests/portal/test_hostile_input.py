@@ -36,8 +36,9 @@ from hypothesis import strategies as st
 from enterprises.models import Invitation, MembershipRole
 from knowledge.models import PdfJob
 from lsa_portal.pdf_jobs import PdfJobStatus
+from monitor import services as monitor_services
 from monitor.models import ReportJob
-from monitor.services import fix_edition
+from monitor.selectors import newest_edition
 from municipalities.models import BriefJob, LinkStatus
 from pioneers.models import Element
 from tests.factories import (
@@ -163,8 +164,18 @@ def build_world() -> SimpleNamespace:
     w.brief_job = BriefJob.objects.create(
         municipality=w.municipality, status=PdfJobStatus.QUEUED, input_hash="x"
     )
+
+    # A closed reporting round (2024, its monitor fixed) and an open one (this year).
+    deadline = timezone.localdate() + timedelta(days=30)
+    w.round_closed = monitor_services.open_round(
+        year=2024, deadline=deadline, reminder_days="14,3", by=w.staff
+    )
+    monitor_services.close_round(w.round_closed, by=w.staff)
+    w.round_open = monitor_services.open_round(
+        year=timezone.localdate().year, deadline=deadline, reminder_days="14,3", by=w.staff
+    )
     w.report_job = ReportJob.objects.create(
-        edition=fix_edition(2024, by=w.staff), status=PdfJobStatus.QUEUED, input_hash="x"
+        edition=newest_edition(2024), status=PdfJobStatus.QUEUED, input_hash="x"
     )
     return w
 
@@ -307,6 +318,30 @@ TARGETS: dict[str, Target] = {
     "monitor:report": Target(user="staff", kwargs=lambda w: {"year": 2024}, post=("action",)),
     "monitor:report_status": Target(user="staff", kwargs=lambda w: {"pk": w.report_job.pk}),
     "monitor:report_download": Target(user="staff", kwargs=lambda w: {"pk": w.report_job.pk}),
+    "monitor:rounds": Target(
+        user="staff",
+        form=True,
+        data=lambda w: {"deadline": (timezone.localdate() + timedelta(days=30)).isoformat()},
+    ),
+    "monitor:round": Target(user="staff", kwargs=lambda w: {"year": w.round_closed.year}),
+    "monitor:round_close": Target(
+        user="staff", kwargs=lambda w: {"year": w.round_open.year}, form=True
+    ),
+    "monitor:round_correction": Target(
+        user="staff",
+        kwargs=lambda w: {"year": w.round_closed.year},
+        post=("note",),
+        get=False,
+    ),
+    "monitor:figures_checked": Target(
+        user="staff",
+        kwargs=lambda w: {"year": w.figures.year, "pk": w.figures.pk},
+        post=("x",),
+        get=False,
+    ),
+    "monitor:round_non_respondents": Target(
+        user="staff", kwargs=lambda w: {"year": w.round_open.year}
+    ),
     # Pioneers
     "pioneers:index": Target(),
     "pioneers:apply": Target(user="owner", form=True),
@@ -467,8 +502,18 @@ FORM_CLASSES = {
     "municipalities.forms.LinkRequestForm": "municipalities:link_request",
     "municipalities.forms.DecisionForm": "municipalities:link_decide",
     "municipalities.forms.FollowForm": "municipalities:follow",
+    "monitor.forms.OpenRoundForm": "monitor:rounds",
+    "monitor.forms.CorrectionForm": "monitor:round_correction",
 }
-APPS = ("accounts", "enterprises", "pioneers", "knowledge", "municipalities", "lsa_portal")
+APPS = (
+    "accounts",
+    "enterprises",
+    "pioneers",
+    "knowledge",
+    "municipalities",
+    "monitor",
+    "lsa_portal",
+)
 
 
 # --- Completeness: nothing is forgotten -----------------------------------------------------------

@@ -36,6 +36,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from http.cookies import SimpleCookie
 
 import pytest
@@ -48,6 +49,7 @@ from django.db import connection, transaction
 from django.http import FileResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from pioneers.models import Element
 from tests.factories import DEFAULT_PASSWORD
@@ -220,6 +222,16 @@ monitor:year                                           200  200  200  200  200  
 monitor:report                                         L    404  404  404  404  404  200  200
 monitor:report_status                                  L    404  404  404  404  404  200  200
 monitor:report_download                                L    404  404  404  404  404  200  200
+# monitor: the reporting rounds are staff's (closing a closed round leads back to its page)
+monitor:rounds                                         L    404  404  404  404  404  200  200
+monitor:round@open                                     L    404  404  404  404  404  200  200
+monitor:round@closed                                   L    404  404  404  404  404  200  200
+monitor:round_close@open                               L    404  404  404  404  404  200  200
+monitor:round_close@closed                             L    404  404  404  404  404  302  302
+monitor:round_correction@closed                        L    404  404  404  404  404  405  405
+monitor:round_correction@open                          L    404  404  404  404  404  405  405
+monitor:figures_checked                                L    404  404  404  404  404  405  405
+monitor:round_non_respondents                          L    404  404  404  404  404  200  200
 municipalities:index                                   200  200  200  200  200  200  200  200
 municipalities:detail                                  200  200  200  200  200  200  200  200
 municipalities:detail@elsewhere                        200  200  200  200  200  200  200  200
@@ -340,6 +352,17 @@ knowledge:advice                                       302* 302* 302* 302* 302* 
 knowledge:feed                                         200  200  200  200  200  200  200  200
 knowledge:feed_atom                                    200  200  200  200  200  200  200  200
 
+# monitor (a correction of a round whose monitor is not fixed yet: the form says why)
+monitor:rounds                                         L    404  404  404  404  404  302* 302*
+monitor:round@open                                     L    404  404  404  404  404  405  405
+monitor:round@closed                                   L    404  404  404  404  404  405  405
+monitor:round_close@open                               L    404  404  404  404  404  302* 302*
+monitor:round_close@closed                             L    404  404  404  404  404  302  302
+monitor:round_correction@closed                        L    404  404  404  404  404  302* 302*
+monitor:round_correction@open                          L    404  404  404  404  404  200  200
+monitor:figures_checked                                L    404  404  404  404  404  302* 302*
+monitor:round_non_respondents                          L    404  404  404  404  404  405  405
+
 # municipalities
 municipalities:link_request                            L    403  403  403  403  302* 403  403
 municipalities:link_decide                             L    404  404  404  404  404  302* 302*
@@ -348,6 +371,8 @@ municipalities:follow_confirm                          200  200  200  200  200  
 municipalities:unfollow                                200* 200* 200* 200* 200* 200* 200* 200*
 municipalities:brief                                   L    302* 302* 302* 302* 302* 302* 302*
 monitor:report                                         L    404  404  404  404  404  302* 302*
+monitor:report_status                                  L    404  404  404  404  404  405  405
+monitor:report_download                                L    404  404  404  404  404  405  405
 """
 
 # What the admin lets LSA staff (S) and superusers (U) do with each model: v(iew) a(dd)
@@ -384,6 +409,7 @@ knowledge.reportrequest          vcd    vcd
 knowledge.subscriber             vcd    vcd
 knowledge.advicerequest          vcd    vcd
 lsa_portal.auditentry            v      v
+monitor.reportinground           v      v
 municipalities.officerlink       vacd   vacd
 """
 
@@ -553,9 +579,20 @@ PATHS = {
     "knowledge:newsletter_unsubscribe": lambda w: {"token": w.tokens["newsletter_unsubscribe"]},
     # monitor
     "monitor:year": lambda w: {"year": 2024},
-    "monitor:report": lambda w: {"year": 2024},
+    "monitor:report": lambda w: {"year": w.round_closed.year},
     "monitor:report_status": lambda w: {"pk": w.report_job.pk},
     "monitor:report_download": lambda w: {"pk": w.report_job.pk},
+    "monitor:round@open": lambda w: {"year": w.round_open.year},
+    "monitor:round@closed": lambda w: {"year": w.round_closed.year},
+    "monitor:round_close@open": lambda w: {"year": w.round_open.year},
+    "monitor:round_close@closed": lambda w: {"year": w.round_closed.year},
+    "monitor:round_correction@closed": lambda w: {"year": w.round_closed.year},
+    "monitor:round_correction@open": lambda w: {"year": w.round_open.year},
+    "monitor:figures_checked": lambda w: {
+        "year": w.flagged_figures.year,
+        "pk": w.flagged_figures.pk,
+    },
+    "monitor:round_non_respondents": lambda w: {"year": w.round_open.year},
     # municipalities
     "municipalities:link_decide": lambda w: {"pk": w.pending_link.pk},
     "municipalities:follow_confirm": lambda w: {"token": w.tokens["follower"]},
@@ -761,6 +798,13 @@ POST_DATA = {
         "message": "Graag een workshop over wijkondernemen.",
         "consent": "on",
     },
+    # monitor
+    "monitor:rounds": lambda w: {
+        "year": "2025",
+        "deadline": (timezone.localdate() + timedelta(days=40)).isoformat(),
+        "reminder_days": "14,3",
+    },
+    "monitor:round_correction": lambda w: {"note": "Een onderneming verbeterde haar omzet."},
     # municipalities
     "municipalities:link_request": lambda w: {
         "job_title": "Beleidsadviseur",
