@@ -55,6 +55,22 @@ def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _manage(request, template: str, enterprise: Enterprise, section: str, **context):
+    """A page of an enterprise's management (profile, assets, figures, members): it says
+    when staff keep the enterprise (it has no owner yet)."""
+    return render(
+        request,
+        template,
+        {
+            "enterprise": enterprise,
+            "section": section,
+            "kept_by_staff": permissions.kept_by_staff(enterprise),
+            "staff_keeps": permissions.staff_keeps(request.user, enterprise),
+            **context,
+        },
+    )
+
+
 # --- Public -----------------------------------------------------------------------------------
 
 
@@ -229,16 +245,14 @@ def edit(request, slug):
         form.save()
         messages.success(request, _("The profile is saved."))
         return redirect("enterprises:edit", slug=form.instance.slug)
-    return render(
+    return _manage(
         request,
         "enterprises/edit.html",
-        {
-            "enterprise": enterprise,
-            "form": form,
-            "missing": services.missing_for_submission(enterprise),
-            "can_submit": permissions.can_submit(request.user, enterprise),
-            "section": "profile",
-        },
+        enterprise,
+        "profile",
+        form=form,
+        missing=services.missing_for_submission(enterprise),
+        can_submit=permissions.can_submit(request.user, enterprise),
     )
 
 
@@ -263,14 +277,12 @@ def submit(request, slug):
 @require_GET
 def assets(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
-    return render(
+    return _manage(
         request,
         "enterprises/assets.html",
-        {
-            "enterprise": enterprise,
-            "assets": enterprise.assets.order_by("kind", "name"),
-            "section": "assets",
-        },
+        enterprise,
+        "assets",
+        assets=enterprise.assets.order_by("kind", "name"),
     )
 
 
@@ -289,10 +301,8 @@ def asset_form(request, slug, pk=None):
         form.save()
         messages.success(request, _("The asset is saved."))
         return redirect("enterprises:assets", slug=slug)
-    return render(
-        request,
-        "enterprises/asset_form.html",
-        {"enterprise": enterprise, "form": form, "asset": asset, "section": "assets"},
+    return _manage(
+        request, "enterprises/asset_form.html", enterprise, "assets", form=form, asset=asset
     )
 
 
@@ -315,11 +325,7 @@ def figures_list(request, slug):
         {"figures": year, "mix": IncomeMix(year.income_by_stream(), year.expenses)}
         for year in enterprise.year_figures.order_by("-year")
     ]
-    return render(
-        request,
-        "enterprises/figures_list.html",
-        {"enterprise": enterprise, "years": years, "section": "figures"},
-    )
+    return _manage(request, "enterprises/figures_list.html", enterprise, "figures", years=years)
 
 
 @login_required
@@ -354,18 +360,22 @@ def figures_form(request, slug, year=None):
                 % {"items": "; ".join(selectors.describe_flags(saved.flags))},
             )
         return redirect("enterprises:figures", slug=slug)
-    return render(
+    return _manage(
         request,
         "enterprises/figures_form.html",
-        {"enterprise": enterprise, "form": form, "previous": previous, "section": "figures"},
+        enterprise,
+        "figures",
+        form=form,
+        previous=previous,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request, slug):
-    """Members and invitations; owners invite, change roles and remove."""
-    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    """Members and invitations; owners invite, change roles and remove (and staff, while they
+    keep an enterprise that has no owner yet)."""
+    enterprise = _enterprise_for(request, slug, permissions.can_see_members)
     can_manage = permissions.can_manage_members(request.user, enterprise)
     form = InviteForm(request.POST or None)
     if request.method == "POST":
@@ -383,25 +393,23 @@ def members(request, slug):
                     % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("enterprises:members", slug=slug)
-    return render(
+    return _manage(
         request,
         "enterprises/members.html",
-        {
-            "enterprise": enterprise,
-            "memberships": selectors.members_of(enterprise),
-            "invitations": selectors.open_invitations(enterprise) if can_manage else [],
-            "form": form,
-            "can_manage": can_manage,
-            "role_form": RoleForm(),
-            "section": "members",
-        },
+        enterprise,
+        "members",
+        memberships=selectors.members_of(enterprise),
+        invitations=selectors.open_invitations(enterprise) if can_manage else [],
+        form=form,
+        can_manage=can_manage,
+        role_form=RoleForm(),
     )
 
 
 @login_required
 @require_POST
 def member_remove(request, slug, pk):
-    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    enterprise = _enterprise_for(request, slug, permissions.can_see_members)
     membership = get_object_or_404(Membership, pk=pk, enterprise=enterprise)
     leaving = membership.user_id == request.user.pk
     try:
@@ -421,7 +429,7 @@ def member_remove(request, slug, pk):
 @login_required
 @require_POST
 def member_role(request, slug, pk):
-    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    enterprise = _enterprise_for(request, slug, permissions.can_see_members)
     membership = get_object_or_404(Membership, pk=pk, enterprise=enterprise)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -459,9 +467,7 @@ def archive(request, slug):
             % {"name": enterprise.name},
         )
         return redirect("enterprises:mine")
-    return render(
-        request, "enterprises/archive.html", {"enterprise": enterprise, "section": "members"}
-    )
+    return _manage(request, "enterprises/archive.html", enterprise, "members")
 
 
 @login_required
