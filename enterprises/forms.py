@@ -16,6 +16,7 @@ from lsa_portal.widgets import LongSelect
 from .models import (
     FINANCING_FIELDS,
     FIRST_YEAR,
+    MAX_EUROS,
     TURNOVER_FIELDS,
     Asset,
     AssetKind,
@@ -25,8 +26,6 @@ from .models import (
     YearFigures,
 )
 from .validators import normalize_postcode
-
-MAX_EUROS = 2_000_000_000  # fits the column; no neighbourhood enterprise comes near
 
 
 class EuroField(forms.IntegerField):
