@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lsa_portal import exports, fragment_cache
 
-from . import permissions, selectors, services
+from . import imports, permissions, selectors, services
 from .charts import income_chart, totals_chart
 from .figures import IncomeMix
 from .forms import (
     AssetForm,
+    ImportForm,
     InviteForm,
     ProfileForm,
     RegisterForm,
@@ -535,4 +536,128 @@ def review(request, slug):
             "latest": {"figures": latest, "chart": income_chart(latest)} if latest else None,
             "missing": services.missing_for_submission(enterprise),
         },
+    )
+
+
+# --- Staff: import from the association's spreadsheets ----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    """Upload a spreadsheet: a file that cannot be read is refused with its reason; otherwise
+    the preview of every row opens, and nothing is written until staff confirm."""
+    _staff_only(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.preview_import(
+            form.cleaned_data["sheet"], by=request.user, file_name=form.cleaned_data["bestand"].name
+        )
+        return redirect(batch)
+    return render(
+        request,
+        "enterprises/import.html",
+        {
+            "form": form,
+            "columns": [
+                {"key": column.key, "help": imports.column_help(column), "example": column.example}
+                for column in imports.COLUMNS
+            ],
+            "recent": selectors.recent_imports(),
+            "preview_days": services.IMPORT_PREVIEW_DAYS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_preview(request, pk):
+    _staff_only(request)
+    preview = selectors.import_preview(
+        selectors.import_batch(pk), request.GET.get("toon"), request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "enterprises/import_preview.html",
+        {
+            "preview": preview,
+            "batch": preview.batch,
+            "errors_message": services.import_errors_message(preview.error_rows)
+            if preview.error_rows
+            else "",
+            "filters": [
+                ("alle", _("All rows")),
+                ("fouten", _("Errors")),
+                ("wijzigingen", _("New and changed")),
+                ("overgeslagen", _("Skipped")),
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    _staff_only(request)
+    batch = selectors.import_batch(pk)
+    try:
+        batch = services.apply_import(batch, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect(batch)
+    applied = batch.plan["applied"]
+    messages.success(
+        request,
+        _(
+            "Imported: %(created)s new enterprises, %(updated)s changed; %(figures)s years of "
+            "figures added or changed."
+        )
+        % {
+            "created": applied["enterprises_created"],
+            "updated": applied["enterprises_updated"],
+            "figures": applied["figures_created"] + applied["figures_updated"],
+        },
+    )
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    _staff_only(request)
+    batch = selectors.import_batch(pk)
+    try:
+        services.discard_import(batch, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect(batch)
+    messages.success(request, _("The preview is discarded: nothing was imported."))
+    return redirect("enterprises:import")
+
+
+@login_required
+@require_GET
+def import_template_xlsx(request):
+    """The template: the columns on the first sheet, what to type in each on the second."""
+    _staff_only(request)
+    return exports.xlsx_sheets_response(
+        "sjabloon-wijkondernemingen.xlsx",
+        [
+            (_("Neighbourhood enterprises"), imports.template_header(), []),
+            (
+                _("Explanation"),
+                [_("column"), _("what to type"), _("example")],
+                imports.template_help_rows(),
+            ),
+        ],
+    )
+
+
+@login_required
+@require_GET
+def import_template_csv(request):
+    """The template as CSV: the header row, separated by semicolons as Dutch offices write."""
+    _staff_only(request)
+    return exports.csv_response(
+        "sjabloon-wijkondernemingen.csv", imports.template_header(), [], delimiter=";"
     )
