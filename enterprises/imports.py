@@ -539,8 +539,11 @@ def _xlsx_value(cell) -> Any:
 # -- Rows --
 
 
+NOTHING = {"", "-", "--", "\u2013", "\u2014"}  # a dash is how offices write "none"
+
+
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and value.strip() in NOTHING)
 
 
 def _collect(rows: Iterable[tuple[int, list]]) -> Sheet:

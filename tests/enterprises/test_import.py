@@ -332,6 +332,16 @@ def test_a_formula_in_a_csv_is_refused_per_cell_and_nothing_is_written(client, s
     assert batch.status == ImportStatus.PREVIEW
 
 
+def test_a_dash_is_an_empty_cell(client, staff):
+    csv_text = (
+        "naam;gemeente;soort;wijk;kvk_nummer;jaar;verkoop;fte\n"
+        "Streep;Utrecht;anders;Noord;-;2023;–;-\n"
+    )
+    batch = preview_of(upload(client, csv_text.encode()))
+    row = batch.plan["rows"][0]
+    assert row["outcome"] == "new" and row["values"]["figures"] == {}
+
+
 def test_a_negative_amount_is_just_an_invalid_amount(client, staff):
     csv_text = "naam;gemeente;soort;wijk;jaar;verkoop\nMin;Utrecht;anders;Noord;2023;-500\n"
     batch = preview_of(upload(client, csv_text.encode()))
