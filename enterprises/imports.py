@@ -594,8 +594,13 @@ def _collect(rows: Iterable[tuple[int, list]]) -> Sheet:
 
 
 def _trimmed(value: Any) -> Any:
+    """A cell as the plan keeps it: at most one character longer than any column allows, and
+    without NUL (which PostgreSQL's JSON cannot hold; a UTF-16 file or an XLSX escape can bring
+    one in). DEL takes its place: the cell is still refused as hiding control characters."""
     if isinstance(value, str):
-        return value[: MAX_CELL_CHARS + 1]
+        return value[: MAX_CELL_CHARS + 1].replace("\x00", "\x7f")
+    if isinstance(value, dict):  # a formula, error or date: its text too
+        return {key: _trimmed(text) for key, text in value.items()}
     return value
 
 
@@ -608,7 +613,7 @@ def _header(cells: list) -> tuple[dict[int, str], Sheet]:
             continue
         key = header_key(text)
         if key not in BY_KEY:
-            ignored.append(str(text).strip()[:60])
+            ignored.append(_trimmed(str(text).strip()[:60]))
             continue
         if key in positions.values():
             raise _refuse(

@@ -474,6 +474,16 @@ def test_hidden_characters_in_a_name_are_refused_per_cell(client, staff):
     assert "onzichtbare" in batch.plan["rows"][0]["errors"]["naam"]
 
 
+def test_a_nul_character_in_a_cell_is_refused_per_cell_not_stored(client, staff):
+    """A UTF-16 file can carry NUL, which PostgreSQL's JSON cannot hold (as can an ignored
+    column's name)."""
+    csv_text = "naam;gemeente;soort;wijk;op\x00merking\nNul\x00Bedrijf;Utrecht;anders;Noord;x\n"
+    batch = preview_of(upload(client, csv_text.encode("utf-16")))
+    row = batch.plan["rows"][0]
+    assert "onzichtbare" in row["errors"]["naam"]
+    assert "\x00" not in str(batch.plan)
+
+
 def test_a_failure_while_applying_leaves_nothing_half_written(client, staff, monkeypatch):
     batch = preview_of(upload(client, OFFICE_CSV.encode("cp1252")))
     before = table_sizes()
