@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lsa_portal.forms import ModelMultipleChoiceField
 
+from . import imports
 from .models import (
     FINANCING_FIELDS,
     FIRST_YEAR,
+    MAX_EUROS,
     TURNOVER_FIELDS,
     Asset,
     AssetKind,
@@ -25,8 +27,6 @@ from .models import (
 )
 from .validators import normalize_postcode
 from .widgets import MunicipalitySelect
-
-MAX_EUROS = 2_000_000_000  # fits the column; no neighbourhood enterprise comes near
 
 
 class EuroField(forms.IntegerField):
@@ -331,3 +331,27 @@ class ReviewForm(forms.Form):
         if cleaned.get("decision") == self.REJECT and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for rejection: the members read it."))
         return cleaned
+
+
+class ImportForm(forms.Form):
+    """The association's spreadsheet of enterprises (and yearly figures). The file is read here:
+    what cannot be imported at all is refused with one message on the field."""
+
+    bestand = forms.FileField(
+        label=_("Spreadsheet of enterprises"),
+        widget=forms.ClearableFileInput(attrs={"accept": imports.ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bestand"].help_text = _(
+            "CSV or Excel workbook (.xlsx), at most %(size)s MB and %(rows)s rows."
+        ) % {
+            "size": imports.MAX_FILE_BYTES // imports.MB,
+            "rows": f"{imports.MAX_DATA_ROWS:,}".replace(",", "."),
+        }
+
+    def clean_bestand(self):
+        upload = self.cleaned_data["bestand"]
+        self.cleaned_data["sheet"] = imports.read_upload(upload)
+        return upload

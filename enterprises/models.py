@@ -21,6 +21,7 @@ from .validators import kvk_number_validator, validate_postcode
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
+MAX_EUROS = 2_000_000_000  # fits the column; no neighbourhood enterprise comes near
 
 
 class Province(models.TextChoices):
@@ -535,3 +536,79 @@ class YearFigures(models.Model):
 
     def income_by_stream(self) -> dict[str, int]:
         return {field: getattr(self, field) for field in INCOME_FIELDS}
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "voorbeeld", _("Preview")
+    APPLIED = "toegepast", _("Applied")
+    DISCARDED = "verworpen", _("Discarded")
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet of enterprises and yearly figures: its plan (what each row would
+    do, see ``imports.py``) is shown as a preview and applied, once, when staff confirm."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    # The rows as read, each with its outcome, values, changes and errors; and what applying
+    # it writes. Made again on confirmation: it must then come out the same.
+    plan = models.JSONField(_("plan"), default=dict)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    changed_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    error_count = models.PositiveIntegerField(_("with an error"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="importbatch_status_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=ImportStatus.APPLIED, applied_at__isnull=False)
+                | (~Q(status=ImportStatus.APPLIED) & Q(applied_at__isnull=True)),
+                name="importbatch_applied_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No file name: the audit log shows this, and a file may be named after a person.
+        return f"Import #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:import_preview", kwargs={"pk": self.pk})
+
+    @property
+    def is_preview(self) -> bool:
+        return self.status == ImportStatus.PREVIEW
+
+    def set_counts(self) -> None:
+        """The counts of the plan's outcomes, kept in columns for lists and the retention."""
+        counts = self.plan.get("counts", {})
+        self.row_count = counts.get("rows", 0)
+        self.new_count = counts.get("new", 0)
+        self.changed_count = counts.get("changed", 0)
+        self.unchanged_count = counts.get("unchanged", 0)
+        self.skipped_count = counts.get("skipped", 0)
+        self.error_count = counts.get("error", 0)

@@ -34,18 +34,46 @@ def is_owner(user, enterprise: Enterprise) -> bool:
     return found is not None and found.role == MembershipRole.OWNER
 
 
+def kept_by_staff(enterprise: Enterprise) -> bool:
+    """An enterprise without an owner (one staff imported from the association's spreadsheets)
+    is kept by staff, until a resident accepts an invitation as its owner: then it is theirs.
+    Cached on the enterprise for the request."""
+    cache = enterprise.__dict__
+    if "_kept_by_staff" not in cache:
+        cache["_kept_by_staff"] = not Membership.objects.filter(
+            enterprise=enterprise, role=MembershipRole.OWNER
+        ).exists()
+    return cache["_kept_by_staff"]
+
+
+def staff_keeps(user, enterprise: Enterprise) -> bool:
+    """The user is staff and the enterprise has no owner: staff keep it in the owners' place."""
+    return is_lsa_staff(user) and kept_by_staff(enterprise)
+
+
 def can_view(user, enterprise: Enterprise) -> bool:
     """Published enterprises are public; anything else only for its members and staff."""
     return enterprise.is_published or is_member(user, enterprise) or is_lsa_staff(user)
 
 
 def can_edit(user, enterprise: Enterprise) -> bool:
-    return enterprise.status in EDITABLE_STATUSES and is_member(user, enterprise)
+    """Its members, and staff while they keep it; never once archived."""
+    return enterprise.status in EDITABLE_STATUSES and (
+        is_member(user, enterprise) or staff_keeps(user, enterprise)
+    )
+
+
+def can_see_members(user, enterprise: Enterprise) -> bool:
+    """The members page: its members, and staff while they keep it (to invite its owner)."""
+    return is_member(user, enterprise) or staff_keeps(user, enterprise)
 
 
 def can_manage_members(user, enterprise: Enterprise) -> bool:
-    """Invite, withdraw invitations, change roles, remove others: owners, until archived."""
-    return enterprise.status != EnterpriseStatus.ARCHIVED and is_owner(user, enterprise)
+    """Invite, withdraw invitations, change roles, remove others: owners, until archived; and
+    staff while the enterprise has no owner (they invite the resident who takes it over)."""
+    return enterprise.status != EnterpriseStatus.ARCHIVED and (
+        is_owner(user, enterprise) or staff_keeps(user, enterprise)
+    )
 
 
 def can_remove_member(user, membership: Membership) -> bool:
@@ -69,6 +97,11 @@ def can_archive(user, enterprise: Enterprise) -> bool:
     if enterprise.status == EnterpriseStatus.ARCHIVED:
         return False
     return is_owner(user, enterprise) or is_lsa_staff(user)
+
+
+def can_import(user) -> bool:
+    """Importing enterprises and figures from the association's spreadsheets: staff."""
+    return is_lsa_staff(user)
 
 
 def can_narrow_benchmark(user) -> bool:

@@ -156,3 +156,14 @@ privacy.register_retention(
     ),
     services.delete_expired_invitations,
 )
+privacy.register_retention(
+    "import-previews",
+    lambda: (
+        _(
+            "Previews of an import of enterprises from a spreadsheet that staff did not confirm "
+            "are deleted after %(days)d days."
+        )
+        % {"days": services.IMPORT_PREVIEW_DAYS}
+    ),
+    services.delete_stale_imports,
+)

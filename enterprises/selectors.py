@@ -10,14 +10,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import figures, measures
+from . import figures, imports, measures
 from .filters import DirectoryFilter
 from .models import (
     Asset,
     Enterprise,
     EnterpriseKind,
     EnterpriseStatus,
+    ImportBatch,
     LegalForm,
     Membership,
     Municipality,
@@ -183,6 +185,98 @@ def open_invitations(enterprise: Enterprise):
     from django.utils import timezone
 
     return enterprise.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+IMPORT_PAGE_SIZE = 100
+# ?toon= on the preview: which rows it lists.
+IMPORT_FILTERS = {
+    "alle": None,
+    "fouten": {imports.ERROR},
+    "wijzigingen": {imports.NEW, imports.CHANGED},
+    "overgeslagen": {imports.SKIPPED},
+}
+
+
+IMPORT_OUTCOMES = {
+    imports.NEW: gettext_lazy("New"),
+    imports.CHANGED: gettext_lazy("Changed"),
+    imports.UNCHANGED: gettext_lazy("Unchanged"),
+    imports.SKIPPED: gettext_lazy("Skipped"),
+    imports.ERROR: gettext_lazy("Error"),
+}
+
+
+def recent_imports(limit: int = 10) -> list[ImportBatch]:
+    """The latest imports, for the import page (their plans are not read)."""
+    return list(
+        ImportBatch.objects.defer("plan").select_related("uploaded_by", "applied_by")[:limit]
+    )
+
+
+def import_batch(pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.select_related("uploaded_by", "applied_by"), pk=pk)
+
+
+@dataclass
+class ImportPreview:
+    batch: ImportBatch
+    page: Page
+    show: str
+    error_rows: list[int]
+    counts: dict[str, int]
+
+
+def import_preview(batch: ImportBatch, show: str | None, page_number: str | None) -> ImportPreview:
+    """One page of a batch's rows as the preview shows them, each with its enterprise (for a
+    link, once it exists), its changes and its errors in the order of the columns. Two
+    queries, whatever the number of rows."""
+    show = show if show in IMPORT_FILTERS else "alle"
+    wanted = IMPORT_FILTERS[show]
+    rows = batch.plan.get("rows", [])
+    listed = [row for row in rows if wanted is None or row["outcome"] in wanted]
+    page = Paginator(listed, IMPORT_PAGE_SIZE).get_page(page_number)
+    created = batch.plan.get("created", {})
+
+    def enterprise_id(row: dict) -> int | None:
+        target = row.get("target") or {}
+        if "enterprise" in target:
+            return target["enterprise"]
+        return created.get(str(target.get("new")))
+
+    ids = {enterprise_id(row) for row in page.object_list} - {None}
+    enterprises = Enterprise.objects.only("pk", "slug", "name").in_bulk(ids)
+    order = {key: position for position, key in enumerate(imports.BY_KEY)}
+    page.object_list = [
+        {
+            "number": row["row"],
+            "outcome": row["outcome"],
+            "outcome_label": IMPORT_OUTCOMES.get(row["outcome"], row["outcome"]),
+            "name": imports.display(row["cells"].get("naam")),
+            "municipality": imports.display(row["cells"].get("gemeente")),
+            "year": imports.display(row["cells"].get("jaar")),
+            "changes": row.get("changes", []),
+            "errors": [
+                message
+                for _key, message in sorted(
+                    row.get("errors", {}).items(), key=lambda item: order.get(item[0], 99)
+                )
+            ],
+            "reason": row.get("reason", ""),
+            "first_row": row.get("first_row"),
+            "enterprise": enterprises.get(enterprise_id(row)),
+        }
+        for row in page.object_list
+    ]
+    counts = dict.fromkeys(imports.OUTCOMES, 0) | batch.plan.get("counts", {})
+    return ImportPreview(
+        batch=batch,
+        page=page,
+        show=show,
+        error_rows=imports.rows_with_errors(batch.plan),
+        counts=counts,
+    )
 
 
 # --- Benchmark --------------------------------------------------------------------------------

@@ -3,24 +3,31 @@ records who did it (in the history) and sends the mail that goes with it."""
 
 from __future__ import annotations
 
+import re
 import secrets
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
-from . import figures, permissions
+from . import figures, imports, permissions, signals
 from .models import (
     INCOME_FIELDS,
     Enterprise,
     EnterpriseStatus,
+    ImportBatch,
+    ImportStatus,
     Invitation,
     Membership,
     MembershipRole,
@@ -30,23 +37,40 @@ from .models import (
 from .permissions import SUBMITTABLE_STATUSES, can_archive
 
 INVITATION_DAYS = 14
-RESERVED_SLUGS = {"aanmelden", "mijn", "benchmark", "beoordelen", "export", "uitnodiging"}
+RESERVED_SLUGS = {
+    "aanmelden",
+    "mijn",
+    "benchmark",
+    "beoordelen",
+    "export",
+    "uitnodiging",
+    "importeren",
+}
+
+
+def _slug_base(name: str) -> str:
+    base = slugify(name)[:150] or "wijkonderneming"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-wijkonderneming"
+    return base
+
+
+def _free_slug(base: str, taken: set[str]) -> str:
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 def unique_slug(name: str, exclude_pk: int | None = None) -> str:
     """A URL slug from the name, made unique with a number when taken."""
-    base = slugify(name)[:150] or "wijkonderneming"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-wijkonderneming"
+    base = _slug_base(name)
     taken = set(
         Enterprise.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    return _free_slug(base, taken)
 
 
 def _save_by(enterprise: Enterprise, actor, **changes) -> None:
@@ -181,13 +205,9 @@ def _fields_of(year_figures: YearFigures) -> dict:
 YEAR_FIGURE_FIELDS = (*INCOME_FIELDS, "expenses", "paid_staff_fte", "volunteers")
 
 
-@transaction.atomic
-def save_year_figures(year_figures: YearFigures, *, by) -> YearFigures:
-    """Save one year of figures, flagging what looks implausible against the year before (for
-    staff to check, never refused). Changed flags wait for a new check."""
-    previous = YearFigures.objects.filter(
-        enterprise_id=year_figures.enterprise_id, year=year_figures.year - 1
-    ).first()
+def _flag(year_figures: YearFigures, previous: YearFigures | None) -> None:
+    """Flag what looks implausible against the year before; changed flags wait for a new
+    check. (The form and the import both save figures through this.)"""
     flags = figures.implausible(
         _fields_of(year_figures), _fields_of(previous) if previous else None
     )
@@ -195,6 +215,16 @@ def save_year_figures(year_figures: YearFigures, *, by) -> YearFigures:
         year_figures.flags = flags
         year_figures.flags_checked_at = None
         year_figures.flags_checked_by = None
+
+
+@transaction.atomic
+def save_year_figures(year_figures: YearFigures, *, by) -> YearFigures:
+    """Save one year of figures, flagging what looks implausible against the year before (for
+    staff to check, never refused). Changed flags wait for a new check."""
+    previous = YearFigures.objects.filter(
+        enterprise_id=year_figures.enterprise_id, year=year_figures.year - 1
+    ).first()
+    _flag(year_figures, previous)
     year_figures._history_user = by
     year_figures.save()
     return year_figures
@@ -353,3 +383,320 @@ def change_role(membership: Membership, *, by, role: str) -> Membership:
         role=role,
     )
     return membership
+
+
+# --- Import from the association's spreadsheets -----------------------------------------------
+
+IMPORT_PREVIEW_DAYS = 7  # a preview nobody confirmed goes after this many days
+IMPORT_BATCH_SIZE = 500
+_IMPORT_LOCK = 7_140_514  # PostgreSQL advisory lock: one import is applied at a time
+
+
+class ImportOutdated(ValidationError):
+    """The portal changed since the preview: the batch now holds the new preview."""
+
+
+def _clean_file_name(name: str) -> str:
+    """The name as shown in lists: no folders, no control characters, at most 200 long."""
+    base = PurePosixPath(str(name or "").replace("\\", "/")).name
+    return re.sub(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]", "", base)[:200] or "bestand"
+
+
+def preview_import(sheet: imports.Sheet, *, by, file_name: str) -> ImportBatch:
+    """Plan an uploaded sheet against the portal and keep the plan as a preview. Nothing else
+    is written until staff confirm it (``apply_import``)."""
+    if not permissions.can_import(by):
+        raise PermissionDenied
+    batch = ImportBatch(
+        uploaded_by=by, file_name=_clean_file_name(file_name), plan=imports.make_plan(sheet)
+    )
+    batch.set_counts()
+    batch.save()
+    return batch
+
+
+def _one_import_at_a_time() -> None:
+    """Two previews of the same file confirmed at once would both create its new enterprises:
+    on PostgreSQL the second waits for the first (and then finds them). SQLite writes one
+    transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+
+
+def apply_import(batch: ImportBatch, *, by) -> ImportBatch:
+    """Apply a previewed import, exactly as it was shown, in one transaction: nothing is half
+    written. The rows are planned again against the portal as it is now; if any outcome,
+    change or value differs from the preview, nothing is written and the batch keeps the new
+    plan (``ImportOutdated``: staff look at the new preview). A batch is applied once.
+
+    New enterprises are published (the association vouches for them) without members: staff
+    keep them until a resident takes one over through an invitation. Enterprises and figures
+    are written in bulk, each with its history record (user: ``by``); yearly figures get the
+    implausibility flags the form gives them. One audit entry with the counts."""
+    if not permissions.can_import(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportStatus.PREVIEW:
+            raise ValidationError(
+                _("This import was already applied or discarded."), code="not_a_preview"
+            )
+        _one_import_at_a_time()
+        locked = imports.enterprise_ids(batch.plan)
+        list(Enterprise.objects.select_for_update().filter(pk__in=locked).values_list("pk"))
+        snapshot = imports.load_reference()
+        fresh = imports.make_plan(imports.sheet_of(batch.plan), snapshot)
+        outdated = imports.comparable(fresh) != imports.comparable(batch.plan)
+        if outdated:
+            batch.plan = fresh
+            batch.set_counts()
+            batch.save()
+        else:
+            failing = imports.rows_with_errors(fresh)
+            if failing:
+                raise ValidationError(import_errors_message(failing), code="rows_with_errors")
+            now = timezone.now()
+            counts, created = _write_import(fresh["actions"], by=by, reason=f"import {batch.pk}")
+            fresh["created"] = {str(ref): pk for ref, pk in created.items()}
+            fresh["applied"] = counts
+            batch.plan = imports.summary(fresh)
+            batch.set_counts()
+            batch.status = ImportStatus.APPLIED
+            batch.applied_at = now
+            batch.applied_by = by
+            batch.save()
+            audit.record(
+                by,
+                audit.Action.DATA_IMPORTED,
+                batch,
+                rows=batch.row_count,
+                unchanged=batch.unchanged_count,
+                skipped=batch.skipped_count,
+                **counts,
+            )
+            signals.enterprises_changed_in_bulk.send(sender=Enterprise)
+    if outdated:
+        raise ImportOutdated(
+            _(
+                "The portal changed since this preview was made, so nothing was imported. "
+                "This is the new preview: check it and confirm again."
+            ),
+            code="outdated",
+        )
+    return batch
+
+
+def import_errors_message(rows: list[int]) -> str:
+    """'Rows 4, 17 and 20 have an error...' (at most ten numbers, then how many more)."""
+    shown = [str(number) for number in rows[:10]]
+    listed = ", ".join(shown)
+    if len(rows) > 10:
+        listed += " " + _("and %(count)s more") % {"count": len(rows) - 10}
+    return _(
+        "Rows with an error: %(rows)s. Correct them in the file and upload it again: nothing "
+        "has been imported yet."
+    ) % {"rows": listed}
+
+
+def _write_import(actions: dict, *, by, reason: str) -> tuple[dict, dict[int, int]]:
+    """Write a plan's actions; returns the counts and the new enterprises' ids by reference."""
+    now = timezone.now()
+    created = _create_enterprises(actions["create"], now=now)
+    updated = _update_enterprises(actions["update"], now=now)
+    _enterprise_history([*created.values()], [*updated], by=by, reason=reason, now=now)
+    figures_created, figures_updated = _write_year_figures(
+        actions, {ref: enterprise.pk for ref, enterprise in created.items()}, by, reason, now
+    )
+    counts = {
+        "enterprises_created": len(created),
+        "enterprises_updated": len(updated),
+        "figures_created": figures_created,
+        "figures_updated": figures_updated,
+    }
+    return counts, {ref: enterprise.pk for ref, enterprise in created.items()}
+
+
+def _set_themes(themes_by_enterprise: dict[int, list[int]]) -> None:
+    through = Enterprise.themes.through
+    through.objects.filter(enterprise_id__in=list(themes_by_enterprise)).delete()
+    through.objects.bulk_create(
+        [
+            through(enterprise_id=enterprise_id, theme_id=theme_id)
+            for enterprise_id, themes in themes_by_enterprise.items()
+            for theme_id in themes
+        ],
+        batch_size=IMPORT_BATCH_SIZE,
+    )
+
+
+def _create_enterprises(items: list[dict], *, now: datetime) -> dict[int, Enterprise]:
+    """The new enterprises: published, without members, each with a free slug."""
+    taken = set(Enterprise.objects.values_list("slug", flat=True))
+    new = []
+    for item in items:
+        slug = _free_slug(_slug_base(item["values"]["name"]), taken)
+        taken.add(slug)
+        new.append(
+            Enterprise(
+                **item["values"],
+                slug=slug,
+                status=EnterpriseStatus.PUBLISHED,
+                published_at=now,
+            )
+        )
+    Enterprise.objects.bulk_create(new, batch_size=IMPORT_BATCH_SIZE)
+    _set_themes(
+        {enterprise.pk: item["themes"] for item, enterprise in zip(items, new, strict=True)}
+    )
+    return {item["ref"]: enterprise for item, enterprise in zip(items, new, strict=True)}
+
+
+def _update_in_bulk(model, objects: list, fields: set[str]) -> None:
+    """Write changed rows back in bulk as INSERT ... ON CONFLICT (id) DO UPDATE of ``fields``
+    (PostgreSQL and SQLite): every row exists and is locked, so each insert becomes the update
+    of its row. Django's bulk_update builds a CASE of every row for every field instead, which
+    took half a minute for 5,000 yearly figures."""
+    # An insert stamps the objects' auto_now_add fields with the present; the rows keep theirs
+    # (not updated), and so must the objects, which their history records copy.
+    stamped = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
+    kept = [[getattr(obj, name) for name in stamped] for obj in objects]
+    model._default_manager.bulk_create(
+        objects,
+        batch_size=IMPORT_BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=sorted(fields),
+    )
+    for obj, values in zip(objects, kept, strict=True):
+        for name, value in zip(stamped, values, strict=True):
+            setattr(obj, name, value)
+
+
+def _update_enterprises(items: list[dict], *, now: datetime) -> list[Enterprise]:
+    by_pk = {item["enterprise"]: item for item in items}
+    enterprises = list(Enterprise.objects.filter(pk__in=list(by_pk)))
+    fields = {"updated_at"}
+    for enterprise in enterprises:
+        for name, value in by_pk[enterprise.pk]["values"].items():
+            setattr(enterprise, name, value)
+            fields.add(name)
+        enterprise.updated_at = now
+    _update_in_bulk(Enterprise, enterprises, fields)
+    _set_themes({pk: item["themes"] for pk, item in by_pk.items() if item["themes"] is not None})
+    return enterprises
+
+
+def _enterprise_history(created, updated, *, by, reason: str, now: datetime) -> None:
+    """A history record per enterprise ('+' for new, '~' for changed) with the themes as they
+    now are, as saving one by one would leave (bulk writes send no signals)."""
+    manager = Enterprise.history
+    records = [
+        *manager.bulk_history_create(
+            created, default_user=by, default_change_reason=reason, default_date=now
+        ),
+        *manager.bulk_history_create(
+            updated,
+            update=True,
+            default_user=by,
+            default_change_reason=reason,
+            default_date=now,
+        ),
+    ]
+    through = Enterprise.themes.through
+    themes = defaultdict(list)
+    for pk, enterprise_id, theme_id in through.objects.filter(
+        enterprise_id__in=[record.id for record in records]
+    ).values_list("pk", "enterprise_id", "theme_id"):
+        themes[enterprise_id].append((pk, theme_id))
+    historical_themes = manager.model.themes.model
+    historical_themes.objects.bulk_create(
+        [
+            historical_themes(
+                history_id=record.history_id, id=pk, enterprise_id=record.id, theme_id=theme_id
+            )
+            for record in records
+            for pk, theme_id in themes[record.id]
+        ],
+        batch_size=IMPORT_BATCH_SIZE,
+    )
+
+
+def _figure_value(name: str, value):
+    return Decimal(value) if name == "paid_staff_fte" else value
+
+
+def _write_year_figures(
+    actions: dict, new_pks: dict[int, int], by, reason: str, now: datetime
+) -> tuple[int, int]:
+    """Yearly figures created and updated in bulk, each flagged as ``save_year_figures``
+    flags it (against the year before: from this import, or as the portal has it)."""
+
+    def enterprise_of(item: dict) -> int:
+        return item["enterprise"] if "enterprise" in item else new_pks[item["new"]]
+
+    existing_ids = {item["enterprise"] for item in actions["figures_update"]}
+    existing_ids |= {
+        item["enterprise"] for item in actions["figures_create"] if "enterprise" in item
+    }
+    existing = {
+        (row.enterprise_id, row.year): row
+        for row in YearFigures.objects.filter(enterprise_id__in=list(existing_ids))
+    }
+    written: dict[tuple[int, int], YearFigures] = {}
+    to_create, to_update, fields = [], [], set()
+    for item in actions["figures_create"]:
+        values = {name: _figure_value(name, value) for name, value in item["values"].items()}
+        row = YearFigures(enterprise_id=enterprise_of(item), year=item["year"], **values)
+        to_create.append(row)
+        written[(row.enterprise_id, row.year)] = row
+    for item in actions["figures_update"]:
+        row = existing[(item["enterprise"], item["year"])]
+        for name, value in item["values"].items():
+            setattr(row, name, _figure_value(name, value))
+            fields.add(name)
+        to_update.append(row)
+        written[(row.enterprise_id, row.year)] = row
+    for (enterprise_id, year), row in written.items():
+        previous = written.get((enterprise_id, year - 1)) or existing.get((enterprise_id, year - 1))
+        _flag(row, previous)
+        row.updated_at = now
+    history = {"default_user": by, "default_change_reason": reason, "default_date": now}
+    bulk_create_with_history(to_create, YearFigures, batch_size=IMPORT_BATCH_SIZE, **history)
+    if to_update:
+        _update_in_bulk(
+            YearFigures,
+            to_update,
+            fields | {"flags", "flags_checked_at", "flags_checked_by", "updated_at"},
+        )
+        YearFigures.history.bulk_history_create(
+            to_update, update=True, batch_size=IMPORT_BATCH_SIZE, **history
+        )
+    return len(to_create), len(to_update)
+
+
+@transaction.atomic
+def discard_import(batch: ImportBatch, *, by) -> ImportBatch:
+    """Staff throw a preview away: its rows go at once, its counts stay in the list."""
+    if not permissions.can_import(by):
+        raise PermissionDenied
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.PREVIEW:
+        raise ValidationError(
+            _("This import was already applied or discarded."), code="not_a_preview"
+        )
+    batch.status = ImportStatus.DISCARDED
+    batch.plan = {"counts": batch.plan.get("counts", {})}
+    batch.save(update_fields=["status", "plan"])
+    return batch
+
+
+def delete_stale_imports(now=None) -> int:
+    """Retention: previews nobody confirmed, and discarded ones, go after seven days (the
+    applied ones stay: they are the record of what was imported)."""
+    now = now or timezone.now()
+    deleted, _detail = ImportBatch.objects.filter(
+        status__in=[ImportStatus.PREVIEW, ImportStatus.DISCARDED],
+        created_at__lt=now - timedelta(days=IMPORT_PREVIEW_DAYS),
+    ).delete()
+    return deleted

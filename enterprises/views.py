@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lsa_portal import exports, fragment_cache
 
-from . import permissions, selectors, services
+from . import imports, permissions, selectors, services
 from .charts import income_chart, totals_chart
 from .figures import IncomeMix
 from .forms import (
     AssetForm,
+    ImportForm,
     InviteForm,
     ProfileForm,
     RegisterForm,
@@ -53,6 +54,22 @@ def _enterprise_for(request, slug: str, check) -> Enterprise:
 
 def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _manage(request, template: str, enterprise: Enterprise, section: str, **context):
+    """A page of an enterprise's management (profile, assets, figures, members): it says
+    when staff keep the enterprise (it has no owner yet)."""
+    return render(
+        request,
+        template,
+        {
+            "enterprise": enterprise,
+            "section": section,
+            "kept_by_staff": permissions.kept_by_staff(enterprise),
+            "staff_keeps": permissions.staff_keeps(request.user, enterprise),
+            **context,
+        },
+    )
 
 
 # --- Public -----------------------------------------------------------------------------------
@@ -229,16 +246,14 @@ def edit(request, slug):
         form.save()
         messages.success(request, _("The profile is saved."))
         return redirect("enterprises:edit", slug=form.instance.slug)
-    return render(
+    return _manage(
         request,
         "enterprises/edit.html",
-        {
-            "enterprise": enterprise,
-            "form": form,
-            "missing": services.missing_for_submission(enterprise),
-            "can_submit": permissions.can_submit(request.user, enterprise),
-            "section": "profile",
-        },
+        enterprise,
+        "profile",
+        form=form,
+        missing=services.missing_for_submission(enterprise),
+        can_submit=permissions.can_submit(request.user, enterprise),
     )
 
 
@@ -263,14 +278,12 @@ def submit(request, slug):
 @require_GET
 def assets(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
-    return render(
+    return _manage(
         request,
         "enterprises/assets.html",
-        {
-            "enterprise": enterprise,
-            "assets": enterprise.assets.order_by("kind", "name"),
-            "section": "assets",
-        },
+        enterprise,
+        "assets",
+        assets=enterprise.assets.order_by("kind", "name"),
     )
 
 
@@ -289,10 +302,8 @@ def asset_form(request, slug, pk=None):
         form.save()
         messages.success(request, _("The asset is saved."))
         return redirect("enterprises:assets", slug=slug)
-    return render(
-        request,
-        "enterprises/asset_form.html",
-        {"enterprise": enterprise, "form": form, "asset": asset, "section": "assets"},
+    return _manage(
+        request, "enterprises/asset_form.html", enterprise, "assets", form=form, asset=asset
     )
 
 
@@ -315,11 +326,7 @@ def figures_list(request, slug):
         {"figures": year, "mix": IncomeMix(year.income_by_stream(), year.expenses)}
         for year in enterprise.year_figures.order_by("-year")
     ]
-    return render(
-        request,
-        "enterprises/figures_list.html",
-        {"enterprise": enterprise, "years": years, "section": "figures"},
-    )
+    return _manage(request, "enterprises/figures_list.html", enterprise, "figures", years=years)
 
 
 @login_required
@@ -354,18 +361,22 @@ def figures_form(request, slug, year=None):
                 % {"items": "; ".join(selectors.describe_flags(saved.flags))},
             )
         return redirect("enterprises:figures", slug=slug)
-    return render(
+    return _manage(
         request,
         "enterprises/figures_form.html",
-        {"enterprise": enterprise, "form": form, "previous": previous, "section": "figures"},
+        enterprise,
+        "figures",
+        form=form,
+        previous=previous,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request, slug):
-    """Members and invitations; owners invite, change roles and remove."""
-    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    """Members and invitations; owners invite, change roles and remove (and staff, while they
+    keep an enterprise that has no owner yet)."""
+    enterprise = _enterprise_for(request, slug, permissions.can_see_members)
     can_manage = permissions.can_manage_members(request.user, enterprise)
     form = InviteForm(request.POST or None)
     if request.method == "POST":
@@ -383,25 +394,23 @@ def members(request, slug):
                     % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("enterprises:members", slug=slug)
-    return render(
+    return _manage(
         request,
         "enterprises/members.html",
-        {
-            "enterprise": enterprise,
-            "memberships": selectors.members_of(enterprise),
-            "invitations": selectors.open_invitations(enterprise) if can_manage else [],
-            "form": form,
-            "can_manage": can_manage,
-            "role_form": RoleForm(),
-            "section": "members",
-        },
+        enterprise,
+        "members",
+        memberships=selectors.members_of(enterprise),
+        invitations=selectors.open_invitations(enterprise) if can_manage else [],
+        form=form,
+        can_manage=can_manage,
+        role_form=RoleForm(),
     )
 
 
 @login_required
 @require_POST
 def member_remove(request, slug, pk):
-    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    enterprise = _enterprise_for(request, slug, permissions.can_see_members)
     membership = get_object_or_404(Membership, pk=pk, enterprise=enterprise)
     leaving = membership.user_id == request.user.pk
     try:
@@ -421,7 +430,7 @@ def member_remove(request, slug, pk):
 @login_required
 @require_POST
 def member_role(request, slug, pk):
-    enterprise = _enterprise_for(request, slug, permissions.is_member)
+    enterprise = _enterprise_for(request, slug, permissions.can_see_members)
     membership = get_object_or_404(Membership, pk=pk, enterprise=enterprise)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -459,9 +468,7 @@ def archive(request, slug):
             % {"name": enterprise.name},
         )
         return redirect("enterprises:mine")
-    return render(
-        request, "enterprises/archive.html", {"enterprise": enterprise, "section": "members"}
-    )
+    return _manage(request, "enterprises/archive.html", enterprise, "members")
 
 
 @login_required
@@ -529,4 +536,128 @@ def review(request, slug):
             "latest": {"figures": latest, "chart": income_chart(latest)} if latest else None,
             "missing": services.missing_for_submission(enterprise),
         },
+    )
+
+
+# --- Staff: import from the association's spreadsheets ----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    """Upload a spreadsheet: a file that cannot be read is refused with its reason; otherwise
+    the preview of every row opens, and nothing is written until staff confirm."""
+    _staff_only(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.preview_import(
+            form.cleaned_data["sheet"], by=request.user, file_name=form.cleaned_data["bestand"].name
+        )
+        return redirect(batch)
+    return render(
+        request,
+        "enterprises/import.html",
+        {
+            "form": form,
+            "columns": [
+                {"key": column.key, "help": imports.column_help(column), "example": column.example}
+                for column in imports.COLUMNS
+            ],
+            "recent": selectors.recent_imports(),
+            "preview_days": services.IMPORT_PREVIEW_DAYS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_preview(request, pk):
+    _staff_only(request)
+    preview = selectors.import_preview(
+        selectors.import_batch(pk), request.GET.get("toon"), request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "enterprises/import_preview.html",
+        {
+            "preview": preview,
+            "batch": preview.batch,
+            "errors_message": services.import_errors_message(preview.error_rows)
+            if preview.error_rows
+            else "",
+            "filters": [
+                ("alle", _("All rows")),
+                ("fouten", _("Errors")),
+                ("wijzigingen", _("New and changed")),
+                ("overgeslagen", _("Skipped")),
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    _staff_only(request)
+    batch = selectors.import_batch(pk)
+    try:
+        batch = services.apply_import(batch, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect(batch)
+    applied = batch.plan["applied"]
+    messages.success(
+        request,
+        _(
+            "Imported: %(created)s new enterprises, %(updated)s changed; %(figures)s years of "
+            "figures added or changed."
+        )
+        % {
+            "created": applied["enterprises_created"],
+            "updated": applied["enterprises_updated"],
+            "figures": applied["figures_created"] + applied["figures_updated"],
+        },
+    )
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    _staff_only(request)
+    batch = selectors.import_batch(pk)
+    try:
+        services.discard_import(batch, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _validation_message(error))
+        return redirect(batch)
+    messages.success(request, _("The preview is discarded: nothing was imported."))
+    return redirect("enterprises:import")
+
+
+@login_required
+@require_GET
+def import_template_xlsx(request):
+    """The template: the columns on the first sheet, what to type in each on the second."""
+    _staff_only(request)
+    return exports.xlsx_sheets_response(
+        "sjabloon-wijkondernemingen.xlsx",
+        [
+            (_("Neighbourhood enterprises"), imports.template_header(), []),
+            (
+                _("Explanation"),
+                [_("column"), _("what to type"), _("example")],
+                imports.template_help_rows(),
+            ),
+        ],
+    )
+
+
+@login_required
+@require_GET
+def import_template_csv(request):
+    """The template as CSV: the header row, separated by semicolons as Dutch offices write."""
+    _staff_only(request)
+    return exports.csv_response(
+        "sjabloon-wijkondernemingen.csv", imports.template_header(), [], delimiter=";"
     )

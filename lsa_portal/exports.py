@@ -87,17 +87,30 @@ def xlsx_cell(sheet, value) -> Cell:
     return cell
 
 
+def xlsx_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """An XLSX file with a sheet per (title, header, rows): all text kept as text."""
+    workbook = Workbook(write_only=True)
+    for number, (sheet_title, header, rows) in enumerate(sheets, start=1):
+        title = " ".join(sheet_title.translate(XLSX_BAD_TITLE).split())[:31] or f"Blad{number}"
+        sheet = workbook.create_sheet(title)
+        sheet.append([xlsx_cell(sheet, name) for name in header])
+        for row in rows:
+            sheet.append([xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_sheets_response(
+    filename: str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]
+) -> HttpResponse:
+    """An XLSX download with a sheet per (title, header, rows)."""
+    response = HttpResponse(xlsx_workbook(sheets), content_type=XLSX_CONTENT_TYPE)
+    return harden_download(response, filename=filename)
+
+
 def xlsx_response(
     filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence]
 ) -> HttpResponse:
     """An XLSX download with one sheet: a header row, then the rows, all text kept as text."""
-    workbook = Workbook(write_only=True)
-    title = " ".join(sheet_title.translate(XLSX_BAD_TITLE).split())[:31] or "Blad1"
-    sheet = workbook.create_sheet(title)
-    sheet.append([xlsx_cell(sheet, name) for name in header])
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    return harden_download(response, filename=filename)
+    return xlsx_sheets_response(filename, [(sheet_title, header, rows)])

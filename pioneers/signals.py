@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from enterprises.models import Enterprise, Membership
+from enterprises.signals import enterprises_changed_in_bulk
 
 from .selectors import bump_version
 
@@ -14,6 +15,7 @@ SHOWN = {Enterprise, Membership}
 
 @receiver(post_save)
 @receiver(post_delete)
+@receiver(enterprises_changed_in_bulk)
 def _model_changed(sender, **kwargs):
     if sender in SHOWN or sender._meta.app_label == "pioneers":
         bump_version()

@@ -151,6 +151,20 @@ def build_world() -> dict:
     OfficerLinkFactory(municipality=deventer, status=LinkStatus.REQUESTED, decided_at=None)
     staff = StaffFactory(email="medewerker.a11y@example.org")
     _reporting_rounds(staff, pioneer_enterprise, neighbours, today)  # 2023 fixed, 2024 open
+    from enterprises import imports
+    from enterprises import services as enterprise_services
+
+    # A preview of an import: a new enterprise, one that would change, and rows with errors.
+    import_batch = enterprise_services.preview_import(
+        imports.read_bytes(
+            "naam;gemeente;soort;wijk;jaar;verkoop;fte\n"
+            "Buurtbedrijf Nieuw Licht;Zwolle;wijkonderneming;Assendorp;2024;€ 12.500;2,5\n"
+            "Wijkonderneming Diezerpoort;Zwolle;;Diezerpoort Oost;;;\n"
+            '=HYPERLINK("x");Atlantis;anders;Noord;2024;-5;veel\n'.encode()
+        ),
+        by=staff,
+        file_name="wijkondernemingen-2024.csv",
+    )
 
     report = ReportFactory(title="Ruimte voor wijkondernemingen", audiences=["gemeente"])
     on_request = ReportFactory(title="Eigen geld, eigen wijk", access="op-aanvraag")
@@ -184,6 +198,7 @@ def build_world() -> dict:
         "article": article.slug,
         "case": case.slug,
         "cohort": cohort.slug,
+        "import_batch": import_batch.pk,
     }
 
 
@@ -346,6 +361,8 @@ def visits_for(role: str, w: dict) -> list[Visit]:
         Visit("expert network", "/wijkbv/experts/"),
         Visit("expert", f"/wijkbv/experts/{w['expert']}/"),
         Visit("registration review queue", "/wijkondernemingen/beoordelen/"),
+        Visit("import page", "/wijkondernemingen/importeren/", submit="Voorbeeld tonen"),
+        Visit("import preview", f"/wijkondernemingen/importeren/{w['import_batch']}/"),
         Visit(
             "registration review",
             f"/wijkondernemingen/{w['submitted_enterprise']}/beoordelen/",

@@ -20,6 +20,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.roles import ensure_roles
+from enterprises import imports
+from enterprises import services as enterprise_services
 from enterprises.models import (
     EnterpriseStatus,
     Invitation,
@@ -233,6 +235,14 @@ def _enterprises(w: World) -> None:
         ),
     )
     w.tokens["invitation"] = "uitnodiging-matrix-token"
+    # A preview of an import by staff: confirming it creates an enterprise staff keep.
+    w.objects["import_batch"] = enterprise_services.preview_import(
+        imports.read_bytes(
+            b"naam;gemeente;soort;wijk;jaar;verkoop\nMatrix Import;GM9901;anders;Noord;2024;1.000\n"
+        ),
+        by=users["S"],
+        file_name="matrix.csv",
+    )
 
 
 def _pioneers(w: World) -> None:

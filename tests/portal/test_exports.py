@@ -168,8 +168,22 @@ def test_the_round_non_respondents_csv_neutralises_formulas(client):
     _assert_no_formula(_csv_cells(response), [FORMULAS[0], FORMULAS[3]])
 
 
+@pytest.mark.parametrize("name", ["import_template_csv", "import_template_xlsx"])
+def test_the_import_templates_hold_no_formula(client, name):
+    response = _staff(client).get(reverse(f"enterprises:{name}"))
+    if name.endswith("csv"):
+        rows = _csv_cells(response)
+    else:
+        workbook = load_workbook(io.BytesIO(response.content))
+        rows = [[cell.value or "" for cell in row] for sheet in workbook for row in sheet]
+    assert len(rows) > 1 or rows[0][0] == "naam"
+    _assert_no_formula(rows, [])
+
+
 # Every download URL of the portal, and the test above that covers it.
 SPREADSHEET_URLS = {
+    "enterprises:import_template_csv": test_the_import_templates_hold_no_formula,
+    "enterprises:import_template_xlsx": test_the_import_templates_hold_no_formula,
     "enterprises:export_csv": test_the_open_data_csv_neutralises_formulas,
     "municipalities:export_csv": test_the_municipal_csv_and_xlsx_neutralise_formulas,
     "municipalities:export_xlsx": test_the_municipal_csv_and_xlsx_neutralise_formulas,

@@ -33,6 +33,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from enterprises import imports
+from enterprises import services as enterprise_services
 from enterprises.models import Invitation, MembershipRole
 from knowledge.models import PdfJob
 from lsa_portal.pdf_jobs import PdfJobStatus
@@ -133,6 +135,14 @@ def build_world() -> SimpleNamespace:
         token="uitnodiging-token-0123456789",
         invited_by=w.owner,
         expires_at=timezone.now() + timedelta(days=7),
+    )
+    w.import_batch = enterprise_services.preview_import(
+        imports.read_bytes(
+            f"naam;gemeente;soort;wijk;jaar;verkoop\nFuzzimport;{w.municipality.cbs_code};"
+            "anders;Noord;2023;€ 1.000\n".encode()
+        ),
+        by=w.staff,
+        file_name="fuzz.csv",
     )
     OfficerLinkFactory(user=w.officer, municipality=w.municipality)
     w.pending_link = OfficerLinkFactory(
@@ -312,6 +322,18 @@ TARGETS: dict[str, Target] = {
         form=True,
         data=lambda w: {"decision": "reject", "reason": "Nog niet compleet."},
     ),
+    "enterprises:import": Target(user="staff", form=True),
+    "enterprises:import_template_xlsx": Target(user="staff"),
+    "enterprises:import_template_csv": Target(user="staff"),
+    "enterprises:import_preview": Target(
+        user="staff", kwargs=lambda w: {"pk": w.import_batch.pk}, query=("toon", "pagina")
+    ),
+    "enterprises:import_confirm": Target(
+        user="staff", kwargs=lambda w: {"pk": w.import_batch.pk}, post=("x",), get=False
+    ),
+    "enterprises:import_discard": Target(
+        user="staff", kwargs=lambda w: {"pk": w.import_batch.pk}, post=("x",), get=False
+    ),
     # Monitor
     "monitor:index": Target(),
     "monitor:year": Target(kwargs=lambda w: {"year": 2024}),
@@ -483,6 +505,7 @@ FORM_CLASSES = {
     "enterprises.forms.InviteForm": "enterprises:members",
     "enterprises.forms.RoleForm": "enterprises:member_role",
     "enterprises.forms.ReviewForm": "enterprises:review",
+    "enterprises.forms.ImportForm": "enterprises:import",
     "pioneers.forms.StartApplicationForm": "pioneers:apply",
     "pioneers.forms.ApplicationForm": "pioneers:application",
     "pioneers.forms.ScoreForm": "pioneers:review",

@@ -45,6 +45,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import FileResponse
 from django.test import Client
@@ -145,6 +146,12 @@ enterprises:invitation_revoke                          L    405  405  405  405  
 enterprises:review_queue                               L    404  404  404  404  404  200  200
 enterprises:review@submitted                           L    404  404  404  404  404  200  200
 enterprises:review@concept                             L    404  404  404  404  404  200  200
+enterprises:import                                     L    404  404  404  404  404  200  200
+enterprises:import_template_xlsx                       L    404  404  404  404  404  200  200
+enterprises:import_template_csv                        L    404  404  404  404  404  200  200
+enterprises:import_preview                             L    404  404  404  404  404  200  200
+enterprises:import_confirm                             L    405  405  405  405  405  405  405
+enterprises:import_discard                             L    405  405  405  405  405  405  405
 
 # pioneers: a track exists for its own members and staff; scores and internal notes for staff
 pioneers:index                                         200  200  200  200  200  200  200  200
@@ -319,6 +326,10 @@ enterprises:member_role@archived                       L    404  403  403  404  
 enterprises:invitation_revoke                          L    404  404  302* 404  404  404  404
 enterprises:review@submitted                           L    404  404  404  404  404  302* 302*
 enterprises:review@concept                             L    404  404  404  404  404  302  302
+# staff upload a spreadsheet (a preview), confirm it (enterprises and figures) or discard it
+enterprises:import                                     L    404  404  404  404  404  302* 302*
+enterprises:import_confirm                             L    404  404  404  404  404  302* 302*
+enterprises:import_discard                             L    404  404  404  404  404  302* 302*
 
 # pioneers
 pioneers:apply                                         L    200  302* 302* 200  200  200  200
@@ -518,6 +529,9 @@ PATHS = {
     "enterprises:invitation_revoke": lambda w: {"slug": w.concept.slug, "pk": w.invitation.pk},
     "enterprises:review@submitted": _slug_of("submitted"),
     "enterprises:review@concept": _slug_of("concept"),
+    "enterprises:import_preview": lambda w: {"pk": w.import_batch.pk},
+    "enterprises:import_confirm": lambda w: {"pk": w.import_batch.pk},
+    "enterprises:import_discard": lambda w: {"pk": w.import_batch.pk},
     # pioneers
     "pioneers:application@draft": lambda w: {"pk": w.application_draft.pk},
     "pioneers:application@submitted": lambda w: {"pk": w.application_submitted.pk},
@@ -726,6 +740,11 @@ POST_DATA = {
     "enterprises:member_role": lambda w: {"role": "eigenaar"},
     "enterprises:review@submitted": lambda w: {"decision": "publish"},
     "enterprises:review@concept": lambda w: {"decision": "reject", "reason": "Vul het aan."},
+    "enterprises:import": lambda w: {
+        "bestand": SimpleUploadedFile(
+            "matrix.csv", b"naam;gemeente;soort;wijk\nNieuw Uit Import;GM9901;anders;Zuid\n"
+        )
+    },
     # pioneers
     "pioneers:apply": lambda w: {"enterprise": w.published.pk, "cohort": w.open_cohort.pk},
     "pioneers:application@draft": lambda w: {**ANSWERS, "save": ""},

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from enterprises.models import ImportBatch
 from knowledge.models import ReportRequest, Subscriber
 from lsa_portal import privacy, tasks
 from lsa_portal.models import AuditAction, AuditEntry
@@ -25,6 +26,7 @@ RULES = {
     "report-requests",
     "unconfirmed-newsletter",
     "unconfirmed-digest-followers",
+    "import-previews",
 }
 
 
@@ -36,6 +38,8 @@ def _one_stale_item_per_rule():
     SubscriberFactory(created_at=long_ago)
     follower = FollowerFactory()
     Follower.objects.filter(pk=follower.pk).update(created_at=long_ago)
+    batch = ImportBatch.objects.create(file_name="oud.csv")
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=long_ago)
 
 
 def test_every_app_registers_its_rules():
