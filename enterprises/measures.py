@@ -231,6 +231,8 @@ GROUP_MEDIANS = (
     "paid_staff_fte",
     "volunteers",
 )
+# What the monitor's group tables show.
+MONITOR_GROUP_MEDIANS = ("turnover", "market_share", "paid_staff_fte", "volunteers")
 NO_MEDIANS: tuple[str, ...] = ()
 
 
@@ -490,6 +492,30 @@ def real_estate_by(
         for row in grouped
         if row[path] is not None
     }
+
+
+def real_estate_by_kind_and_province(
+    enterprises: QuerySet[Enterprise], year: int
+) -> dict[str, dict[object, RealEstate]]:
+    """The real estate of ``real_estate_by`` of them all, per kind and per province, from one
+    query: the database counts per kind and province together, and as every enterprise is in
+    one such cell (so counting its distinct enterprises adds up too), the cells are added up
+    here."""
+    assets = Asset.objects.filter(
+        Q(since_year__isnull=True) | Q(since_year__lte=year),
+        enterprise__in=reported(enterprises, year).values("pk"),
+    )
+    aggregates = _real_estate_aggregates()
+    kind, province = DIMENSIONS["kind"], DIMENSIONS["province"]
+    cells = assets.values(kind, province).annotate(**aggregates).order_by()
+    totals: dict[str, dict[object, RealEstate]] = {"": {}, "kind": {}, "province": {}}
+    for cell in cells:
+        for by, key in (("", ""), ("kind", cell[kind]), ("province", cell[province])):
+            estate = totals[by].setdefault(key, RealEstate())
+            for name in aggregates:
+                setattr(estate, name, getattr(estate, name) + cell[name])
+    totals[""].setdefault("", RealEstate())
+    return totals
 
 
 def holdings_medians(

@@ -520,6 +520,8 @@ class YearFigures(models.Model):
         verbose_name = _("yearly figures")
         verbose_name_plural = _("yearly figures")
         ordering = ["enterprise", "-year"]
+        # The monitor, the benchmark and the rounds read one year of every enterprise.
+        indexes = [models.Index(fields=["year", "enterprise"], name="yearfigures_year")]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="yearfigures_one_per_year"),
             models.CheckConstraint(
