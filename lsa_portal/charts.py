@@ -310,6 +310,7 @@ class LinePoint:
     y: float
     label: str  # the x label (a year)
     value_text: str  # the value as shown, for the point's title
+    open: bool = False  # drawn hollow: a value that may still change (provisional)
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,7 @@ def _round_maximum(value: float) -> float:
 
 
 def line_chart(
-    values: Sequence[tuple[str, float | None]],
+    values: Sequence[tuple[str, float | None] | tuple[str, float | None, bool]],
     *,
     title: str,
     description: str,
@@ -356,22 +357,23 @@ def line_chart(
     width: float = 320.0,
     height: float = 170.0,
 ) -> LineChart:
-    """Lay out ``values`` (x label, value or None for a gap) as a line from left to right.
-    ``formatter`` turns a value (and the axis' ticks) into text."""
+    """Lay out ``values`` (x label, value or None for a gap, and optionally whether the point is
+    open: provisional) as a line from left to right. ``formatter`` turns a value (and the
+    axis' ticks) into text."""
     # Room on the right for half of the last year's label, which is centred on its point.
     left, top, right_pad, bottom_pad = 56.0, 12.0, 22.0, 26.0
     bottom = height - bottom_pad
-    known = [value for _, value in values if value is not None]
+    known = [value[1] for value in values if value[1] is not None]
     maximum = _round_maximum(max(known, default=0))
     inner_w = width - left - right_pad
     step = inner_w / max(len(values) - 1, 1)
     points = []
-    for index, (label, value) in enumerate(values):
+    for index, (label, value, *rest) in enumerate(values):
         if value is None:
             continue
         x = round(left + (step * index if len(values) > 1 else inner_w / 2), 1)
         y = round(bottom - (bottom - top) * value / maximum, 1)
-        points.append(LinePoint(x, y, label, formatter(value)))
+        points.append(LinePoint(x, y, label, formatter(value), open=bool(rest and rest[0])))
     path = " ".join(
         f"{'M' if index == 0 else 'L'}{point.x} {point.y}" for index, point in enumerate(points)
     )

@@ -28,12 +28,17 @@ def percentage(value: float) -> str:
     return f"{number_format(value, 0)}%"
 
 
-def _spoken(values: Sequence[tuple[str, float | None]], formatter) -> str:
-    return ", ".join(f"{label}: {formatter(value)}" for label, value in values if value is not None)
+def _spoken(values: Sequence[tuple[str, float | None, bool]], formatter) -> str:
+    provisional = _("provisional")
+    return ", ".join(
+        f"{label}: {formatter(value)}{f' ({provisional})' if open_ else ''}"
+        for label, value, open_ in values
+        if value is not None
+    )
 
 
 def _chart(points: list[TrendPoint], title: str, value, formatter) -> LineChart:
-    values = [(str(point.year), value(point)) for point in points]
+    values = [(str(point.year), value(point), not point.fixed) for point in points]
     return line_chart(
         values,
         title=title,
