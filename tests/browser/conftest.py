@@ -74,6 +74,30 @@ def page(browser, live_server, viewport):
     assert not requests_elsewhere, f"the page fetched from other hosts: {requests_elsewhere}"
 
 
+@pytest.fixture
+def axe_page(browser, live_server, viewport):
+    """A page with the Content-Security-Policy bypassed, so that axe can be injected."""
+    from tests.browser.axe import require_axe
+
+    require_axe()
+    context = browser.new_context(
+        viewport=viewport, locale="nl-NL", base_url=live_server.url, bypass_csp=True
+    )
+    page = context.new_page()
+    elsewhere = []
+    page.on(
+        "request",
+        lambda req: (
+            elsewhere.append(req.url)
+            if not req.url.startswith((live_server.url, "data:"))
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not elsewhere, f"the page fetched from other hosts: {elsewhere}"
+
+
 def screenshot(page, name: str) -> None:
     """Keep a screenshot in var/screenshots/ for a person to look at, and check that the page
     fits its width (nothing to scroll sideways, also on a phone)."""

@@ -22,7 +22,6 @@ from tests.browser.axe import (
     describe,
     error_summary,
     error_wiring_problems,
-    require_axe,
     run_axe,
     wait_for_focus_on_errors,
 )
@@ -428,28 +427,6 @@ def print_report(report: list[str]) -> None:
 
 
 ROLES = ["bezoeker", "bewoner", "pionier", "ambtenaar", "medewerker"]
-
-
-@pytest.fixture
-def axe_page(browser, live_server, viewport):
-    """A page with the Content-Security-Policy bypassed, so that axe can be injected."""
-    require_axe()
-    context = browser.new_context(
-        viewport=viewport, locale="nl-NL", base_url=live_server.url, bypass_csp=True
-    )
-    page = context.new_page()
-    elsewhere = []
-    page.on(
-        "request",
-        lambda req: (
-            elsewhere.append(req.url)
-            if not req.url.startswith((live_server.url, "data:"))
-            else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not elsewhere, f"the page fetched from other hosts: {elsewhere}"
 
 
 @pytest.mark.parametrize("role", ROLES)
