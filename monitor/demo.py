@@ -5,7 +5,7 @@ to show. Idempotent: what exists is left alone."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from enterprises.demo import _figures
 from enterprises.models import Enterprise, EnterpriseStatus, YearFigures
 
 from . import services
-from .models import ReportingRound
+from .models import MonitorEdition, ReportingRound
 
 DEMO_STAFF = "medewerker@example.org"
 CLOSED = {2023: date(2024, 3, 31), 2024: date(2025, 3, 31)}
@@ -50,8 +50,14 @@ def seed(log) -> None:
                 by=staff,
             )
             services.close_round(round_, by=staff)
-            # As it was then: the deadline of a round that closed long ago.
-            ReportingRound.objects.filter(pk=round_.pk).update(deadline=deadline)
+            # As it was then: a round that ran for two months and closed a week after its
+            # deadline, long ago.
+            closed_at = timezone.make_aware(datetime.combine(deadline, time(12)))
+            closed_at += timedelta(days=7)
+            ReportingRound.objects.filter(pk=round_.pk).update(
+                deadline=deadline, opened_at=closed_at - timedelta(days=67), closed_at=closed_at
+            )
+            MonitorEdition.objects.filter(year=year).update(published_at=closed_at)
             log(f"demo reporting round over {year}, closed")
     if not ReportingRound.objects.filter(year=OPEN).exists():
         services.open_round(
