@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0007_import_batch'),
+        ('enterprises', '0009_import_batch'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

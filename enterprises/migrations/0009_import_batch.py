@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0006_building_and_ground_tenure'),
+        ('enterprises', '0008_asset_tenure_constraints'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
