@@ -67,9 +67,7 @@ def test_every_asset_and_its_history_keep_their_meaning():
     # And back: the one tenure as it was.
     executor = _migrate(BEFORE)
     apps = executor.loader.project_state([BEFORE]).apps
-    back = {
-        (row.kind, row.tenure) for row in apps.get_model("enterprises", "Asset").objects.all()
-    }
+    back = {(row.kind, row.tenure) for row in apps.get_model("enterprises", "Asset").objects.all()}
     assert back == set(CASES)
     _migrate(executor.loader.graph.leaf_nodes("enterprises")[0])
 
