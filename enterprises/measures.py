@@ -577,6 +577,42 @@ def latest_complete_year(counts: dict[int, int], today=None) -> int | None:
     return max(counts) if counts else None
 
 
+# --- Groups that may be shown ------------------------------------------------------------------
+
+# Groupings in which every enterprise is in exactly one group: there a group left out could be
+# worked out by subtracting the others from the total.
+PARTITIONS = ("kind", "province")
+
+
+def _suppressed(by: str, stats: dict[object, Stats]) -> set:
+    """The groups not to show: those of fewer than MIN_GROUP enterprises and, where the groups
+    partition the total, the smallest shown one too when the left-out ones together hold fewer
+    than MIN_GROUP (their figures would otherwise follow from the total minus the others)."""
+    hidden = {key for key, group in stats.items() if not group.shown}
+    if by in PARTITIONS:
+        remainder = sum(stats[key].count for key in hidden)
+        visible = sorted((group.count, str(key), key) for key, group in stats.items())
+        visible = [entry for entry in visible if entry[2] not in hidden]
+        if 0 < remainder < MIN_GROUP and visible:
+            hidden.add(visible[0][2])
+    return hidden
+
+
+def shown_groups(
+    by: str, stats: dict[object, Stats], labels: dict[object, str]
+) -> tuple[list[Stats], int]:
+    """The groups of ``stats`` that may be shown, labelled, in the order of ``labels``, and how
+    many were left out (the fewer-than-three rule)."""
+    hidden = _suppressed(by, stats)
+    shown = []
+    for key, label in labels.items():
+        group = stats.get(key)
+        if group is not None and key not in hidden:
+            group.label = label
+            shown.append(group)
+    return shown, len(hidden)
+
+
 # --- Keeping figures ---------------------------------------------------------------------------
 
 

@@ -315,17 +315,6 @@ class Benchmark:
         return {group.key: group for group in self.by_kind}
 
 
-def _labelled(stats: dict, labels: dict) -> list[measures.Stats]:
-    """The groups that may be shown (fewer-than-three rule), labelled, in the labels' order."""
-    shown = []
-    for key, label in labels.items():
-        group = stats.get(key)
-        if group is not None and group.shown:
-            group.label = label
-            shown.append(group)
-    return shown
-
-
 def benchmark(
     *, municipality: Municipality | None = None, year: str | None = None, today=None
 ) -> Benchmark:
@@ -350,8 +339,10 @@ def benchmark(
         year=chosen,
         years=sorted(counts, reverse=True),
         overall=overall,
-        by_kind=_labelled(by_kind, dict(EnterpriseKind.choices)),
-        by_theme=_labelled(by_theme, {theme.slug: theme.label for theme in Theme.objects.all()}),
+        by_kind=measures.shown_groups("kind", by_kind, dict(EnterpriseKind.choices))[0],
+        by_theme=measures.shown_groups(
+            "theme", by_theme, {theme.slug: theme.label for theme in Theme.objects.all()}
+        )[0],
         municipality=municipality,
     )
 
@@ -398,6 +389,7 @@ EXPORT_COLUMNS = [
     "themes",
     "latest_year",
     "total_income",
+    "loans",
     "market_share",
     "public_share",
     "private_share",
@@ -441,7 +433,9 @@ def export_rows(params: QueryDict, base_url: str):
                 "website": enterprise.website,
                 "themes": sorted(links.get(enterprise.pk, [])),
                 "latest_year": row.year if row else None,
+                # Turnover: income without loans, which are financing (the next column).
                 "total_income": mix.total if mix else None,
+                "loans": mix.loans if mix else None,
                 "market_share": mix.market_share if mix else None,
                 "public_share": mix.public_share if mix else None,
                 "private_share": mix.private_share if mix else None,

@@ -26,9 +26,6 @@ MONITOR_FRAGMENTS = "monitor"
 PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, MONITOR_FRAGMENTS)
 
 GROUPINGS = ("kind", "theme", "province")
-# Groupings in which every enterprise is in exactly one group: there a group left out could be
-# worked out by subtracting the others from the total (see ``_suppressed``).
-PARTITIONS = ("kind", "province")
 
 
 def group_labels(by: str) -> dict[str, str]:
@@ -49,31 +46,9 @@ class Grouping:
     left_out: int = 0
 
 
-def _suppressed(by: str, stats: dict[str, measures.Stats]) -> set[str]:
-    """The groups not to show: those of fewer than three enterprises and, where the groups
-    partition the total, one more when the left-out groups together hold fewer than three (their
-    figures would otherwise follow from the total minus the groups shown)."""
-    hidden = {key for key, group in stats.items() if not group.shown}
-    if by in PARTITIONS:
-        remainder = sum(stats[key].count for key in hidden)
-        visible = sorted(
-            (group.count, str(key)) for key, group in stats.items() if key not in hidden
-        )
-        if 0 < remainder < measures.MIN_GROUP and visible:
-            hidden.add(visible[0][1])
-    return hidden
-
-
 def grouping(by: str, stats: dict[str, measures.Stats]) -> Grouping:
-    labels = group_labels(by)
-    hidden = _suppressed(by, stats)
-    shown = []
-    for key, label in labels.items():
-        group = stats.get(key)
-        if group is not None and key not in hidden:
-            group.label = label
-            shown.append(group)
-    return Grouping(by=by, groups=shown, left_out=len([key for key in stats if key in hidden]))
+    shown, left_out = measures.shown_groups(by, stats, group_labels(by))
+    return Grouping(by=by, groups=shown, left_out=left_out)
 
 
 @dataclass

@@ -192,19 +192,38 @@ def test_benchmark_shows_medians_and_hides_small_groups(client):
     YearFiguresFactory(enterprise=lonely, income_sales=100_000, income_rent=0, income_subsidies=0)
     AssetFactory(enterprise=lonely, tenure="eigendom")
     AssetFactory(enterprise=lonely, tenure="huur")
+    for _ in range(2):  # two village co-ops: too few as well, but three together with the one
+        YearFiguresFactory(
+            enterprise=EnterpriseFactory(kind="dorpscooperatie"),
+            income_sales=30_000,
+            income_rent=0,
+            income_subsidies=70_000,
+        )
 
     response = client.get(reverse("enterprises:benchmark"))
     data = response.context["benchmark"]
-    assert data.overall.count == 4
-    assert data.overall.turnover == 400_000
-    assert [group.key for group in data.by_kind] == [
-        "bewonersbedrijf"
-    ]  # the single energy co-op is hidden
+    assert data.overall.count == 6
+    assert data.overall.turnover == 600_000
+    # The co-ops are left out; together they are three, so the others need not hide them.
+    assert [group.key for group in data.by_kind] == ["bewonersbedrijf"]
     assert data.by_kind[0].median_market_share == 50
-    assert data.overall.social_enterprises == 2
-    assert data.overall.share_with_real_estate == 25
+    assert data.overall.social_enterprises == 2  # 80 % and 100 %
+    assert data.overall.share_with_real_estate == Decimal("16.7")  # one of six
     assert data.overall.real_estate.share_buildings_owned == 50
-    assert data.overall.stream_percentages["income_sales"] == 63  # 250k of 400k = 62.5
+    # 310 000 of 600 000 from sales (51.67 %), 290 000 subsidies (48.33 %)
+    assert data.overall.stream_percentages["income_sales"] == 52
+    assert data.overall.stream_percentages["income_subsidies"] == 48
+
+
+def test_benchmark_hides_a_group_whose_figures_would_follow_from_the_others(client):
+    """Three of one kind and one of another: the three's figures subtracted from the total
+    would give away the one, so neither is shown."""
+    for _ in range(3):
+        YearFiguresFactory(enterprise=EnterpriseFactory(kind="bewonersbedrijf"))
+    YearFiguresFactory(enterprise=EnterpriseFactory(kind="energiecooperatie"))
+    data = client.get(reverse("enterprises:benchmark")).context["benchmark"]
+    assert data.overall.count == 4
+    assert data.by_kind == []
 
 
 def test_a_member_sees_where_their_enterprise_stands(client):
@@ -271,3 +290,11 @@ def test_the_sitemap_lists_published_enterprises_only(client):
     xml = client.get("/sitemap.xml").content.decode()
     assert public.get_absolute_url() in xml
     assert hidden.get_absolute_url() not in xml
+
+
+def test_the_open_data_keeps_loans_out_of_the_income(client):
+    enterprise = EnterpriseFactory(name="Lenend Buurtbedrijf")
+    YearFiguresFactory(enterprise=enterprise, year=2024, income_loans=20_000)  # + 100 000 income
+    rows = client.get(reverse("enterprises:export_json")).json()["results"]
+    row = next(row for row in rows if row["name"] == "Lenend Buurtbedrijf")
+    assert (row["total_income"], row["loans"]) == (100_000, 20_000)
