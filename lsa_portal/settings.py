@@ -217,6 +217,15 @@ STORAGES = {
     },
 }
 
+# --- Back-ups -------------------------------------------------------------------------------
+# `manage.py backup` (and the backup service of docker-compose.yml) writes a folder per back-up
+# here: the database, the media folder and a manifest (lsa_portal/backups.py).
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+# Back-ups older than this are deleted after each successful back-up. The privacy statement
+# names it: a deleted account lives on in the back-ups this long. Five weeks: a mistake noticed
+# at the end of a month can still be undone.
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=35)
+
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker the tasks run in-process, so the embedded default needs no Redis.
