@@ -12,6 +12,7 @@ logger = logging.getLogger("lsa_portal.backups")
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # also the health check, every ten minutes: keep it light
     help = (
         "Write a back-up (database, media folder, manifest with row counts and checksums) to "
         "BACKUP_DIR and delete back-ups older than BACKUP_RETENTION_DAYS. With --check: only "
@@ -37,9 +38,9 @@ class Command(BaseCommand):
             return self._check(timedelta(hours=max_age))
         try:
             path = backups.create_backup()
-        except backups.BackupError as error:
+        except Exception as error:
             # Logged as an error, so that it reaches the error tracker when one is configured.
-            logger.error("Back-up failed: %s", error)
+            logger.exception("Back-up failed")
             raise CommandError(f"Back-up failed: {error}") from error
         manifest = backups.read_manifest(path)
         self.stdout.write(
