@@ -1,7 +1,9 @@
 """Error reports through sentry-sdk, when ``SENTRY_DSN`` is set (Sentry, a self-hosted Sentry
 or GlitchTip: they speak the same protocol), with personal data taken out on this server.
 
-- ``send_default_pii=False``: the SDK attaches no user, IP address, cookies or SQL parameters.
+- sentry-sdk's default of sending no personal data (``send_default_pii`` left unset: newer
+  versions deprecate that option for ``data_collection``, whose default is the same): the SDK
+  attaches no user, IP address or SQL parameters, and filters cookies and sensitive headers.
 - No request bodies (``max_request_body_size="never"``) and no local variables of stack frames:
   they hold what people typed (names, addresses, telephone numbers) in ways no pattern finds.
 - ``scrub_event`` (``before_send``): of the request it keeps the method, the address without
@@ -58,7 +60,6 @@ def start(
         dsn=dsn,
         environment=environment,
         release=release or None,
-        send_default_pii=False,
         max_request_body_size="never",
         include_local_variables=False,
         before_send=scrub_event,
