@@ -25,6 +25,7 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+import sentry_sdk
 from django.utils.functional import empty
 
 logger = logging.getLogger("lsa_portal.requests")
@@ -115,8 +116,6 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import sentry_sdk
-
         rid = accepted_request_id(request.headers.get("X-Request-ID"))
         request.request_id = rid
         token = request_id.set(rid)
