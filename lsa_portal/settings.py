@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id for every log record and the response, and one line per request
+    # with the final status (lsa_portal/logs.py).
+    "lsa_portal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "lsa_portal.middleware.PermissionsPolicyMiddleware",
@@ -217,6 +221,15 @@ STORAGES = {
     },
 }
 
+# --- Back-ups -------------------------------------------------------------------------------
+# `manage.py backup` (and the backup service of docker-compose.yml) writes a folder per back-up
+# here: the database, the media folder and a manifest (lsa_portal/backups.py).
+BACKUP_DIR = env.path("BACKUP_DIR", default=VAR_DIR / "backups")
+# Back-ups older than this are deleted after each successful back-up. The privacy statement
+# names it: a deleted account lives on in the back-ups this long. Five weeks: a mistake noticed
+# at the end of a month can still be undone.
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=35)
+
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker the tasks run in-process, so the embedded default needs no Redis.
@@ -359,11 +372,49 @@ PERMISSIONS_POLICY = {
     )
 }
 
+# --- Logs and error reports -----------------------------------------------------------------
+# One line per request with its id (lsa_portal/logs.py); every record carries the id of the
+# request it was written in. "json": one JSON object per line, for a log collector.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lsa_portal.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "lsa_portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint narrates every step of every PDF at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # "Not Found: /x" for every 4xx would repeat the request line, which has the status;
+        # server errors (with their traceback) are still logged.
+        "django.request": {"level": "ERROR"},
+        # runserver's own request lines (development) would repeat it too.
+        "django.server": {"level": "ERROR"},
+    },
 }
+
+# Error reports (lsa_portal/error_reporting.py): off unless a DSN of Sentry, a self-hosted
+# Sentry or GlitchTip is set. Personal data is taken out before a report leaves the server.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from lsa_portal import error_reporting
+
+    error_reporting.start(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -23,6 +23,8 @@ def privacy_statement(request):
         {
             "retention_rules": privacy.retention_rules(),
             "privacy_contact": settings.PRIVACY_CONTACT_EMAIL,
+            "backup_retention_days": settings.BACKUP_RETENTION_DAYS,
+            "error_reporting": bool(settings.SENTRY_DSN),
         },
     )
 
