@@ -102,7 +102,7 @@ class Nginx:
         media_root: Path,
         host: str = "127.0.0.1",
         port: int | None = None,
-        workers: int = 1,
+        workers: int | str = 1,
         access_log: bool = True,
     ):
         binary = nginx_binary()
