@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import secrets
 import shutil
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from knowledge.models import upload_case_pdf, upload_report_pdf
 from tests.conftest import require_service
 from tests.proxy import Nginx, free_port, nginx_binary, readable_folder
 
@@ -172,9 +174,7 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    require_service(nginx_binary() is not None, "Debian's nginx (apt-get install nginx-light)")
-    import os
-
+    require_service(nginx_binary() is not None, "Debian's nginx (apt-get install nginx)")
     work = tmp_path_factory.mktemp("proxy")
     static_root = readable_folder("lsa-proxy-static-")
     media_root = readable_folder("lsa-proxy-media-")
@@ -212,8 +212,6 @@ def stack(tmp_path_factory):
     logo = public_files["enterprises/logos"].removeprefix("/media/")
     profile = _manage(environment, "shell", "-c", DATA_SCRIPT.format(logo=logo)).split()[-1]
     # What only the portal's own views may hand out, and what nobody may have.
-    from knowledge.models import upload_case_pdf, upload_report_pdf
-
     for name in (upload_report_pdf(None, "r.pdf"), upload_case_pdf(None, "c.pdf")):
         (media_root / name).parent.mkdir(parents=True, exist_ok=True)
         (media_root / name).write_text(f"%PDF-1.4 {SECRET_MARKER}")

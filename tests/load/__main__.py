@@ -11,6 +11,8 @@ After the mix, the bench's bare 25-row Django page gets the same number of conne
 the yardstick. Then the mix and the yardstick run again through nginx in front of the same
 gunicorn, with the configuration of docker-compose.yml (deploy/nginx/portal.conf.template, started
 by tests/proxy.py as the proxy test starts it), and both sets of figures are printed side by side.
+Before the two runs every URL of the mix is asked for once, so that both find the same pages in
+the cache.
 Any error (a status other than 200, a socket error) or timeout makes the run fail.
 
 Environment: ``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/lsa_loadtest; created if
@@ -421,6 +423,17 @@ def compare(direct: list[Result], proxied: list[Result]) -> None:
     print(f"{'all pages of the mix':<22}{total_a:>9.1f}{total_b:>9.1f}{ratio:>7.2f}")
 
 
+def prime(base: str, paths: list[str], threads: int = 4) -> None:
+    """Ask for every path once (a few at a time), so that each page's cache is filled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        statuses = list(pool.map(lambda path: (path, fetch(base + path)), paths))
+    failed = [f"{path} {status}" for path, status in statuses if status != 200]
+    if failed:
+        raise SystemExit(f"{len(failed)} pages did not answer 200: {', '.join(failed[:10])}")
+
+
 def measure(
     base: str, app: str, jobs: dict, args, folder: Path, server: subprocess.Popen, log: Path
 ) -> tuple[list[Result], Result]:
@@ -539,6 +552,12 @@ def main(argv: list[str]) -> int:
             run_wrk(jobs, base, args.warmup, args.timeout, folder)
             wait_until_ready(base, server, log)
             print(f"warm-up: the mix for {args.warmup} s ({time.perf_counter() - start:.0f} s)")
+        if proxy:
+            # Every URL once more, so that the run through nginx does not find more pages cached
+            # than the direct run before it did.
+            start = time.perf_counter()
+            prime(base, [path for paths in urls.values() for path in paths])
+            print(f"every URL of the mix once ({time.perf_counter() - start:.0f} s)")
         runs = {"directly to gunicorn": measure(base, base, jobs, args, folder, server, log)}
         if proxy:
             runs["through nginx"] = measure(proxy.url, base, jobs, args, folder, server, log)
