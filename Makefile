@@ -63,7 +63,8 @@ bench: $(VENV)/.installed-dev messages
 	$(PY) -m tests.bench
 
 ## make loadtest: gunicorn (as in docker-compose.yml) on PostgreSQL with the bench data, 200
-## connections of wrk for 60 s over the public pages; set DATABASE_URL (default lsa_loadtest)
+## connections of wrk for 60 s over the public pages, directly and through nginx (the
+## configuration of docker-compose.yml); set DATABASE_URL (default lsa_loadtest)
 loadtest: $(VENV)/.installed-dev messages
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -71,6 +72,13 @@ loadtest: $(VENV)/.installed-dev messages
 	    apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
 	  else \
 	    echo "make loadtest needs wrk: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; }
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing nginx"; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx >/dev/null; \
+	  else \
+	    echo "make loadtest needs nginx: sudo apt-get install nginx" >&2; exit 1; \
 	  fi; }
 	$(PY) -m tests.load
 

@@ -1,5 +1,7 @@
 """A small per-IP rate limit for the public forms, kept in the cache.
 
+The address is the visitor's as ``lsa_portal.client_ip`` reads it behind the trusted proxies.
+
 The cache key is a keyed hash of the address: no IP address is stored anywhere, not even in
 the cache, and the count disappears by itself after the period.
 """
@@ -12,9 +14,11 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 
+from lsa_portal.client_ip import client_ip
+
 
 def _client_key(request, scope: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_ip(request) or "unknown"
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"{scope}:{address}".encode(), hashlib.sha256
     ).hexdigest()

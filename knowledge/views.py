@@ -89,7 +89,7 @@ def report_request(request, slug: str):
     report = selectors.report_for_download(slug)
     if not report.is_on_request:
         return redirect(report)
-    form = ReportRequestForm(request.POST or None)
+    form = ReportRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if is_limited(request, "report-request"):
@@ -242,7 +242,7 @@ def case_list(request):
 
 @require_http_methods(["GET", "POST"])
 def newsletter(request):
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if is_limited(request, "newsletter"):
@@ -295,7 +295,7 @@ def newsletter_unsubscribe(request, token: str):
 @require_http_methods(["GET", "POST"])
 def advice(request):
     """The association's offer to municipalities, with a request form for staff."""
-    form = AdviceRequestForm(request.POST or None)
+    form = AdviceRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if is_limited(request, "advice"):

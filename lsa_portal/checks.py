@@ -1,7 +1,7 @@
 """System checks of the portal's own configuration."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 
 @register(deploy=True)
@@ -18,3 +18,21 @@ def shared_cache_in_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def trusted_proxies_are_addresses(app_configs, **kwargs):
+    """A mistyped proxy address is found when the portal starts, not on every request."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .client_ip import parse_network
+
+    errors = []
+    if settings.TRUSTED_PROXY_COUNT < 0:
+        errors.append(Error("TRUSTED_PROXY_COUNT cannot be negative.", id="lsa_portal.E001"))
+    for value in settings.TRUSTED_PROXIES:
+        try:
+            parse_network(value)
+        except ImproperlyConfigured as error:
+            errors.append(Error(str(error), id="lsa_portal.E002"))
+    return errors

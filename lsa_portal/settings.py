@@ -177,6 +177,17 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
+# allauth asks the portal's adapter for the visitor's address (lsa_portal.client_ip), so that its
+# limits per address count each visitor behind the proxy apart, as the portal's own limits do.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+
+# --- Behind a proxy -------------------------------------------------------------------------
+# Which X-Forwarded-For addresses to believe (lsa_portal/client_ip.py). 0 and no list: none, and
+# every visitor behind a proxy would share the proxy's address. docker-compose.yml sets 1: nginx.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For")
+
 # Absolute links in mails sent outside a request (invitations, decisions).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -137,6 +137,19 @@ def test_requests_are_rate_limited_per_address(client, settings):
     assert other.status_code == 302
 
 
+@pytest.mark.parametrize("name", ["newsletter", "advice", "report_request"])
+def test_an_empty_post_over_the_limit_is_refused_with_the_message(client, settings, name):
+    """A post without any field still counts, and over the limit it gets the limit's page
+    (the form was left unbound and the page failed with a 500)."""
+    settings.KNOWLEDGE_FORM_RATE_LIMIT = (1, 3600)
+    args = [ReportFactory(access="op-aanvraag").slug] if name == "report_request" else []
+    url = reverse(f"knowledge:{name}", args=args)
+    assert client.post(url, {}).status_code == 200
+    response = client.post(url, {})
+    assert response.status_code == 429
+    assert "Te veel aanvragen" in response.content.decode()
+
+
 def _signed_link(report_request, seconds_ago=0):
     with mock.patch("django.core.signing.time.time", return_value=time.time() - seconds_ago):
         token = services.download_token(report_request)

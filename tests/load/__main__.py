@@ -8,11 +8,17 @@ bulk loaders, and kept for the next run). wrk then keeps ``--connections`` conne
 the connections shared out by weight, each wrk cycling through many URLs of its kind (other
 profiles, other filters, other search words), so that every page gets its own req/s, p50 and p99.
 After the mix, the bench's bare 25-row Django page gets the same number of connections alone, as
-the yardstick. Any error (a status other than 200, a socket error) or timeout makes the run fail.
+the yardstick. Then the mix and the yardstick run again through nginx in front of the same
+gunicorn, with the configuration of docker-compose.yml (deploy/nginx/portal.conf.template, started
+by tests/proxy.py as the proxy test starts it), and both sets of figures are printed side by side.
+Before the two runs every URL of the mix is asked for once, so that both find the same pages in
+the cache.
+Any error (a status other than 200, a socket error) or timeout makes the run fail.
 
 Environment: ``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/lsa_loadtest; created if
 missing), ``REDIS_URL`` (default redis://127.0.0.1:6379/1; only keys prefixed ``lsa-loadtest`` are
-used and emptied). wrk must be on the PATH (``apt-get install wrk``).
+used and emptied). wrk must be on the PATH (``apt-get install wrk``), and Debian's nginx installed
+(``apt-get install nginx``) unless ``--no-proxy``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ import re
 import secrets
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +39,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.proxy import Nginx, free_port, nginx_binary, readable_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lsa_loadtest"
@@ -72,8 +79,11 @@ GUNICORN_OPTIONS = {
 }
 
 
-def production_environment() -> dict[str, str]:
-    """The environment of both this process and gunicorn: production settings, DEBUG off."""
+def production_environment(static_root: Path) -> dict[str, str]:
+    """The environment of both this process and gunicorn: production settings, DEBUG off.
+
+    Plain HTTP all the way (nginx sets X-Forwarded-Proto from its own scheme), so without the
+    HTTPS redirect; the app trusts one proxy, as in docker-compose.yml."""
     return {
         "DJANGO_SETTINGS_MODULE": "tests.load.settings",
         "DJANGO_ENV": "production",
@@ -81,7 +91,9 @@ def production_environment() -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         "REDIS_URL": os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL,
-        "STATIC_ROOT": str(ROOT / "var" / "loadtest" / "static"),
+        "STATIC_ROOT": str(static_root),
+        "SECURE_SSL_REDIRECT": "false",
+        "TRUSTED_PROXY_COUNT": "1",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -199,12 +211,6 @@ def page_urls(rng: random.Random) -> dict[str, list[str]]:
     for paths in urls.values():
         rng.shuffle(paths)
     return urls
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> int:
@@ -372,13 +378,16 @@ def _row(r: Result) -> str:
     )
 
 
-def report(mix: list[Result], bare: Result, seconds: int, bare_seconds: int, timeout: int) -> None:
+def report(
+    mix: list[Result], bare: Result, seconds: int, bare_seconds: int, timeout: int, route: str
+) -> None:
     header = (
         f"{'page':<22}{'conns':>6}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{f'>{SLOW_AFTER_S} s':>8}{'errors':>8}{'timeouts':>9}"
     )
     connections = sum(r.connections for r in mix)
-    print(f"\nmix: {connections} connections for {seconds} s (timeout {timeout} s)\n{header}")
+    print(f"\n=== {route} ===")
+    print(f"mix: {connections} connections for {seconds} s (timeout {timeout} s)\n{header}")
     for r in mix:
         print(_row(r))
     total_rate = sum(r.rate for r in mix)
@@ -400,6 +409,48 @@ def report(mix: list[Result], bare: Result, seconds: int, bare_seconds: int, tim
                 print(r.output)
 
 
+def compare(direct: list[Result], proxied: list[Result]) -> None:
+    """Each page's req/s and p50 directly and through nginx, side by side."""
+    print(f"\n=== directly and through nginx ===\n{'page':<22}"
+          f"{'req/s':>9}{'proxied':>9}{'ratio':>7}{'p50 ms':>9}{'proxied':>9}")  # fmt: skip
+    for a, b in zip(direct, proxied, strict=True):
+        ratio = b.rate / a.rate if a.rate else 0.0
+        print(
+            f"{a.name:<22}{a.rate:>9.1f}{b.rate:>9.1f}{ratio:>7.2f}{a.p50_ms:>9.0f}{b.p50_ms:>9.0f}"
+        )
+    total_a, total_b = sum(r.rate for r in direct[:-1]), sum(r.rate for r in proxied[:-1])
+    ratio = total_b / total_a if total_a else 0.0
+    print(f"{'all pages of the mix':<22}{total_a:>9.1f}{total_b:>9.1f}{ratio:>7.2f}")
+
+
+def prime(base: str, paths: list[str], threads: int = 4) -> None:
+    """Ask for every path once (a few at a time), so that each page's cache is filled."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        statuses = list(pool.map(lambda path: (path, fetch(base + path)), paths))
+    failed = [f"{path} {status}" for path, status in statuses if status != 200]
+    if failed:
+        raise SystemExit(f"{len(failed)} pages did not answer 200: {', '.join(failed[:10])}")
+
+
+def measure(
+    base: str, app: str, jobs: dict, args, folder: Path, server: subprocess.Popen, log: Path
+) -> tuple[list[Result], Result]:
+    """The mix for ``--duration`` seconds, then the bare page alone, against ``base``."""
+    mix = run_wrk(jobs, base, args.duration, args.timeout, folder)
+    wait_until_ready(app, server, log)
+    (bare,) = run_wrk(
+        {"bare 25-row page": (args.connections, ["/bench/bare/"])},
+        base,
+        args.bare_duration,
+        args.timeout,
+        folder,
+    )
+    wait_until_ready(app, server, log)
+    return mix, bare
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.load", description=__doc__.splitlines()[0]
@@ -416,11 +467,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--timeout", type=int, default=DEFAULT_TIMEOUT_S, help="seconds before wrk gives up"
     )
+    parser.add_argument(
+        "--no-proxy", action="store_true", help="only directly, without the run through nginx"
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("The load test needs wrk: apt-get install wrk")
+    if not args.no_proxy and nginx_binary() is None:
+        raise SystemExit("The load test runs through nginx too: apt-get install nginx")
 
-    environment = production_environment()
+    # nginx (an unprivileged user) serves the static files from here.
+    static_root = readable_folder("lsa-loadtest-static-")
+    media_root = readable_folder("lsa-loadtest-media-")
+    environment = production_environment(static_root)
     os.environ.update(environment)
     ensure_database(environment["DATABASE_URL"])
     import django
@@ -459,14 +518,27 @@ def main(argv: list[str]) -> int:
     print(f"gunicorn {shlex.join(command[3:])} (options from docker-compose.yml: {gunicorn})")
     print(f"database {environment['DATABASE_URL']}, cache {environment['REDIS_URL']}")
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    proxy = None
     try:
         wait_until_ready(base, server, log)
+        if not args.no_proxy:
+            # As docker-compose.yml runs it: one worker per CPU, access log on.
+            proxy = Nginx(
+                upstream=f"127.0.0.1:{port}",
+                static_root=static_root,
+                media_root=media_root,
+                workers="auto",
+            ).start()
+            print(f"nginx {proxy.url} in front of gunicorn (deploy/nginx/portal.conf.template)")
         # One request per kind of page first: the run stops at once if a page does not answer
         # 200 (the other URLs stay uncached until the load reaches them).
         for name, paths in {**urls, "bare": ["/bench/bare/"]}.items():
-            status = fetch(base + paths[0])
-            if status != 200:
-                raise SystemExit(f"{name} {paths[0]} answered {status}: {log.read_text()}")
+            for target in [base] + ([proxy.url] if proxy else []):
+                status = fetch(target + paths[0])
+                if status != 200:
+                    raise SystemExit(
+                        f"{name} {target}{paths[0]} answered {status}: {log.read_text()}"
+                    )
         counts = share(args.connections)
         print(
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the run; "
@@ -480,21 +552,29 @@ def main(argv: list[str]) -> int:
             run_wrk(jobs, base, args.warmup, args.timeout, folder)
             wait_until_ready(base, server, log)
             print(f"warm-up: the mix for {args.warmup} s ({time.perf_counter() - start:.0f} s)")
-        mix = run_wrk(jobs, base, args.duration, args.timeout, folder)
-        wait_until_ready(base, server, log)
-        (bare,) = run_wrk(
-            {"bare 25-row page": (args.connections, ["/bench/bare/"])},
-            base,
-            args.bare_duration,
-            args.timeout,
-            folder,
-        )
+        if proxy:
+            # Every URL once more, so that the run through nginx does not find more pages cached
+            # than the direct run before it did.
+            start = time.perf_counter()
+            prime(base, [path for paths in urls.values() for path in paths])
+            print(f"every URL of the mix once ({time.perf_counter() - start:.0f} s)")
+        runs = {"directly to gunicorn": measure(base, base, jobs, args, folder, server, log)}
+        if proxy:
+            runs["through nginx"] = measure(proxy.url, base, jobs, args, folder, server, log)
         print(f"load average {os.getloadavg()[0]:.2f} after the run")
     finally:
+        if proxy is not None:
+            proxy.stop()
         server.terminate()
         server.wait(timeout=30)
-    report(mix, bare, args.duration, args.bare_duration, args.timeout)
-    problems = sum(r.errors + r.timeouts for r in [*mix, bare])
+        shutil.rmtree(static_root, ignore_errors=True)
+        shutil.rmtree(media_root, ignore_errors=True)
+    for route, (mix, bare) in runs.items():
+        report(mix, bare, args.duration, args.bare_duration, args.timeout, route)
+    if len(runs) == 2:
+        (direct_mix, direct_bare), (proxied_mix, proxied_bare) = runs.values()
+        compare([*direct_mix, direct_bare], [*proxied_mix, proxied_bare])
+    problems = sum(r.errors + r.timeouts for mix, bare in runs.values() for r in [*mix, bare])
     if problems:
         print(f"\nFAILED: {problems} errors and timeouts (gunicorn log: {log})")
         return 1

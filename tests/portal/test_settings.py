@@ -126,6 +126,35 @@ def test_docker_compose_runs_the_production_shape():
         assert depends["redis"]["condition"] == "service_healthy"
 
 
+def test_docker_compose_puts_nginx_with_the_tested_configuration_in_front():
+    """Visitors reach nginx only; it runs the file tests/integration/test_proxy.py runs, serves
+    the static volume web fills and the uploads read-only, and the app believes its address."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    web, nginx = services["web"], services["nginx"]
+    assert "ports" not in web, "gunicorn must not be reachable around the proxy"
+    assert nginx["image"].startswith("nginx:")
+    assert "80:80" in nginx["ports"]
+    assert nginx["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "healthcheck" in nginx
+    mounts = {volume.split(":")[1]: volume for volume in nginx["volumes"]}
+    template = mounts["/etc/nginx/templates/default.conf.template"].split(":")[0]
+    assert (ROOT / template).resolve() == ROOT / "deploy" / "nginx" / "portal.conf.template"
+    environment = nginx["environment"]
+    for name in ("PORTAL_STATIC_ROOT", "PORTAL_MEDIA_ROOT"):
+        assert mounts[environment[name]].endswith(":ro"), name
+    static_volume = mounts[environment["PORTAL_STATIC_ROOT"]].split(":")[0]
+    assert f"{static_volume}:/app/var/staticfiles" in web["volumes"]
+    assert "collectstatic" in web["command"]
+    assert environment["PORTAL_UPSTREAM"] == "web:8000"
+    assert environment["NGINX_ENVSUBST_FILTER"] == "^PORTAL_"
+    # Every variable of the template has its value in compose (envsubst would leave it empty).
+    from tests.proxy import render
+
+    assert "${" not in render({k: v for k, v in environment.items() if k.startswith("PORTAL_")})
+    assert web["environment"]["TRUSTED_PROXY_COUNT"].startswith("${TRUSTED_PROXY_COUNT:-1}")
+
+
 def test_without_a_mail_server_mails_are_written_to_the_mail_folder(tmp_path):
     env = {
         k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
