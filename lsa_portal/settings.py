@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "knowledge",
     "municipalities",
     "monitor",
+    "staff",
 ]
 
 MIDDLEWARE = [
