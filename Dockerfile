@@ -28,6 +28,7 @@ COPY pioneers ./pioneers
 COPY knowledge ./knowledge
 COPY municipalities ./municipalities
 COPY monitor ./monitor
+COPY staff ./staff
 RUN pip install .
 COPY . .
 # collectstatic needs settings that load; the real key comes from the environment at run time.

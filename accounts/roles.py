@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 
 from lsa_portal import audit
 
@@ -127,6 +128,20 @@ def is_lsa_staff(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or STAFF_GROUP in _group_names(user)
+
+
+def staff_only(view):
+    """Staff pages exist for staff alone: 404 for everyone else, whatever the method (checked
+    before the method, so a page that takes only POST says nothing either). Put
+    ``login_required`` before it, so that a visitor who is not logged in is asked to."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_lsa_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def is_municipal_officer(user) -> bool:

@@ -9,8 +9,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+
+from lsa_portal.waiting import Waiting
 
 from . import figures, imports, measures
 from .filters import DirectoryFilter
@@ -20,6 +23,7 @@ from .models import (
     EnterpriseKind,
     EnterpriseStatus,
     ImportBatch,
+    ImportStatus,
     LegalForm,
     Membership,
     Municipality,
@@ -175,6 +179,33 @@ def review_queue() -> QuerySet[Enterprise]:
         .select_related("municipality")
         .order_by("submitted_at", "pk")
     )
+
+
+def waiting_for_staff() -> list[Waiting]:
+    """What waits for staff here: registrations to review, and import previews to confirm or
+    discard (two queries)."""
+    submitted = Enterprise.objects.filter(status=EnterpriseStatus.SUBMITTED).count()
+    previews = ImportBatch.objects.filter(status=ImportStatus.PREVIEW).count()
+    return [
+        Waiting(
+            "enterprises-submitted",
+            submitted,
+            ngettext(
+                "enterprise registration to review", "enterprise registrations to review", submitted
+            ),
+            reverse("enterprises:review_queue"),
+        ),
+        Waiting(
+            "enterprises-import-previews",
+            previews,
+            ngettext(
+                "import preview to confirm or discard",
+                "import previews to confirm or discard",
+                previews,
+            ),
+            reverse("enterprises:import") + "#recent-title",
+        ),
+    ]
 
 
 def members_of(enterprise: Enterprise) -> QuerySet[Membership]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -28,18 +28,24 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from enterprises.models import Theme
 from lsa_portal import fragment_cache
+from lsa_portal.waiting import LINK_LIMIT, Link, Waiting
 
+from . import case_pdf
 from .models import (
     FAQ,
+    AdviceRequest,
     Article,
     Audience,
     CaseDescription,
     FAQCategory,
     ItemKind,
     Report,
+    ReportRequest,
     SearchDocument,
     Status,
     facet_bit,
@@ -754,3 +760,51 @@ def next_publication(now=None):
         for model in PUBLISHED_MODELS
     ]
     return upcoming[0].union(*upcoming[1:]).order_by("published_at").first()
+
+
+# --- For staff ----------------------------------------------------------------------------------
+
+
+def waiting_for_staff(now=None) -> list[Waiting]:
+    """Advice requests not yet handled, the case descriptions whose newest PDF could not be
+    made, and, worth knowing but asking nothing (their links were mailed at once), the report
+    requests of the past 7 days. Three queries."""
+    advice = AdviceRequest.objects.filter(handled=False).count()
+    # The admin's own "past 7 days" (its date filter's bounds), so its list shows these.
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    since, until = today - timedelta(days=7), today + timedelta(days=1)
+    requests = ReportRequest.objects.filter(created_at__gte=since, created_at__lt=until).count()
+    failed, jobs = case_pdf.RUNNER.failed(LINK_LIMIT)
+    return [
+        Waiting(
+            "knowledge-advice",
+            advice,
+            ngettext("advice request not yet handled", "advice requests not yet handled", advice),
+            reverse("admin:knowledge_advicerequest_changelist") + "?handled__exact=0",
+        ),
+        Waiting(
+            "knowledge-case-pdfs",
+            failed,
+            ngettext(
+                "case description PDF that could not be made",
+                "case description PDFs that could not be made",
+                failed,
+            ),
+            links=tuple(
+                Link(job.case.title, job.case.get_absolute_url() + "#pdf-title", job.error)
+                for job in jobs
+            ),
+        ),
+        Waiting(
+            "knowledge-report-requests",
+            requests,
+            ngettext(
+                "report request in the past 7 days", "report requests in the past 7 days", requests
+            ),
+            reverse("admin:knowledge_reportrequest_changelist")
+            + "?"
+            + urlencode({"created_at__gte": str(since), "created_at__lt": str(until)}),
+            task=False,
+            note=_("For information: whoever asks for a report gets its link by mail at once."),
+        ),
+    ]

@@ -14,7 +14,8 @@ does the rest the same way for all of them:
   database or disk raises :class:`TransientError` (the task retries with backoff); anything else
   fails the job with a message staff can read;
 - ``sweep()`` (celery beat, or a management command from cron) hands jobs that no worker has
-  (broker down, worker gone) to a worker again.
+  (broker down, worker gone) to a worker again;
+- ``failed()`` lists the subjects whose newest job failed, for the staff start page.
 
 The rendering itself is :func:`lsa_portal.pdf.render_document`. This module knows no app.
 """
@@ -30,7 +31,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import OperationalError, models, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -260,6 +261,24 @@ class JobRunner:
             self.model.objects.filter(pk=job_id).update(enqueued_at=None)
             self.enqueue(job_id)
         return len(ids)
+
+    def failed(self, limit: int, where: Q | None = None) -> tuple[int, list[RenderJob]]:
+        """What staff should look at: the subjects whose newest job failed (a later job, done
+        or still running, means someone tried again), of the jobs ``where`` allows. How many
+        there are, and the newest ``limit`` of those jobs with their subjects, in one query."""
+        newer = self.model.objects.filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+            **{self.subject: OuterRef(self.subject)},
+        )
+        found = list(
+            self.model.objects.filter(where or Q(), status=PdfJobStatus.FAILED)
+            .filter(~Exists(newer))
+            .select_related(self.subject)
+            .annotate(total=Window(Count("pk")))
+            .order_by("-created_at", "-pk")[:limit]
+        )
+        return (found[0].total if found else 0), found
 
     def run_task(self, task, job_id: int) -> str:
         """The body of a bound Celery task: render, and give up after the last retry."""

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "knowledge",
     "municipalities",
     "monitor",
+    "staff",
 ]
 
 MIDDLEWARE = [

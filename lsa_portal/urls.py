@@ -30,6 +30,7 @@ urlpatterns = [
     path("kennisbank/", include("knowledge.urls")),
     path("gemeenten/", include("municipalities.urls")),
     path("monitor/", include("monitor.urls")),
+    path("medewerkers/", include("staff.urls")),
     path(
         "sitemap.xml",
         sitemap,

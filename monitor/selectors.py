@@ -9,14 +9,29 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from enterprises import figures, measures
 from enterprises.models import Enterprise, EnterpriseKind, Membership, Province, Theme
 from enterprises.models import YearFigures as EnterpriseYearFigures
 from enterprises.selectors import DIRECTORY_FRAGMENTS, describe_flags, published
+from lsa_portal.waiting import LINK_LIMIT, Link, Waiting
 
 from .models import MonitorEdition, ReportingRound, RoundInvitation, RoundReminder
 
@@ -399,14 +414,26 @@ def _schedule(round_: ReportingRound) -> list[ReminderStep]:
     return steps
 
 
+def _to_check(year) -> QuerySet[EnterpriseYearFigures]:
+    """The figures over ``year`` (a number, or an expression) of published enterprises that
+    were flagged as implausible and not yet checked by staff."""
+    return EnterpriseYearFigures.objects.filter(
+        year=year, flags_checked_at__isnull=True, enterprise__in=published()
+    ).exclude(flags=[])
+
+
+def _changed_since(year, since) -> QuerySet[EnterpriseYearFigures]:
+    """The figures over ``year`` of published enterprises changed since ``since`` (the newest
+    edition, or the closing of the round): what a correction would take in."""
+    return EnterpriseYearFigures.objects.filter(
+        year=year, updated_at__gt=since, enterprise__in=published()
+    )
+
+
 def flagged_figures(year: int) -> list[FlaggedFigures]:
-    """The figures over ``year`` of published enterprises that were flagged as implausible and
-    not yet checked by staff (one query)."""
+    """The figures over ``year`` to check (one query)."""
     found = (
-        EnterpriseYearFigures.objects.filter(
-            year=year, flags_checked_at__isnull=True, enterprise__in=published()
-        )
-        .exclude(flags=[])
+        _to_check(year)
         .select_related("enterprise__municipality")
         .order_by("enterprise__name", "pk")
     )
@@ -414,12 +441,9 @@ def flagged_figures(year: int) -> list[FlaggedFigures]:
 
 
 def pending_corrections(year: int, since) -> list[EnterpriseYearFigures]:
-    """The figures over ``year`` of published enterprises changed since ``since`` (the newest
-    edition): what a correction of the fixed monitor would take in."""
+    """The figures over ``year`` changed since the monitor was fixed (one query)."""
     return list(
-        EnterpriseYearFigures.objects.filter(
-            year=year, updated_at__gt=since, enterprise__in=published()
-        )
+        _changed_since(year, since)
         .select_related("enterprise__municipality")
         .order_by("enterprise__name", "pk")
     )
@@ -470,3 +494,116 @@ def year_figures_to_check(year: int, pk: int) -> EnterpriseYearFigures:
 
 def round_for(year: int) -> ReportingRound:
     return get_object_or_404(ReportingRound, year=year)
+
+
+# --- For staff ----------------------------------------------------------------------------------
+
+
+def _count(figures: QuerySet[EnterpriseYearFigures]) -> Coalesce:
+    """How many figures a correlated queryset (all of one year) finds, as a subquery."""
+    return Coalesce(
+        Subquery(
+            figures.order_by().values("year").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def waiting_for_staff() -> list[Waiting]:
+    """Per reporting round: while it is open, the figures to check; once closed, the figures
+    changed since its monitor was fixed, which wait for a correction. And the years whose
+    newest report could not be made. Two queries."""
+    from .report import RUNNER  # the report reads this module
+
+    newest_edition = (
+        MonitorEdition.objects.filter(year=OuterRef("year"))
+        .order_by("-number")
+        .values("published_at")[:1]
+    )
+    rounds = list(
+        ReportingRound.objects.annotate(since=Coalesce(Subquery(newest_edition), F("closed_at")))
+        .annotate(
+            to_check=_count(_to_check(OuterRef("year"))),
+            changed=_count(_changed_since(OuterRef("year"), OuterRef("since"))),
+        )
+        .order_by("-year")
+    )
+    rounds_url = reverse("monitor:rounds")
+    to_check = [
+        Waiting(
+            f"monitor-check-{round_.year}",
+            round_.to_check,
+            ngettext(
+                "set of figures to check in the %(year)s round",
+                "sets of figures to check in the %(year)s round",
+                round_.to_check,
+            )
+            % {"year": round_.year},
+            reverse("monitor:round", kwargs={"year": round_.year}) + "#flagged-title",
+        )
+        for round_ in rounds
+        if round_.is_open and round_.to_check
+    ] or [
+        Waiting(
+            "monitor-check",
+            0,
+            ngettext(
+                "set of figures to check in an open round",
+                "sets of figures to check in an open round",
+                0,
+            ),
+            rounds_url,
+        )
+    ]
+    corrections = [
+        Waiting(
+            f"monitor-corrections-{round_.year}",
+            round_.changed,
+            ngettext(
+                "set of figures changed since the %(year)s monitor was fixed",
+                "sets of figures changed since the %(year)s monitor was fixed",
+                round_.changed,
+            )
+            % {"year": round_.year},
+            reverse("monitor:round", kwargs={"year": round_.year}) + "#pending-title",
+        )
+        for round_ in rounds
+        if not round_.is_open and round_.changed
+    ] or [
+        Waiting(
+            "monitor-corrections",
+            0,
+            ngettext(
+                "set of figures changed since its monitor was fixed",
+                "sets of figures changed since their monitor was fixed",
+                0,
+            ),
+            rounds_url,
+        )
+    ]
+    # Only a year's newest edition has its report made: an older one's failure waits for nobody.
+    newest = ~Exists(
+        MonitorEdition.objects.filter(
+            year=OuterRef("edition__year"), number__gt=OuterRef("edition__number")
+        )
+    )
+    failed, jobs = RUNNER.failed(LINK_LIMIT, newest)
+    reports = Waiting(
+        "monitor-reports",
+        failed,
+        ngettext(
+            "monitor report (PDF) that could not be made",
+            "monitor reports (PDF) that could not be made",
+            failed,
+        ),
+        links=tuple(
+            Link(
+                str(job.edition),
+                reverse("monitor:report", kwargs={"year": job.edition.year}) + "#pdf-title",
+                job.error,
+            )
+            for job in jobs
+        ),
+    )
+    return [*to_check, *corrections, reports]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import is_lsa_staff
+from accounts.roles import staff_only
 from enterprises import services as enterprise_services
 from enterprises.charts import totals_chart
 from enterprises.measures import MEASURES
@@ -67,20 +65,6 @@ def year(request, year: int):
 
 
 # --- Staff ------------------------------------------------------------------------------------
-
-
-def staff_only(view):
-    """Staff pages exist for staff alone: 404 for everyone else, whatever the method (checked
-    before the method, so a page that takes only POST says nothing either)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_lsa_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
 
 # The monitor report
 

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class MunicipalitiesConfig(AppConfig):
     """Top floor: everything of one municipality on one page. Reads enterprises, pioneers and
-    knowledge; nothing imports it except ``lsa_portal/urls.py``."""
+    knowledge; nothing imports it except ``lsa_portal/urls.py`` and the staff start page
+    (its ``selectors.waiting_for_staff()``)."""
 
     name = "municipalities"
     verbose_name = _("Municipalities")

@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from enterprises import measures
 from enterprises.measures import MIN_GROUP  # noqa: F401 - the pages read it from here
@@ -32,6 +34,7 @@ from enterprises.selectors import (
 from knowledge.models import FAQ, CaseDescription, Report
 from knowledge.selectors import CONTENT_FRAGMENTS, next_publication
 from lsa_portal import fragment_cache
+from lsa_portal.waiting import LINK_LIMIT, Link, Waiting
 from pioneers.models import Lesson, Milestone, MilestoneStatus, Pioneer
 from pioneers.selectors import FRAGMENTS as PIONEER_FRAGMENTS
 
@@ -329,6 +332,45 @@ def pending_links() -> QuerySet[OfficerLink]:
         .select_related("user", "municipality")
         .order_by("requested_at", "pk")
     )
+
+
+def waiting_for_staff() -> list[Waiting]:
+    """Officers' requests to be linked, and the municipalities whose newest brief could not be
+    made (two queries)."""
+    from .brief import RUNNER  # the brief reads this module
+
+    links = OfficerLink.objects.filter(status=LinkStatus.REQUESTED).count()
+    failed, jobs = RUNNER.failed(LINK_LIMIT)
+    return [
+        Waiting(
+            "municipalities-links",
+            links,
+            ngettext(
+                "officer's request to be linked to a municipality",
+                "officers' requests to be linked to a municipality",
+                links,
+            ),
+            reverse("municipalities:link_queue"),
+        ),
+        Waiting(
+            "municipalities-briefs",
+            failed,
+            ngettext(
+                "municipal brief (PDF) that could not be made",
+                "municipal briefs (PDF) that could not be made",
+                failed,
+            ),
+            links=tuple(
+                Link(
+                    job.municipality.name,
+                    reverse("municipalities:detail", kwargs={"slug": job.municipality.slug})
+                    + "#brief-title",
+                    job.error,
+                )
+                for job in jobs
+            ),
+        ),
+    ]
 
 
 CONTACT_COLUMNS = ["contact_name", "contact_email"]

@@ -23,10 +23,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from enterprises.models import EnterpriseStatus, Membership
 from lsa_portal import fragment_cache
+from lsa_portal.waiting import Waiting
 
 from . import mengpaneel, permissions
 from .models import (
@@ -223,6 +227,40 @@ def review_list(cohort: Cohort | None, reviewer) -> list[Application]:
         )
         .order_by("status", "enterprise__name")
     )
+
+
+def waiting_for_staff() -> list[Waiting]:
+    """Submitted applications that wait for a decision, per cohort, newest cohort first (one
+    query); one item without a count when none wait."""
+    review_list_url = reverse("pioneers:review_list")
+    per_cohort = (
+        Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+        .values("cohort__slug", "cohort__name", "cohort__period_start")
+        .annotate(n=Count("pk"))
+        .order_by("-cohort__period_start", "cohort__name")
+    )
+    waiting = [
+        Waiting(
+            f"pioneers-applications-{row['cohort__slug']}",
+            row["n"],
+            ngettext(
+                "programme application to assess for %(cohort)s",
+                "programme applications to assess for %(cohort)s",
+                row["n"],
+            )
+            % {"cohort": row["cohort__name"]},
+            f"{review_list_url}?{urlencode({'cohort': row['cohort__slug']})}",
+        )
+        for row in per_cohort
+    ]
+    return waiting or [
+        Waiting(
+            "pioneers-applications",
+            0,
+            ngettext("programme application to assess", "programme applications to assess", 0),
+            review_list_url,
+        )
+    ]
 
 
 @dataclass

@@ -74,7 +74,8 @@ def build_world() -> dict:
     with two readings, milestones, a shared log, applications, knowledge items, an officer link."""
     from enterprises.models import EnterpriseKind, EnterpriseStatus, Municipality, Theme
     from knowledge.models import Audience
-    from municipalities.models import LinkStatus
+    from lsa_portal.pdf_jobs import PdfJobStatus
+    from municipalities.models import BriefJob, LinkStatus
     from pioneers.models import ApplicationStatus, Area, Element, Visibility
     from pioneers.reference_data import load
 
@@ -148,6 +149,13 @@ def build_world() -> dict:
     officer = MunicipalOfficerFactory(email="ambtenaar.a11y@zwolle.example.org")
     OfficerLinkFactory(user=officer, municipality=zwolle)
     OfficerLinkFactory(municipality=deventer, status=LinkStatus.REQUESTED, decided_at=None)
+    # A brief that could not be made: the staff start page links it, with the reason.
+    BriefJob.objects.create(
+        municipality=deventer,
+        status=PdfJobStatus.FAILED,
+        input_hash="a11y",
+        error="De pdf kon niet worden gemaakt: een voorbeeld van een fout",
+    )
     staff = StaffFactory(email="medewerker.a11y@example.org")
     _reporting_rounds(staff, pioneer_enterprise, neighbours, today)  # 2023 fixed, 2024 open
     from enterprises import imports
@@ -335,6 +343,7 @@ def visits_for(role: str, w: dict) -> list[Visit]:
         ]
     assert role == "medewerker"
     return [
+        Visit("staff start page", "/medewerkers/"),
         Visit("staff pioneer dashboard", "/wijkbv/pioniers/"),
         Visit("pioneer page (staff)", f"/wijkbv/pioniers/{e}/"),
         Visit("mengpaneel history (staff)", f"/wijkbv/pioniers/{e}/mengpaneel/"),

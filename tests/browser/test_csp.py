@@ -160,6 +160,7 @@ def test_staff_pages_and_htmx_updates_run_without_a_policy_violation(page, demo,
     _visit(
         page,
         [
+            "/medewerkers/",
             "/wijkondernemingen/beoordelen/",
             "/wijkbv/beoordelen/",
             "/wijkbv/pioniers/",

@@ -492,6 +492,8 @@ TARGETS: dict[str, Target] = {
     "municipalities:brief_download": Target(
         kwargs=lambda w: {"slug": w.municipality.slug, "pk": w.brief_job.pk}
     ),
+    # Staff
+    "staff:home": Target(user="staff"),
 }
 
 # Every form class and filter of the portal, and the URL whose fuzzing covers its fields.
@@ -535,6 +537,7 @@ APPS = (
     "knowledge",
     "municipalities",
     "monitor",
+    "staff",
     "lsa_portal",
 )
 

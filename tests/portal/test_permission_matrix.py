@@ -255,6 +255,9 @@ municipalities:unfollow                                200  200  200  200  200  
 municipalities:brief                                   L    405  405  405  405  405  405  405
 municipalities:brief_status                            200  200  200  200  200  200  200  200
 municipalities:brief_download                          200  200  200  200  200  200  200  200
+
+# staff: their start page, what waits for them
+staff:home                                             L    404  404  404  404  404  200  200
 """
 
 EXPECTED_POST = """
@@ -384,6 +387,9 @@ municipalities:brief                                   L    302* 302* 302* 302* 
 monitor:report                                         L    404  404  404  404  404  302* 302*
 monitor:report_status                                  L    404  404  404  404  404  405  405
 monitor:report_download                                L    404  404  404  404  404  405  405
+
+# staff
+staff:home                                             L    404  404  404  404  404  405  405
 """
 
 # What the admin lets LSA staff (S) and superusers (U) do with each model: v(iew) a(dd)
