@@ -124,13 +124,21 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # worker) to connect or to answer, before it goes on without: a Redis that is down or hung must
 # not hold up the page.
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    # After Redis failed to answer, a process leaves it alone this long (lsa_portal/cache.py).
+    "retry_after": 5,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, keeping its Redis client (see lsa_portal/cache.py).
+            # Django's backend, keeping its Redis client and serving uncached while Redis is
+            # unreachable (see lsa_portal/cache.py).
             "BACKEND": "lsa_portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lsa",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
