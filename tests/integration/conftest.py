@@ -209,11 +209,13 @@ def own_redis(tmp_path) -> RedisServer:
 
 
 def _drop_connections(app) -> None:
-    # The app's connection and producer pools and its result backend are made on first use for
-    # the URLs of that moment; dropped, the next publish makes them again for the current ones.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # The app's connection and producer pools (kombu keeps them per URL, for the process) and
+    # its result backend are made on first use for the URLs of that moment; dropped, the next
+    # publish makes them again for the current ones.
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
     app._local.__dict__.pop("backend", None)
 
@@ -227,9 +229,13 @@ def celery_broker(url: str):
 
     saved = app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager
     _drop_connections(app)
-    app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = url, url, False
-    try:
-        yield app
-    finally:
-        _drop_connections(app)
-        app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = saved
+    with pytest.MonkeyPatch.context() as patch:
+        # Celery reads these two from the environment before its configuration.
+        patch.setenv("CELERY_BROKER_URL", url)
+        patch.setenv("CELERY_RESULT_BACKEND", url)
+        app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = url, url, False
+        try:
+            yield app
+        finally:
+            _drop_connections(app)
+            app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = saved
