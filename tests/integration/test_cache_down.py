@@ -123,10 +123,8 @@ def test_every_page_answers_while_the_cache_is_down_and_caching_resumes_after(
         assert response.status_code == 200, path  # still logged in: the session from the DB
     assert "blijft.ingelogd@example.org" in client.get("/account/").content.decode()
     newcomer = Client()  # logging in still works: the rate limit lets the request through
-    response = newcomer.post(
-        "/accounts/login/", {"login": UserFactory(email="nieuw@example.org").email,
-                             "password": DEFAULT_PASSWORD}
-    )  # fmt: skip
+    login = {"login": UserFactory(email="nieuw@example.org").email, "password": DEFAULT_PASSWORD}
+    response = newcomer.post("/accounts/login/", login)
     assert response.status_code == 302, response.content.decode()[:500]
     assert "nieuw@example.org" in newcomer.get("/account/").content.decode()
 
