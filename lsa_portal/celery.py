@@ -11,7 +11,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="lsa_portal.ping")
+@app.task(name="lsa_portal.ping", ignore_result=False)
 def ping() -> str:
-    """Answer 'pong': lets an operator (and the integration test) see a worker round-trip."""
+    """Answer 'pong': lets an operator (and the integration test) see a worker round-trip
+    (the one task whose result is read, see CELERY_TASK_IGNORE_RESULT)."""
     return "pong"

@@ -125,13 +125,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds a web process waits for Redis (the cache, and the broker when a PDF job is handed to a
+# worker) to connect or to answer, before it goes on without: a Redis that is down or hung must
+# not hold up the page.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    # After Redis failed to answer, a process leaves it alone this long (lsa_portal/cache.py).
+    "retry_after": 5,
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, keeping its Redis client (see lsa_portal/cache.py).
+            # Django's backend, keeping its Redis client and serving uncached while Redis is
+            # unreachable (see lsa_portal/cache.py).
             "BACKEND": "lsa_portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lsa",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -250,6 +262,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL) or None
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
+# Every task records its outcome in the database (the PDF jobs' status), so none stores a
+# result: asking for a PDF then never waits on the result backend (whose client retries a lost
+# connection for 20 s inside the request). A task whose result is read says so itself.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -268,6 +284,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     "unacked_mutex_expire": env.int("CELERY_UNACKED_MUTEX_EXPIRE", default=300),
+    # A publish that finds no broker fails at once (the job stays queued for the sweep) instead
+    # of retrying the connection for seconds inside a staff member's request. A worker's own
+    # connection is not affected: it reconnects by Celery's broker_connection_max_retries.
+    "max_retries": 0,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    # Above kombu's one-second BRPOP poll, on which a worker waits for the next task.
+    "socket_timeout": REDIS_TIMEOUT + 1,
 }
 CELERY_TIMEZONE = TIME_ZONE
 # The queue the case-description PDFs go to; give it workers of their own to keep long renders

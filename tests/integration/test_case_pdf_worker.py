@@ -100,27 +100,6 @@ def test_a_worker_killed_mid_render_leaves_a_job_that_another_finishes_with_one_
     assert len(files) == 1
 
 
-def test_with_the_broker_down_at_request_time_the_sweep_still_ends_with_a_pdf(
-    celery_worker_queue, pdf_queue, monkeypatch
-):
-    from kombu.exceptions import OperationalError
-
-    from knowledge.tasks import render_case_pdf
-
-    pdf_queue(celery_worker_queue)
-    with monkeypatch.context() as patch:
-
-        def broker_down(*args, **kwargs):
-            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-        patch.setattr(render_case_pdf, "apply_async", broker_down)
-        job = request(CaseDescriptionFactory())
-    job.refresh_from_db()
-    assert job.status == PdfJobStatus.QUEUED and job.enqueued_at is None
-    assert case_pdf.sweep() >= 1
-    assert wait_for(job, {PdfJobStatus.DONE, PdfJobStatus.FAILED}).status == PdfJobStatus.DONE
-
-
 def test_a_failing_render_in_the_worker_ends_as_failed_with_a_readable_error(
     broker_url, pdf_queue, worker_media_root, tmp_path
 ):
