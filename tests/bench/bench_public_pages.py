@@ -94,7 +94,7 @@ def run(out) -> None:
         "municipalities, by number, page 3": "/gemeenten/?sorteer=aantal&pagina=3",
     }
     client = Client()
-    worst = 0.0
+    worst, worst_cpu = 0.0, 0.0
     with with_bare_page():
         bare_ms, bare_queries = measure(client, "/bench/bare/")
         bare_kb = len(client.get("/bench/bare/").content) / 1024
@@ -106,7 +106,7 @@ def run(out) -> None:
         for name, url in pages.items():
             kb = len(client.get(url).content) / 1024
             median_ms, queries, ratio, cpu = measure_against_bare(client, url, repeat=REPEAT)
-            worst = max(worst, ratio)
+            worst, worst_cpu = max(worst, ratio), max(worst_cpu, cpu)
             out(f"  {name:<44}{queries:>8}{kb:>7.1f}{median_ms:>11.2f}{ratio:>8.1f}{cpu:>7.1f}")
             cold_ms, cold_queries, cold_ratio, cold_cpu = measure_against_bare(
                 client, url, repeat=10, before=cache.clear
@@ -118,6 +118,7 @@ def run(out) -> None:
             )
     verdict = "met" if worst <= TARGET_RATIO else "NOT met"
     out(
-        f"public pages from the cache: {worst:.1f}x the bare page at most "
-        f"(target <= {TARGET_RATIO:.0f}x: {verdict})"
+        f"public pages from the cache: {worst:.1f}x the bare page's time at most, "
+        f"{worst_cpu:.1f}x its CPU time (target <= {TARGET_RATIO:.0f}x: {verdict}; on a busy "
+        "machine the time waits for a core, the CPU ratio does not)"
     )
