@@ -101,28 +101,55 @@ def _active(result) -> bool:
 
 @require_GET
 def profile(request, slug):
-    """The public profile (concepts only for members and staff)."""
-    enterprise = selectors.enterprise_with_details(slug)
-    if not permissions.can_view(request.user, enterprise):
+    """The public profile (concepts only for members and staff).
+
+    The profile is the same for everyone who may not edit it, and for everyone who may: each
+    variant is rendered once and cached until the directory's data changes (see signals.py).
+    Only a signed-in visitor's rights are read on each request; an anonymous visitor's request
+    reads nothing from the database while the profile is cached."""
+    can_edit = False
+    if request.user.is_authenticated:
+        enterprise = selectors.enterprise_by_slug(slug)
+        if not permissions.can_view(request.user, enterprise):
+            raise Http404
+        can_edit = permissions.can_edit(request.user, enterprise)
+    shared = _shared_profile(slug, can_edit=can_edit)
+    if not shared["published"] and not request.user.is_authenticated:
         raise Http404
-    years = list(enterprise.year_figures.all())
-    trend = [
-        {
-            "figures": year,
-            "chart": income_chart(year),
-            "mix": IncomeMix(year.income_by_stream(), year.expenses),
-        }
-        for year in reversed(years)
-    ]
-    return render(
-        request,
-        "enterprises/profile.html",
-        {
+    return render(request, "enterprises/profile.html", {"shared": shared})
+
+
+def _shared_profile(slug: str, *, can_edit: bool) -> dict:
+    """The rendered profile and what the page's head needs, from the cache until anything the
+    profile shows changes (the enterprise, its municipality, themes, figures or assets)."""
+
+    def render_profile() -> dict:
+        enterprise = selectors.enterprise_with_details(slug)  # 404 when there is none: not cached
+        trend = [
+            {
+                "figures": year,
+                "chart": income_chart(year),
+                "mix": IncomeMix(year.income_by_stream(), year.expenses),
+            }
+            for year in reversed(list(enterprise.year_figures.all()))
+        ]
+        context = {
             "enterprise": enterprise,
             "latest": trend[0] if trend else None,
             "trend": trend,
-            "can_edit": permissions.can_edit(request.user, enterprise),
-        },
+            "can_edit": can_edit,
+        }
+        return {
+            "published": enterprise.is_published,
+            "name": enterprise.name,
+            "pitch": enterprise.pitch,
+            # No request: nothing of the visitor (user, CSRF token) can reach the shared part.
+            "html": render_to_string("enterprises/_profile.html", context),
+        }
+
+    variant = "editor" if can_edit else "reader"
+    return fragment_cache.cached(
+        selectors.DIRECTORY_FRAGMENTS, f"profile:{slug}:{variant}", render_profile
     )
 
 

@@ -762,6 +762,15 @@ def next_publication(now=None):
     return upcoming[0].union(*upcoming[1:]).order_by("published_at").first()
 
 
+def until_next_publication() -> float:
+    """How many seconds a cached page that shows published items may be kept at most: until
+    the next scheduled publication becomes public (no signal says when that happens)."""
+    moment = next_publication()
+    if moment is None:
+        return fragment_cache.TIMEOUT_SECONDS
+    return (moment - timezone.now()).total_seconds()
+
+
 # --- For staff ----------------------------------------------------------------------------------
 
 

@@ -142,11 +142,25 @@ def _link_refused(request, report: Report | None, *, expired: bool):
 
 @require_GET
 def faq(request):
-    """Every question, grouped by category, each with an anchor to link to."""
+    """Every question, grouped by category, each with an anchor to link to.
+
+    The same for every visitor, and for all staff (who see drafts too): rendered once per
+    variant and language, cached until a question, its category or a report it cites changes,
+    or a scheduled publication becomes public."""
     staff = permissions.can_see_drafts(request.user)
-    return render(
-        request, "knowledge/faq.html", {"groups": selectors.faq_page(staff=staff), "staff": staff}
+
+    def render_faq() -> str:
+        groups = selectors.faq_page(staff=staff)
+        # No request: nothing of the visitor (user, CSRF token) can reach a cached fragment.
+        return render_to_string("knowledge/_faq.html", {"groups": groups, "staff": staff})
+
+    html = fragment_cache.cached(
+        selectors.CONTENT_FRAGMENTS,
+        f"faq:{'staff' if staff else 'public'}",
+        render_faq,
+        lifetime=selectors.until_next_publication,
     )
+    return render(request, "knowledge/faq.html", {"faq_html": html})
 
 
 @require_GET

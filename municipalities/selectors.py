@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,7 +32,7 @@ from enterprises.selectors import (
     published,
 )
 from knowledge.models import FAQ, CaseDescription, Report
-from knowledge.selectors import CONTENT_FRAGMENTS, next_publication
+from knowledge.selectors import CONTENT_FRAGMENTS, until_next_publication
 from lsa_portal import fragment_cache
 from lsa_portal.waiting import LINK_LIMIT, Link, Waiting
 from pioneers.models import Lesson, Milestone, MilestoneStatus, Pioneer
@@ -43,6 +43,7 @@ from .models import BriefJob, LinkStatus, OfficerLink
 SORTS = {"naam": ("name",), "aantal": ("-enterprise_count", "name")}
 MUNICIPAL_AUDIENCE = "gemeente"  # the knowledge base's audience slug for municipalities
 FAQ_LIMIT = 5
+INDEX_PAGE_SIZE = 50
 
 
 def _published_filter(prefix: str = "enterprises__") -> Q:
@@ -64,6 +65,16 @@ def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipa
     if query:  # official names and the names people use ('Den Haag', 'Den Bosch')
         municipalities = municipalities.filter(search_names__contains=fold(query))
     return municipalities.order_by(*SORTS.get(sort, SORTS["naam"]))
+
+
+def municipality_index_page(query: str, sort: str, page_number: int) -> Page:
+    """One page of ``municipality_index``. The rows are read in one query and paginated in
+    memory, with no count query: the country has fewer than 350 municipalities."""
+    rows = list(municipality_index(query, sort))
+    return Paginator(rows, INDEX_PAGE_SIZE).get_page(page_number)
+
+
+INDEX_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS)  # what the list's counts come from
 
 
 def published_in(municipality: Municipality) -> QuerySet[Enterprise]:
@@ -297,10 +308,7 @@ def municipality_page(slug: str, today=None) -> MunicipalityPage:
 def page_lifetime() -> float:
     """How many seconds a cached page may be kept at most: until the next scheduled
     publication of the knowledge base becomes public (no signal says when that happens)."""
-    moment = next_publication()
-    if moment is None:
-        return fragment_cache.TIMEOUT_SECONDS
-    return (moment - timezone.now()).total_seconds()
+    return until_next_publication()
 
 
 def officer_link(user, municipality: Municipality) -> OfficerLink | None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,19 +27,45 @@ from .models import BriefJob, LinkStatus, OfficerLink
 
 @require_GET
 def index(request):
-    """Every municipality with a published enterprise: search by name, sort by name or number."""
+    """Every municipality with a published enterprise: search by name, sort by name or number,
+    a page at a time.
+
+    The list is the same for everyone: rendered once per search, sort, page and language and
+    cached until an enterprise, a municipality or a pioneer changes (the counts)."""
     form = SearchForm(request.GET or None)
     query, sort = form.values()
+    page_number = _page_number(request.GET.get("pagina"))
+    # What the list and its page links are built from; the sort always, so that it is never
+    # empty (the pagination would fall back to the visitor's own query string).
+    params = QueryDict(mutable=True)
+    if query:
+        params["q"] = query
+    params["sorteer"] = sort
+
+    def render_list() -> str:
+        page = selectors.municipality_index_page(query, sort, page_number)
+        # The pagination's template names the request, but reads it only where params is
+        # empty; the list shows nothing else of the visitor.
+        return render_to_string(
+            "municipalities/_index.html",
+            {"page": page, "params": params, "query": query},
+            request=request,
+        )
+
+    html = fragment_cache.cached(
+        selectors.INDEX_FRAGMENTS, f"index:{params.urlencode()}:{page_number}", render_list
+    )
     return render(
         request,
         "municipalities/index.html",
-        {
-            "form": form,
-            "municipalities": selectors.municipality_index(query, sort),
-            "query": query,
-            "sort": sort,
-        },
+        {"list_html": html, "query": query, "sort": sort},
     )
+
+
+def _page_number(value: str | None) -> int:
+    """The page asked for; anything but a number is the first (past the last is the last)."""
+    value = (value or "")[:6]
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else 1
 
 
 @require_GET

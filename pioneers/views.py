@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from enterprises.selectors import DIRECTORY_FRAGMENTS
 from lsa_portal import fragment_cache
 
 from . import mengpaneel, permissions, selectors, services
@@ -61,16 +62,27 @@ def _pioneer_for(request, slug: str, *, track: bool = False):
 
 @require_GET
 def index(request):
-    """The public page of the programme."""
+    """The public page of the programme.
+
+    The same for everyone but staff's links below it: rendered once per language and day (the
+    open cohorts depend on the date) and cached until anything in the programme changes, or an
+    enterprise or municipality it names (the directory's version)."""
     today = timezone.localdate()
+
+    def render_programme() -> str:
+        page = selectors.programme_page(today)
+        # No request: nothing of the visitor (user, CSRF token) can reach a cached fragment.
+        return render_to_string("pioneers/_programme.html", {"page": page, "today": today})
+
+    html = fragment_cache.cached(
+        (selectors.FRAGMENTS, DIRECTORY_FRAGMENTS),
+        selectors.fragment_identity("programme", today),
+        render_programme,
+    )
     return render(
         request,
         "pioneers/index.html",
-        {
-            "page": selectors.programme_page(today),
-            "today": today,
-            "staff": permissions.is_staff(request.user),
-        },
+        {"programme_html": html, "staff": permissions.is_staff(request.user)},
     )
 
 

@@ -103,9 +103,38 @@ def test_faq_page_links_to_a_question_by_its_anchor(page, reference_data):
 
     category = FAQCategoryFactory(name="Over geld", slug="over-geld")
     FAQFactory(category=category, question="Hoe verdient een wijkonderneming geld?", slug="geld")
+    FAQFactory(
+        category=category,
+        question="Mag een wijkonderneming winst maken?",
+        slug="winst",
+        answer="Ja, als de winst naar de wijk gaat.",
+    )
     page.goto("/kennisbank/veelgestelde-vragen/")
     page.get_by_role("link", name="Over geld").click()
     assert page.url.endswith("#over-geld")
+    # Each answer is folded under its question; a link to the question opens it.
     page.goto("/kennisbank/veelgestelde-vragen/#geld")
-    assert page.get_by_role("heading", name="Hoe verdient een wijkonderneming geld?").is_visible()
+    assert page.locator("#geld").is_visible()
+    assert page.locator("details:has(#geld)").get_attribute("open") is not None
+    answer = page.get_by_text("Ja, als de winst naar de wijk gaat.")
+    assert not answer.is_visible()
+    question = page.locator("summary", has_text="Mag een wijkonderneming winst maken?")
+    question.focus()
+    page.keyboard.press("Enter")
+    assert answer.is_visible()
     screenshot(page, "kb-faq")
+
+
+def test_faq_questions_open_without_javascript(browser, live_server, reference_data):
+    from tests.factories import FAQFactory
+
+    FAQFactory(question="Wat doet de gemeente?", slug="gemeente", answer="Zij koopt in.")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/kennisbank/veelgestelde-vragen/#gemeente")
+    assert page.get_by_text("Zij koopt in.").is_visible()
+    page.goto("/kennisbank/veelgestelde-vragen/")
+    assert not page.get_by_text("Zij koopt in.").is_visible()
+    page.get_by_text("Wat doet de gemeente?").click()
+    assert page.get_by_text("Zij koopt in.").is_visible()
+    context.close()

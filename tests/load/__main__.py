@@ -63,6 +63,8 @@ WEIGHTS = {
     "FAQ": 2,
     "monitor": 2,
     "benchmark": 2,
+    "programme": 1,
+    "municipality list": 2,
 }
 # What gunicorn options of docker-compose.yml shape the server (address and logs do not).
 GUNICORN_OPTIONS = {
@@ -207,6 +209,18 @@ def page_urls(rng: random.Random) -> dict[str, list[str]]:
         "monitor": [f"/monitor/{year}/" for year in (2022, 2023, 2024)],
         "benchmark": ["/wijkondernemingen/benchmark/"]
         + [f"/wijkondernemingen/benchmark/?jaar={year}" for year in (2022, 2023, 2024)],
+        "programme": ["/wijkbv/"],
+        # Every page by name and by number, and what people type to find their municipality
+        # (a name, a part of one, a name people use).
+        "municipality list": [
+            f"/gemeenten/?{urlencode({'sorteer': sort, 'pagina': page})}"
+            for sort in ("naam", "aantal")
+            for page in range(1, 8)
+        ]
+        + [
+            f"/gemeenten/?{urlencode({'q': name})}"
+            for name in ("utrecht", "den haag", "den bosch", "berg", "zwolle", "ams", "hoorn")
+        ],
     }
     for paths in urls.values():
         rng.shuffle(paths)

@@ -26,6 +26,8 @@ def test_every_kind_of_page_the_load_test_asks_for_answers(client):
         "FAQ",
         "monitor",
         "benchmark",
+        "programme",
+        "municipality list",
     }
     for kind, paths in urls.items():
         assert paths, kind
