@@ -564,7 +564,20 @@ def _municipalities(w: World) -> None:
         contact_email="contact-elders@andere-stad.example",
         municipality_may_contact=True,
     )
-    w.objects.update(pending_link=pending, brief=brief, follower=follower, other_town=other_town)
+    # A brief that could not be made (staff see such a job with its reason).
+    failed_brief = BriefJob.objects.create(
+        municipality=other_town,
+        status=PdfJobStatus.FAILED,
+        input_hash="matrix-brief-mislukt",
+        error="De pdf kon niet worden gemaakt: een voorbeeld van een fout",
+    )
+    w.objects.update(
+        pending_link=pending,
+        brief=brief,
+        failed_brief=failed_brief,
+        follower=follower,
+        other_town=other_town,
+    )
     w.tokens["follower"] = follower.token
 
 
