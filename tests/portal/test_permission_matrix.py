@@ -4,7 +4,7 @@ The URL patterns are read from the resolver, so the matrix cannot go stale: a pa
 row fails ``test_every_url_pattern_is_classified``, and the failure says which row to add
 (with the statuses observed now, to be checked before pasting).
 
-Roles (the columns; who they are: ``matrix_world.ROLES``):
+Roles (the columns; who they are: ``tests/world.py``, ``ROLES``):
     A anonymous · R resident · E editor · O owner · P pioneer member · M municipal officer
     S LSA staff · U superuser
 
@@ -18,8 +18,9 @@ Cells:
           POST is proven not to have written anything.
 
 Rows are ``url_name`` or ``url_name@variant`` when the statuses depend on the object (a concept
-or a published enterprise, a draft or a public report). ``PATHS`` says which object of the fixture
-world (``matrix_world.py``) fills the path. A URL without an ``EXPECTED_POST`` row must refuse
+or a published enterprise, a draft or a public report). The fixture world that the hostile-input
+test and the accessibility audit share (``tests/world.py``) fills the path: its ``PATHS`` says
+which object. A URL without an ``EXPECTED_POST`` row must refuse
 POST (405, or the log-in page for anonymous visitors where the page needs a log-in).
 The admin's model pages follow one rule (``ADMIN_ACTIONS``); its other pages have rows, as do
 allauth's pages, the sitemap, the feeds and ``/media/``. Language prefixes or
@@ -28,7 +29,7 @@ URL resolver and are public by nature, so they have no pattern to classify.
 
 Besides the status, every page a role may open is searched for the world's secrets (a concept's
 name, internal notes, reviewers' comments, drafts, contact persons...): a role that may not see
-one must not find it on any page, list, feed or export either (``matrix_world.SECRETS``).
+one must not find it on any page, list, feed or export either (``tests/world.py``, ``SECRETS``).
 """
 
 from __future__ import annotations
@@ -43,19 +44,17 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import FileResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from pioneers.models import Element
 from tests.factories import DEFAULT_PASSWORD
-
-from .matrix_world import ROLES, SECRETS, build_world
+from tests.world import FAST_HASHERS, PATHS, ROLES, SECRETS, base_of, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -471,166 +470,6 @@ SECRETS_SHOWN = {
 }
 
 
-def _slug_of(name):
-    return lambda w: {"slug": w.objects[name].slug}
-
-
-# How to fill the path of each row: the objects of the fixture world. A function may return
-# kwargs, positional args (a list) or, for a pattern without a name, the path itself.
-PATHS = {
-    "account_confirm_email": lambda w: {"key": "geen-geldige-sleutel"},
-    "account_reset_password_from_key": lambda w: {"uidb36": "2", "key": "geen-geldige-sleutel"},
-    "admin:app_list": lambda w: {"app_label": "enterprises"},
-    "admin:view_on_site": lambda w: {
-        "content_type_id": ContentType.objects.get_for_model(w.concept).pk,
-        "object_id": w.concept.pk,
-    },
-    "admin:auth_user_password_change": lambda w: {"id": w.users["R"].pk},
-    "admin:enterprises_enterprise_simple_history": lambda w: [
-        w.published.pk,
-        w.published.history.order_by("-history_id")[0].history_id,
-    ],
-    "admin:enterprises_yearfigures_simple_history": lambda w: [
-        w.figures.pk,
-        w.figures.history.order_by("-history_id")[0].history_id,
-    ],
-    "admin/(?P<url>.*)$": lambda w: "/admin/bestaat-niet/",
-    "media": lambda w: "/media/kennisbank/rapporten/bestaat-niet.pdf",
-    # enterprises
-    "enterprises:archive@published": _slug_of("published"),
-    "enterprises:archive@archived": _slug_of("archived"),
-    "enterprises:invitation": lambda w: {"token": w.tokens["invitation"]},
-    "enterprises:profile@concept": _slug_of("concept"),
-    "enterprises:profile@submitted": _slug_of("submitted"),
-    "enterprises:profile@rejected": _slug_of("rejected"),
-    "enterprises:profile@published": _slug_of("published"),
-    "enterprises:profile@archived": _slug_of("archived"),
-    "enterprises:edit@archived": _slug_of("archived"),
-    "enterprises:members@archived": _slug_of("archived"),
-    "enterprises:member_remove@archived": lambda w: {
-        "slug": w.archived.slug,
-        "pk": w.archived_co_membership.pk,
-    },
-    "enterprises:member_role@archived": lambda w: {
-        "slug": w.archived.slug,
-        "pk": w.archived_co_membership.pk,
-    },
-    "enterprises:submit@concept": _slug_of("concept"),
-    "enterprises:submit@published": _slug_of("published"),
-    "enterprises:edit@concept": _slug_of("concept"),
-    "enterprises:edit@published": _slug_of("published"),
-    "enterprises:assets": _slug_of("concept"),
-    "enterprises:asset_add": _slug_of("concept"),
-    "enterprises:asset_edit": lambda w: {"slug": w.concept.slug, "pk": w.asset.pk},
-    "enterprises:asset_delete": lambda w: {"slug": w.concept.slug, "pk": w.asset.pk},
-    "enterprises:figures": _slug_of("concept"),
-    "enterprises:figures_add": _slug_of("concept"),
-    "enterprises:figures_edit": lambda w: {"slug": w.concept.slug, "year": w.figures.year},
-    "enterprises:members@concept": _slug_of("concept"),
-    "enterprises:member_remove@concept": lambda w: {
-        "slug": w.concept.slug,
-        "pk": w.co_membership.pk,
-    },
-    "enterprises:member_role@concept": lambda w: {"slug": w.concept.slug, "pk": w.co_membership.pk},
-    "enterprises:invitation_revoke": lambda w: {"slug": w.concept.slug, "pk": w.invitation.pk},
-    "enterprises:review@submitted": _slug_of("submitted"),
-    "enterprises:review@concept": _slug_of("concept"),
-    "enterprises:import_preview": lambda w: {"pk": w.import_batch.pk},
-    "enterprises:import_confirm": lambda w: {"pk": w.import_batch.pk},
-    "enterprises:import_discard": lambda w: {"pk": w.import_batch.pk},
-    # pioneers
-    "pioneers:application@draft": lambda w: {"pk": w.application_draft.pk},
-    "pioneers:application@submitted": lambda w: {"pk": w.application_submitted.pk},
-    "pioneers:review@draft": lambda w: {"pk": w.application_draft.pk},
-    "pioneers:review@submitted": lambda w: {"pk": w.application_submitted.pk},
-    "pioneers:review@decide": lambda w: {"pk": w.application_submitted.pk},
-    "pioneers:expert": lambda w: {"pk": w.expert.pk},
-    "pioneers:compare": lambda w: {"element_slug": w.element.slug},
-    "pioneers:pioneer": _slug_of("pioneer"),
-    "pioneers:lessons": _slug_of("pioneer"),
-    "pioneers:pioneer_edit": _slug_of("pioneer"),
-    "pioneers:log": _slug_of("pioneer"),
-    "pioneers:log_new": _slug_of("pioneer"),
-    "pioneers:history": _slug_of("pioneer"),
-    "pioneers:reading_new": _slug_of("pioneer"),
-    "pioneers:element_new": _slug_of("pioneer"),
-    "pioneers:milestone_new": _slug_of("pioneer"),
-    "pioneers:milestone_edit": lambda w: {"slug": w.pioneer.slug, "pk": w.milestone.pk},
-    "pioneers:support_new": _slug_of("pioneer"),
-    "pioneers:support_edit": lambda w: {"slug": w.pioneer.slug, "pk": w.support_item.pk},
-    "pioneers:lesson_new": _slug_of("pioneer"),
-    "pioneers:lesson_publish": lambda w: {"slug": w.pioneer.slug, "pk": w.lesson_draft.pk},
-    # knowledge
-    "knowledge:report@open": _slug_of("report_open"),
-    "knowledge:report@on_request": _slug_of("report_on_request"),
-    "knowledge:report@draft": _slug_of("report_draft"),
-    "knowledge:report_download@open": _slug_of("report_open"),
-    "knowledge:report_download@on_request": _slug_of("report_on_request"),
-    "knowledge:report_download@draft": _slug_of("report_draft"),
-    "knowledge:report_download_signed": lambda w: {
-        "slug": w.report_on_request.slug,
-        "token": w.tokens["report_download"],
-    },
-    "knowledge:report_request@on_request": _slug_of("report_on_request"),
-    "knowledge:report_request@open": _slug_of("report_open"),
-    "knowledge:report_request@draft": _slug_of("report_draft"),
-    "knowledge:report_request_sent@on_request": _slug_of("report_on_request"),
-    "knowledge:report_request_sent@draft": _slug_of("report_draft"),
-    "knowledge:article@published": _slug_of("article_published"),
-    "knowledge:article@draft": _slug_of("article_draft"),
-    "knowledge:case@public": _slug_of("case_public"),
-    "knowledge:case@draft": _slug_of("case_draft"),
-    "knowledge:case_pdf@public": _slug_of("case_public"),
-    "knowledge:case_pdf@draft": _slug_of("case_draft"),
-    "knowledge:case_pdf_version@public": lambda w: {
-        "slug": w.case_public.slug,
-        "pk": w.case_public_job.pk,
-    },
-    "knowledge:case_pdf_version@draft": lambda w: {
-        "slug": w.case_draft.slug,
-        "pk": w.case_draft_job.pk,
-    },
-    "knowledge:case_pdf_generate@public": _slug_of("case_public"),
-    "knowledge:case_pdf_generate@draft": _slug_of("case_draft"),
-    "knowledge:pdf_job_status@public": lambda w: {"pk": w.case_public_job.pk},
-    "knowledge:pdf_job_status@draft": lambda w: {"pk": w.case_draft_job.pk},
-    "knowledge:cohort_pdfs": _slug_of("cohort"),
-    "knowledge:newsletter_confirm": lambda w: {"token": w.tokens["newsletter_confirm"]},
-    "knowledge:newsletter_unsubscribe": lambda w: {"token": w.tokens["newsletter_unsubscribe"]},
-    # monitor
-    "monitor:year": lambda w: {"year": 2024},
-    "monitor:report": lambda w: {"year": w.round_closed.year},
-    "monitor:report_status": lambda w: {"pk": w.report_job.pk},
-    "monitor:report_download": lambda w: {"pk": w.report_job.pk},
-    "monitor:round@open": lambda w: {"year": w.round_open.year},
-    "monitor:round@closed": lambda w: {"year": w.round_closed.year},
-    "monitor:round_close@open": lambda w: {"year": w.round_open.year},
-    "monitor:round_close@closed": lambda w: {"year": w.round_closed.year},
-    "monitor:round_correction@closed": lambda w: {"year": w.round_closed.year},
-    "monitor:round_correction@open": lambda w: {"year": w.round_open.year},
-    "monitor:figures_checked": lambda w: {
-        "year": w.flagged_figures.year,
-        "pk": w.flagged_figures.pk,
-    },
-    "monitor:round_non_respondents": lambda w: {"year": w.round_open.year},
-    # municipalities
-    "municipalities:link_decide": lambda w: {"pk": w.pending_link.pk},
-    "municipalities:follow_confirm": lambda w: {"token": w.tokens["follower"]},
-    "municipalities:unfollow": lambda w: {"token": w.tokens["follower"]},
-    "municipalities:detail": _slug_of("municipality"),
-    "municipalities:detail@elsewhere": _slug_of("other_town"),
-    "municipalities:export_csv@elsewhere": _slug_of("other_town"),
-    "municipalities:export_xlsx@elsewhere": _slug_of("other_town"),
-    "municipalities:link_request": _slug_of("other_town"),
-    "municipalities:export_csv": _slug_of("municipality"),
-    "municipalities:export_xlsx": _slug_of("municipality"),
-    "municipalities:follow": _slug_of("municipality"),
-    "municipalities:brief": _slug_of("municipality"),
-    "municipalities:brief_status": lambda w: {"slug": w.municipality.slug, "pk": w.brief.pk},
-    "municipalities:brief_download": lambda w: {"slug": w.municipality.slug, "pk": w.brief.pk},
-}
-
-
 def _profile(w, name):
     enterprise = w.objects[name]
     return {
@@ -861,10 +700,6 @@ def format_row(key: str, cells) -> str:
     return f"{key:<54}" + " ".join(f"{cell:<4}" for cell in cells).rstrip()
 
 
-def base_of(row: str) -> str:
-    return row.split("@", 1)[0]
-
-
 # --- The URL patterns -------------------------------------------------------------------------
 
 
@@ -1046,6 +881,16 @@ class MatrixClient(Client):
         return self.handler(self._base_environ(**request))
 
 
+def session_keys(users: dict[str, object]) -> dict[str, str]:
+    """Log every role in once; each request then only carries the session cookie."""
+    keys = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        keys[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("matrix-media")
@@ -1053,8 +898,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     request_log = logging.getLogger("django.request")
     level = request_log.level
     request_log.setLevel(logging.ERROR)
-    with django_db_blocker.unblock(), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+    ):
         built = build_world(media)
+        built.session_keys = session_keys(built.users)
         built.baseline = snapshot()
         built.clients = {role: MatrixClient() for role in ROLE_CODES}
         yield built
@@ -1068,7 +918,7 @@ def _matrix_settings(_isolated_side_effects, settings, request):
     media folder of its own). allauth's rate limits would answer 429 to the eighth role that
     asks for a password reset: a limit, not a permission."""
     settings.ACCOUNT_RATE_LIMITS = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     if "world" in request.fixturenames:
         settings.MEDIA_ROOT = request.getfixturevalue("world").media_root
 
@@ -1090,30 +940,20 @@ def admin_path(world, pattern: Pattern, model, kind: str) -> str:
         return reverse(pattern.name)
     pick = ADMIN_OBJECTS.get(label(model))
     obj = pick(world) if pick else model._default_manager.order_by("pk").first()
-    assert obj is not None, f"the world has no {label(model)}: add one in matrix_world.py"
+    assert obj is not None, f"the world has no {label(model)}: add one in tests/world.py"
     if kind == "redirect":
         return f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/"
     return reverse(pattern.name, kwargs={"object_id": obj.pk})
 
 
 def path_for(world, row: str) -> str:
-    if row not in world.paths:
-        world.paths[row] = _path_for(world, row)
-    return world.paths[row]
-
-
-def _path_for(world, row: str) -> str:
-    pattern = BY_KEY[base_of(row)]
-    found = admin_model(pattern)
+    """The admin's model pages by their rule, every other row from the world's ``PATHS``."""
+    found = admin_model(BY_KEY[base_of(row)])
     if found and found[0] is not None:
-        return admin_path(world, pattern, *found)
-    fill = PATHS.get(row) or PATHS.get(base_of(row))
-    args = fill(world) if fill else {}
-    if isinstance(args, str):
-        return args  # a pattern without a name: the path itself
-    if isinstance(args, (list, tuple)):
-        return reverse(pattern.name, args=args)
-    return reverse(pattern.name, kwargs=args)
+        if row not in world.paths:
+            world.paths[row] = admin_path(world, BY_KEY[base_of(row)], *found)
+        return world.paths[row]
+    return world.path(row)
 
 
 # --- Observing one cell -----------------------------------------------------------------------
@@ -1256,8 +1096,9 @@ def test_every_url_pattern_is_classified(world):
         takes = [*pattern.params] + ["<positional>"] * pattern.positional
         if takes and pattern.key not in PATHS:
             todo.append(
-                f"PATHS: add {pattern.key!r}: lambda w: {{...}} for {'/' + pattern.route} "
-                f"(arguments {', '.join(takes)}), then run again to see its row"
+                f"PATHS in tests/world.py: add {pattern.key!r}: lambda w: {{...}} for "
+                f"{'/' + pattern.route} (arguments {', '.join(takes)}), then run again to see "
+                "its row"
             )
             continue
         get_seen = [request_cell(world, pattern.key, role, "GET")[0] for role in ROLE_CODES]
