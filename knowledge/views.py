@@ -20,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lsa_portal import exports, fragment_cache, uploads
-from lsa_portal.pdf_jobs import PdfJobStatus
 from pioneers.models import Cohort
 
 from . import case_pdf, permissions, selectors, services
@@ -199,10 +198,7 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
     """
     staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
-    if pk is None:
-        job = case_pdf.latest_done(case)
-    else:
-        job = case_pdf.version_for(case, pk, staff=staff)
+    job = case_pdf.latest_done(case) if pk is None else case_pdf.version_for(case, pk, staff=staff)
     if job is None or not job.file:
         raise Http404
     try:
