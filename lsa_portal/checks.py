@@ -1,7 +1,7 @@
 """System checks of the portal's own configuration."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 
 @register(deploy=True)
@@ -15,6 +15,20 @@ def shared_cache_in_production(app_configs, **kwargs):
                 hint="Set REDIS_URL: with several web processes, cached directory and search "
                 "pages would otherwise stay stale in the processes that did not see a change.",
                 id="lsa_portal.W001",
+            )
+        ]
+    return []
+
+
+@register
+def audit_retention_is_positive(app_configs, **kwargs):
+    """A retention of zero days or less would empty the audit log every night."""
+    if settings.AUDIT_RETENTION_DAYS < 1:
+        return [
+            Error(
+                f"AUDIT_RETENTION_DAYS is {settings.AUDIT_RETENTION_DAYS}.",
+                hint="Set it to the number of days audit entries are kept (default 730).",
+                id="lsa_portal.E001",
             )
         ]
     return []

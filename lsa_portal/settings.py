@@ -179,6 +179,10 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 # Where people write about their personal data (named in the privacy statement).
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@example.org")
 
+# Audit log entries older than this are deleted every night: two years lets the association
+# account for a decision through a full programme year and its complaint period, and no longer.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+
 # --- Mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wijkondernemingen <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

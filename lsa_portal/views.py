@@ -23,6 +23,7 @@ def privacy_statement(request):
         {
             "retention_rules": privacy.retention_rules(),
             "privacy_contact": settings.PRIVACY_CONTACT_EMAIL,
+            "audit_retention_days": settings.AUDIT_RETENTION_DAYS,
         },
     )
 
