@@ -161,10 +161,23 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wijkondernemingen] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# The message of a locked password links to the log-in code (accounts/adapter.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# A log-in code by mail: the way in for the owner of an address while wrong guesses have locked
+# its password (login_failed below). A code is 8 letters of 20 (2.5e10 possibilities), allows
+# 3 tries and then is void; it lasts 10 minutes, as mail can take a few, and more time adds no
+# chance of guessing it.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 # allauth's rate limits stay on (its defaults); stated here so nobody switches them off unseen.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Wrong passwords: 5 per address per 5 minutes, then the password waits (the code does not).
     "login_failed": "10/m/ip,5/5m/key",
+    # Codes asked for: 3 a minute per address, 20 per connection. No longer window per
+    # address: a stranger could then lock the code as well, with a few requests an hour.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
