@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -148,3 +149,25 @@ def test_the_code_pages_look_like_the_other_account_pages(client):
     assert '<label for="id_email">' in html
     assert f'href="{LOGIN}"' in html
     assert f'href="{REQUEST_CODE}"' in client.get(LOGIN).content.decode()
+
+
+def test_hostile_codes_get_a_dutch_answer_and_let_nobody_in(client, resident):
+    from tests.portal.hostile import VALUES, echoed, english_message, errors_in
+
+    for name, value in VALUES.items():
+        cache.clear()  # the limits on asking for codes are not what this is about
+        browser = client.__class__()
+        assert browser.post(REQUEST_CODE, {"email": resident.email}).status_code == 302
+        response = browser.post(CONFIRM_CODE, {"code": value})
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert echoed(html) is None, name
+        errors = errors_in(html)
+        assert errors, name  # refused, and said why
+        assert not [error for error in errors if english_message(error)], (name, errors)
+        assert _logged_in_as(browser) is None, name
+    for name, value in VALUES.items():  # and as the address to send a code to
+        cache.clear()
+        response = client.__class__().post(REQUEST_CODE, {"email": value})
+        assert response.status_code in {200, 302}, name
+        assert echoed(response.content.decode()) is None, name
