@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +34,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    # Set when a (former) staff member was forgotten: the account stays, empty and inactive,
+    # because the association's records (review scores) still refer to it.
+    forgotten_at = models.DateTimeField(_("forgotten at"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -48,8 +52,14 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.display_name if self.is_forgotten else self.get_full_name() or self.email
+
+    @property
+    def is_forgotten(self) -> bool:
+        return self.forgotten_at is not None
 
     @property
     def display_name(self) -> str:
+        if self.is_forgotten:
+            return gettext("former staff member")
         return self.get_full_name() or self.email.split("@")[0]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from lsa_portal import privacy
 
 from . import services
-from .roles import is_lsa_staff
+from .models import User
 
 
 def export(user, addresses):
@@ -25,15 +25,21 @@ def export(user, addresses):
 
 
 def blockers(user, *, lock=False):
-    if user.is_staff or user.is_superuser or is_lsa_staff(user):
-        return [
-            privacy.Blocker(
-                _(
-                    "Your account has staff rights. Ask an administrator to take them away "
-                    "first, so that your work for the association stays in order."
+    """Staff may ask to be forgotten (their account is emptied, not deleted), except the last
+    active administrator: the portal would have nobody left to manage it."""
+    if user.is_superuser and user.is_active:
+        others = User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk)
+        if lock:
+            others = others.select_for_update()
+        if not list(others.values_list("pk", flat=True)[:1]):
+            return [
+                privacy.Blocker(
+                    _(
+                        "You are the portal's last administrator. Make someone else "
+                        "administrator first, so that somebody can still manage the portal."
+                    )
                 )
-            )
-        ]
+            ]
     return []
 
 

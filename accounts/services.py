@@ -1,5 +1,10 @@
 """Everything that changes an account as a whole: the personal-data download, deleting an
-account, and removing accounts that were never verified.
+account (or, for staff, emptying it), deactivating it, and removing accounts that were never
+verified.
+
+Staff accounts are never deleted: the association's records refer to them (review scores are
+protected by their foreign key; decisions and readings name who made them). A staff member who
+asks to be forgotten keeps an empty, inactive account that pages show as "former staff member".
 
 What each app keeps about a person is registered in its own ``privacy.py``
 (``lsa_portal.privacy``): this module asks every app, it imports none.
@@ -13,13 +18,15 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lsa_portal import audit, privacy
 
 from .models import User
+from .roles import is_lsa_staff
 
 # An account whose address was never verified is removed after this many days.
 UNVERIFIED_ACCOUNT_DAYS = 14
@@ -74,13 +81,68 @@ def deletion_blockers(user, *, lock: bool = False) -> list[privacy.Blocker]:
     return found
 
 
+def account_stays(user) -> bool:
+    """Whether erasing this account empties it instead of deleting it: staff (and superusers),
+    and any account that records the association keeps still refer to (a former reviewer)."""
+    if user.is_staff or user.is_superuser or is_lsa_staff(user):
+        return True
+    try:
+        Collector(using=router.db_for_write(User)).collect([user])
+    except ProtectedError:
+        return True
+    return False
+
+
+def _empty(user, now: datetime) -> None:
+    """What deleting the account would remove goes (its addresses, memberships, links: every row
+    that cascades with it); the row itself stays, without name, address, password or rights, so
+    that what refers to it (scores, decisions) reads "former staff member"."""
+    for relation in User._meta.get_fields(include_hidden=True):
+        cascades = (
+            relation.auto_created
+            and not relation.concrete
+            and (relation.one_to_many or relation.one_to_one)
+            and relation.on_delete is models.CASCADE
+        )
+        # The admin's change history is the association's record, like the scores.
+        if cascades and relation.related_model._meta.label != "admin.LogEntry":
+            relation.related_model._base_manager.filter(**{relation.field.name: user}).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = f"voormalig-medewerker-{user.pk}@forgotten.invalid"  # .invalid: never delivered
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.forgotten_at = now
+    user.save()
+
+
+def _erase(user, *, actor) -> bool:
+    """Every app removes or anonymises its part; then the account goes, or is emptied when it
+    must stay (``account_stays``). Returns whether it stayed."""
+    stays = account_stays(user)
+    addresses = verified_addresses(user)
+    action = audit.Action.ACCOUNT_FORGOTTEN if stays else audit.Action.ACCOUNT_DELETED
+    audit.record(actor, action, user)
+    for section in privacy.sections():
+        if section.erase is not None:
+            section.erase(user, addresses)
+    if stays:
+        _empty(user, timezone.now())
+    else:
+        user.delete()
+    return stays
+
+
 @transaction.atomic
-def delete_account(user, *, password: str) -> None:
+def delete_account(user, *, password: str) -> bool:
     """The person deletes their own account after entering their password again.
 
     Every app first removes or anonymises what it keeps about the person (its ``erase``); what
     belongs to an enterprise's public history stays, without the person. The deletion is in the
-    audit log under the account's number only.
+    audit log under the account's number only. A staff account is emptied and deactivated
+    instead (returns True then): its work stays, as that of a former staff member.
     """
     if not password or not user.check_password(password):
         raise ValidationError(_("This password is not correct."), code="wrong_password")
@@ -88,12 +150,36 @@ def delete_account(user, *, password: str) -> None:
     blockers = deletion_blockers(user, lock=True)
     if blockers:
         raise DeletionBlocked(blockers)
-    addresses = verified_addresses(user)
-    audit.record(user, audit.Action.ACCOUNT_DELETED, user)
-    for section in privacy.sections():
-        if section.erase is not None:
-            section.erase(user, addresses)
-    user.delete()
+    return _erase(user, actor=user)
+
+
+@transaction.atomic
+def forget_account(user, *, by) -> bool:
+    """An administrator erases a person who asked to be forgotten and can no longer log in
+    (a staff member who left): the same erasure as ``delete_account``, with the same blockers."""
+    if user.pk == by.pk:
+        raise ValidationError(_("Delete your own account on your privacy page."), code="self")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_forgotten:
+        return True
+    blockers = deletion_blockers(user, lock=True)
+    if blockers:
+        raise DeletionBlocked(blockers)
+    return _erase(user, actor=by)
+
+
+@transaction.atomic
+def deactivate_account(user, *, by) -> bool:
+    """Staff leave by deactivation, never deletion: the account cannot log in any more and its
+    work stays under its name. Returns False when it was inactive already."""
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate your own account."), code="self")
+    if not user.is_active:
+        return False
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(by, audit.Action.ACCOUNT_DEACTIVATED, user)
+    return True
 
 
 def delete_unverified_accounts(now: datetime | None = None) -> int:
@@ -106,6 +192,7 @@ def delete_unverified_accounts(now: datetime | None = None) -> int:
         last_login__isnull=True,
         is_staff=False,
         is_superuser=False,
+        forgotten_at__isnull=True,  # emptied on purpose; the records that need it keep it
     ).exclude(pk__in=verified)
     _total, per_model = stale.delete()
     return per_model.get(User._meta.label, 0)

@@ -36,6 +36,7 @@ def _privacy_page(request, form, status=200):
         {
             "form": form,
             "blockers": services.deletion_blockers(request.user),
+            "account_stays": services.account_stays(request.user),
         },
         status=status,
     )
@@ -75,7 +76,7 @@ def delete_account(request):
     if not form.is_valid():
         return _privacy_page(request, form)
     try:
-        services.delete_account(request.user, password=form.cleaned_data["password"])
+        stayed = services.delete_account(request.user, password=form.cleaned_data["password"])
     except ValidationError as error:
         form.add_error("password", error)
         return _privacy_page(request, form)
@@ -83,5 +84,16 @@ def delete_account(request):
         messages.error(request, _("Your account cannot be deleted yet: see what to do first."))
         return redirect("accounts:privacy")
     logout(request)
-    messages.success(request, _("Your account and your personal data have been deleted. Goodbye!"))
+    if stayed:
+        messages.success(
+            request,
+            _(
+                "Your name, addresses and rights have been removed and the account is closed; "
+                "your work for the association stays as that of a former staff member. Goodbye!"
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Your account and your personal data have been deleted. Goodbye!")
+        )
     return redirect("home")

@@ -3,6 +3,7 @@ records who did it (in the history) and sends the mail that goes with it."""
 
 from __future__ import annotations
 
+import enum
 import re
 import secrets
 from collections import defaultdict
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
@@ -299,9 +301,33 @@ def invitation_is_open(invitation: Invitation) -> bool:
     )
 
 
+class InvitationForSomeoneElse(PermissionDenied):
+    """The account has not verified the address the invitation was sent to: whoever holds the
+    link is not necessarily the person it was sent to."""
+
+
+class InvitedAddress(enum.Enum):
+    """How an account stands to the address of an invitation."""
+
+    VERIFIED = "verified"  # one of the account's confirmed addresses: it may accept
+    UNVERIFIED = "unverified"  # on the account, not confirmed yet
+    ELSEWHERE = "elsewhere"  # not on the account
+
+
+def invited_address(invitation: Invitation, user) -> InvitedAddress:
+    """Whether ``user`` holds the address ``invitation`` was sent to (case-insensitive)."""
+    found = EmailAddress.objects.filter(user=user, email__iexact=invitation.email).values_list(
+        "verified", flat=True
+    )
+    if not found:
+        return InvitedAddress.ELSEWHERE
+    return InvitedAddress.VERIFIED if any(found) else InvitedAddress.UNVERIFIED
+
+
 @transaction.atomic
 def accept_invitation(invitation: Invitation, *, user) -> Membership:
-    """The invited person (logged in) joins the enterprise."""
+    """The invited person (logged in, with the invited address verified) joins the enterprise.
+    Anyone else who holds the link gets ``InvitationForSomeoneElse``."""
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("enterprise")
@@ -309,6 +335,8 @@ def accept_invitation(invitation: Invitation, *, user) -> Membership:
     )
     if not invitation_is_open(invitation):
         raise ValidationError(_("This invitation has expired or was already used."))
+    if invited_address(invitation, user) is not InvitedAddress.VERIFIED:
+        raise InvitationForSomeoneElse
     membership, created = Membership.objects.get_or_create(
         enterprise=invitation.enterprise, user=user, defaults={"role": invitation.role}
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -498,22 +500,49 @@ def archive(request, slug):
     return _manage(request, "enterprises/archive.html", enterprise, "members")
 
 
+def _masked(address: str) -> str:
+    """An address shown to whoever holds an invitation's link: enough for its owner to know it,
+    not the whole of it (the link may have reached someone else)."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
-    """The page behind the link in an invitation mail."""
+    """The page behind the link in an invitation mail. Only the account that confirmed the
+    invited address may accept; anyone else is told how to log in with that account or to ask
+    for a new invitation to their own address."""
     found = (
         Invitation.objects.select_related("enterprise", "invited_by").filter(token=token).first()
     )
     if found is None or not services.invitation_is_open(found):
         return render(request, "enterprises/invitation_invalid.html", status=410 if found else 404)
+    status = 200
     if request.method == "POST":
-        services.accept_invitation(found, user=request.user)
-        messages.success(
-            request, _("Welcome: you now keep %(name)s together.") % {"name": found.enterprise.name}
-        )
-        return redirect("enterprises:edit", slug=found.enterprise.slug)
-    return render(request, "enterprises/invitation.html", {"invitation": found})
+        try:
+            services.accept_invitation(found, user=request.user)
+        except services.InvitationForSomeoneElse:
+            status = 403
+        else:
+            messages.success(
+                request,
+                _("Welcome: you now keep %(name)s together.") % {"name": found.enterprise.name},
+            )
+            return redirect("enterprises:edit", slug=found.enterprise.slug)
+    address = services.invited_address(found, request.user)
+    return render(
+        request,
+        "enterprises/invitation.html",
+        {
+            "invitation": found,
+            "for_this_account": address is services.InvitedAddress.VERIFIED,
+            "address_unverified": address is services.InvitedAddress.UNVERIFIED,
+            "invited_address": _masked(found.email),
+            "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        },
+        status=status,
+    )
 
 
 # --- Staff ------------------------------------------------------------------------------------

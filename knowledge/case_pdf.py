@@ -262,6 +262,17 @@ def latest_done(case: CaseDescription) -> PdfJob | None:
     )
 
 
+def version_for(case: CaseDescription, pk: int, *, staff: bool) -> PdfJob | None:
+    """The done version ``pk`` of this case's PDF, if the asker may have it: staff any version,
+    everyone else only the one that is the case's current PDF. None otherwise, also for the
+    number of another case's job or of no job at all."""
+    job = case.pdf_jobs.filter(status=PdfJobStatus.DONE, pk=pk).first()
+    if job is None or staff:
+        return job
+    latest = latest_done(case)
+    return job if latest is not None and latest.pk == job.pk else None
+
+
 @transaction.atomic
 def note_download(job: PdfJob, *, by) -> None:
     """A PDF of a case that is not public (a draft, or an older version staff fetch) goes in the

@@ -20,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lsa_portal import exports, fragment_cache, uploads
-from lsa_portal.pdf_jobs import PdfJobStatus
 from pioneers.models import Cohort
 
 from . import case_pdf, permissions, selectors, services
@@ -206,18 +205,21 @@ def case_pdf_status(request, pk: int):
 
 @require_GET
 def case_pdf_download(request, slug: str, pk: int | None = None):
-    """The PDF of a published case for everyone; staff may also fetch any version of a draft."""
+    """The PDF of a published case for everyone; staff may also fetch any version of a draft.
+
+    A version URL serves that version or nothing: staff any done version of this case, everyone
+    else only the version that is the case's public PDF (an older one may predate publication).
+    """
     staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
-    jobs = case.pdf_jobs.filter(status=PdfJobStatus.DONE)
-    job = get_object_or_404(jobs, pk=pk) if pk and staff else case_pdf.latest_done(case)
+    job = case_pdf.latest_done(case) if pk is None else case_pdf.version_for(case, pk, staff=staff)
     if job is None or not job.file:
         raise Http404
     try:
         handle = job.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    if not case.is_public or (pk and staff):
+    if not case.is_public or (pk is not None and staff):
         case_pdf.note_download(job, by=request.user)
     response = uploads.attachment(
         handle, filename=f"casus-{case.slug}.pdf", content_type="application/pdf"

@@ -12,7 +12,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import aggregates, checks  # noqa: F401 - system checks; SQLite's median()
+        # checks: the system checks; aggregates: SQLite's median().
+        from . import aggregates, audit, checks, privacy  # noqa: F401
 
         # Every app's privacy.py registers its personal data and retention rules.
         autodiscover_modules("privacy")
+        # The portal's own rule, last: the audit log (which the other rules' runs write to).
+        privacy.register_retention("audit-log", audit.retention_text, audit.purge_expired)

@@ -36,3 +36,17 @@ def trusted_proxies_are_addresses(app_configs, **kwargs):
         except ImproperlyConfigured as error:
             errors.append(Error(str(error), id="lsa_portal.E002"))
     return errors
+
+
+@register
+def audit_retention_is_positive(app_configs, **kwargs):
+    """A retention of zero days or less would empty the audit log every night."""
+    if settings.AUDIT_RETENTION_DAYS < 1:
+        return [
+            Error(
+                f"AUDIT_RETENTION_DAYS is {settings.AUDIT_RETENTION_DAYS}.",
+                hint="Set it to the number of days audit entries are kept (default 730).",
+                id="lsa_portal.E003",
+            )
+        ]
+    return []

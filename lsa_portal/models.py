@@ -27,6 +27,8 @@ class AuditAction(models.TextChoices):
     DATA_EXPORTED = "data.exported", _("Data exported")
     PERSONAL_DATA_EXPORTED = "account.data_exported", _("Personal data downloaded")
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+    ACCOUNT_FORGOTTEN = "account.forgotten", _("Account emptied (former staff member)")
+    ACCOUNT_DEACTIVATED = "account.deactivated", _("Account deactivated")
     FILE_DOWNLOADED = "file.downloaded", _("Non-public file downloaded")
     RETENTION_APPLIED = "retention.applied", _("Retention rule applied")
     FIGURES_CHECKED = "figures.checked", _("Flagged figures checked")

@@ -178,10 +178,25 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wijkondernemingen] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# accounts/adapter.py: the visitor's address for allauth's limits comes from the portal's one rule
+# (lsa_portal.client_ip), so its limits per address count each visitor behind the proxy apart; the
+# message of a locked password links to the log-in code.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# A log-in code by mail: the way in for the owner of an address while wrong guesses have locked
+# its password (login_failed below). A code is 8 letters of 20 (2.5e10 possibilities), allows
+# 3 tries and then is void; it lasts 10 minutes, as mail can take a few, and more time adds no
+# chance of guessing it.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 # allauth's rate limits stay on (its defaults); stated here so nobody switches them off unseen.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Wrong passwords: 5 per address per 5 minutes, then the password waits (the code does not).
     "login_failed": "10/m/ip,5/5m/key",
+    # Codes asked for: 3 a minute per address, 20 per connection. No longer window per
+    # address: a stranger could then lock the code as well, with a few requests an hour.
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -189,10 +204,6 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
-
-# allauth asks the portal's adapter for the visitor's address (lsa_portal.client_ip), so that its
-# limits per address count each visitor behind the proxy apart, as the portal's own limits do.
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 # --- Behind a proxy -------------------------------------------------------------------------
 # Which X-Forwarded-For addresses to believe (lsa_portal/client_ip.py). 0 and no list: none, and
@@ -206,6 +217,10 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 
 # Where people write about their personal data (named in the privacy statement).
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@example.org")
+
+# Audit log entries older than this are deleted every night: two years lets the association
+# account for a decision through a full programme year and its complaint period, and no longer.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 
 # --- Mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wijkondernemingen <noreply@localhost>")

@@ -25,6 +25,7 @@ def privacy_statement(request):
             "privacy_contact": settings.PRIVACY_CONTACT_EMAIL,
             "backup_retention_days": settings.BACKUP_RETENTION_DAYS,
             "error_reporting": bool(settings.SENTRY_DSN),
+            "audit_retention_days": settings.AUDIT_RETENTION_DAYS,
         },
     )
 

@@ -304,9 +304,11 @@ class ReviewScore(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="scores", verbose_name=_("application")
     )
+    # Scores are the association's record of a decision: an account that scored is never
+    # deleted (staff are deactivated, and forgotten as "former staff member": accounts.services).
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("reviewer"),
     )

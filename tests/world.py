@@ -352,7 +352,7 @@ def _enterprises(w: World) -> None:
         figures=concept.year_figures.get(),
         invitation=Invitation.objects.create(
             enterprise=concept,
-            email="uitgenodigd@example.org",
+            email="Bewoner@example.org",  # the resident's address: only R may accept
             role=MembershipRole.EDITOR,
             token="uitnodiging-matrix-token",
             invited_by=users["O"],

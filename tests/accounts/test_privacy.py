@@ -254,12 +254,12 @@ def test_an_editor_cannot_archive(client, resident, shared_enterprise):
     assert shared_enterprise.status == EnterpriseStatus.PUBLISHED
 
 
-def test_staff_accounts_are_not_deleted_from_the_privacy_page(client):
+def test_staff_accounts_are_emptied_not_deleted_from_the_privacy_page(client):
     staff = StaffFactory()
     client.force_login(staff)
-    assert "medewerkersrechten" in client.get(PRIVACY).content.decode()
+    assert "niet verwijderd maar leeggemaakt" in client.get(PRIVACY).content.decode()
     client.post(DELETE, {"password": DEFAULT_PASSWORD})
-    assert User.objects.filter(pk=staff.pk).exists()
+    assert User.objects.get(pk=staff.pk).is_forgotten  # tests/accounts/test_staff_accounts.py
 
 
 def test_deleting_removes_the_person_and_keeps_the_enterprise_and_its_history(

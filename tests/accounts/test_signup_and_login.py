@@ -91,7 +91,7 @@ def test_wrong_password_is_refused_and_repeated_failures_are_rate_limited(client
         for _ in range(7)
     ]
     assert "niet correct" in pages[0]
-    assert "Te veel inlogpogingen" in pages[-1]
+    assert "inloggen met een wachtwoord staat een paar minuten stil" in pages[-1]
     # Once limited, even the right password is refused for a while.
     client.post(
         reverse("account_login"),

@@ -88,6 +88,7 @@ def visits_for(role: str) -> list[Visit]:
             Visit("digest confirmation", "municipalities:follow_confirm"),
             Visit("digest unsubscribe", "municipalities:unfollow"),
             Visit("log in", "/accounts/login/", submit="Inloggen"),
+            Visit("log in with a code", "/accounts/login/code/", submit="Stuur me een code"),
             Visit("sign up", "/accounts/signup/", submit="Registreren"),
             Visit("password reset", "/accounts/password/reset/", submit="Herstel mijn wachtwoord"),
             Visit("error 404", "/bestaat-niet/", status=404),
@@ -294,6 +295,18 @@ def test_every_page_type_has_no_serious_accessibility_violation(axe_page, role, 
         axe_page.wait_for_load_state()
         axe_page.goto("/accounts/password/reset/done/")
         audit(axe_page, role, "password reset sent", report, failures)
+        # Log in with a code: the page to enter it, and the same after a wrong code.
+        axe_page.goto("/accounts/login/code/")
+        axe_page.get_by_label("E-mailadres").fill("nieuw.a11y@example.org")
+        axe_page.get_by_role("button", name="Stuur me een code").click()
+        axe_page.wait_for_url("**/accounts/login/code/confirm/")
+        audit(axe_page, role, "log-in code", report, failures)
+        axe_page.get_by_label("Code").fill("BBBB-CCCC")
+        axe_page.get_by_role("button", name="Inloggen", exact=True).click()
+        axe_page.wait_for_load_state()
+        wait_for_focus_on_errors(axe_page)
+        assert error_summary(axe_page), "no error summary after a wrong code"
+        audit(axe_page, role, "log-in code (with errors)", report, failures)
 
     print_report(report)
     assert not failures, "serious or critical accessibility violations:\n" + "\n".join(failures)

@@ -115,10 +115,20 @@ def test_public_pages_load_without_a_policy_violation(page, demo, violations):
             "/gemeenten/",
             f"/gemeenten/{demo['municipality'].slug}/",
             "/accounts/login/",
+            "/accounts/login/code/",
             "/accounts/signup/",
             "/accounts/password/reset/",
         ],
     )
+    # The page to enter a log-in code exists only once a code was asked for.
+    page.goto("/accounts/login/code/")
+    page.get_by_label("E-mailadres").fill("bewoner@example.org")
+    with page.expect_navigation(url="**/accounts/login/code/confirm/") as navigation:
+        page.get_by_role("button", name="Stuur me een code").click()
+    assert navigation.value.status == 200
+    assert "default-src 'self'" in navigation.value.headers["content-security-policy"]
+    page.wait_for_load_state("load")
+    page.goto("/accounts/password/reset/")
     # The language switch posts a form and comes back in English: still nothing refused.
     page.get_by_role("button", name="EN").first.click()
     page.wait_for_load_state()

@@ -103,12 +103,25 @@ def test_a_visitor_follows_a_municipality_and_confirms_with_the_button(page):
     assert Follower.objects.get().confirmed_at is not None
 
 
-def test_an_invitation_opened_by_another_account_says_so(page):
-    from tests.factories import InvitationFactory, UserFactory
+def test_an_invitation_opened_by_another_account_says_so_and_leads_to_the_right_one(page):
+    from enterprises.models import Membership
+    from tests.factories import DEFAULT_PASSWORD, InvitationFactory, UserFactory
 
     invitation = InvitationFactory(email="buurvrouw@example.org", token="uitnodiging-anders")
+    neighbour = UserFactory(email="buurvrouw@example.org")
     someone = UserFactory(email="iemand.anders@example.org")
     log_in(page, someone.email)
     page.goto(f"/wijkondernemingen/uitnodiging/{invitation.token}/")
-    page.get_by_text("verstuurd naar buurvrouw@example.org").wait_for()
+    page.get_by_text("verstuurd naar b…@example.org").wait_for()
+    assert page.get_by_role("button", name="Uitnodiging accepteren").count() == 0
     screenshot(page, "invitation-other-address")
+    page.get_by_role("button", name="Uitloggen en inloggen met het juiste account").click()
+    page.wait_for_url("**/accounts/login/?next=*")
+    page.get_by_label("E-mailadres").fill(neighbour.email)
+    page.get_by_label("Wachtwoord", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"**/wijkondernemingen/uitnodiging/{invitation.token}/")
+    page.get_by_role("button", name="Uitnodiging accepteren").click()
+    page.wait_for_url(lambda url: "/uitnodiging/" not in url)
+    assert Membership.objects.filter(enterprise=invitation.enterprise, user=neighbour).exists()
+    assert not Membership.objects.filter(enterprise=invitation.enterprise, user=someone).exists()

@@ -2,8 +2,10 @@
 
 import os
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -20,6 +22,7 @@ from enterprises.models import (
     Theme,
 )
 from tests.factories import (
+    DEFAULT_PASSWORD,
     AssetFactory,
     EnterpriseFactory,
     MembershipFactory,
@@ -233,19 +236,104 @@ def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
     someone_else = UserFactory(email="iemand.anders@example.org")
     client.force_login(someone_else)
     page = client.get(link).content.decode()
-    assert "verstuurd naar buurvrouw@example.org" in page  # a link forwarded by mistake
+    assert "verstuurd naar b…@example.org" in page  # a link forwarded by mistake
+    assert "buurvrouw@example.org" not in page  # the whole address is not for whoever holds it
     assert "ingelogd als iemand.anders@example.org" in page
+    assert "Uitnodiging accepteren" not in page
+    assert client.post(link).status_code == 403
+    assert not Membership.objects.filter(enterprise=enterprise, user=someone_else).exists()
 
     neighbour = UserFactory(email="buurvrouw@example.org")
     client.force_login(neighbour)
     page = client.get(link)
     assert page.status_code == 200
     assert "verstuurd naar" not in page.content.decode()
+    assert "Uitnodiging accepteren" in page.content.decode()
     client.post(link)
     assert (
         Membership.objects.get(enterprise=enterprise, user=neighbour).role == MembershipRole.EDITOR
     )
     assert client.get(link).status_code == 410  # used once
+
+
+def _invitation_to(address: str, **owner_fields):
+    owner = UserFactory(**owner_fields)
+    enterprise = concept_of(owner, name="Buurtbedrijf De Linde")
+    invitation = services.invite_member(enterprise, by=owner, email=address, role="redacteur")
+    return enterprise, reverse("enterprises:invitation", kwargs={"token": invitation.token})
+
+
+def test_someone_else_holding_the_link_is_sent_to_log_in_with_the_invited_account(client):
+    enterprise, link = _invitation_to(
+        "Linde.Lid@example.org", first_name="Fatima", last_name="Bakker"
+    )
+    invited = UserFactory(email="linde.lid@example.org")
+    other = UserFactory(email="ander.account@example.org")
+    client.post(reverse("account_login"), {"login": other.email, "password": DEFAULT_PASSWORD})
+
+    page = client.get(link)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Deze uitnodiging is voor een ander account" in html
+    assert "verstuurd naar l…@example.org" in html
+    assert "Fatima Bakker of een andere eigenaar van Buurtbedrijf De Linde" in html
+    assert "een nieuwe uitnodiging te sturen, naar ander.account@example.org" in html
+    # The page's own button: log out, then the log-in page, which brings the person back here.
+    login_url = reverse("account_login") + "?next=" + link.replace("/", "%2F")
+    assert f'name="next" value="{login_url}"' in html
+    response = client.post(reverse("account_logout"), {"next": login_url})
+    assert response.status_code == 302 and response["Location"] == login_url
+    assert "_auth_user_id" not in client.session
+
+    response = client.post(login_url, {"login": invited.email, "password": DEFAULT_PASSWORD})
+    assert response["Location"] == link
+    assert "Uitnodiging accepteren" in client.get(link).content.decode()
+    response = client.post(link)
+    assert response.status_code == 302
+    assert Membership.objects.get(enterprise=enterprise, user=invited).role == "redacteur"
+    assert not Membership.objects.filter(enterprise=enterprise, user=other).exists()
+
+
+def test_an_account_accepts_with_any_of_its_confirmed_addresses_never_an_unconfirmed_one(client):
+    enterprise, link = _invitation_to("werk@example.org")
+    person = UserFactory(email="thuis@example.org")
+    second = EmailAddress.objects.create(user=person, email="Werk@Example.org", verified=False)
+    client.force_login(person)
+
+    page = client.get(link).content.decode()
+    assert "nog niet bevestigd" in page
+    assert f'href="{reverse("account_email")}"' in page
+    assert "Uitnodiging accepteren" not in page
+    assert client.post(link).status_code == 403
+    assert not Membership.objects.filter(enterprise=enterprise, user=person).exists()
+
+    second.verified = True
+    second.save()
+    assert client.post(link).status_code == 302
+    assert Membership.objects.filter(enterprise=enterprise, user=person).exists()
+
+
+def test_the_service_refuses_an_account_without_the_invited_address_whatever_the_view_does():
+    enterprise, link = _invitation_to("uitgenodigd@example.org")
+    invitation = Invitation.objects.get(enterprise=enterprise)
+    with pytest.raises(services.InvitationForSomeoneElse):
+        services.accept_invitation(invitation, user=UserFactory(email="vinder@example.org"))
+    with pytest.raises(services.InvitationForSomeoneElse):  # the address, never confirmed
+        services.accept_invitation(
+            invitation, user=UserFactory(email="uitgenodigd@example.org", verified=False)
+        )
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert not Membership.objects.filter(enterprise=enterprise).exclude(role="eigenaar").exists()
+
+
+def test_an_anonymous_visitor_is_asked_to_log_in_and_comes_back(client):
+    _enterprise, link = _invitation_to("nieuw.lid@example.org")
+    response = client.get(link)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("account_login")
+    assert parse_qs(location.query) == {"next": [link]}
 
 
 def test_an_invitation_whose_sender_left_the_portal_still_reads_well(client):

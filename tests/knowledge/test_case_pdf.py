@@ -25,6 +25,7 @@ from tests.factories import (
     CaseDescriptionFactory,
     EnterpriseFactory,
     MilestoneFactory,
+    MunicipalOfficerFactory,
     PioneerFactory,
     StaffFactory,
     UserFactory,
@@ -598,3 +599,89 @@ def test_under_a_long_title_the_footer_keeps_the_page_number_and_the_date_whole(
         text = page.extract_text()
         assert f"{number} / {total}" in text, text
         assert re.search(r"versie 1 · \d{1,2} \w+ \d{4}", text), text
+
+
+def _done_job(case, version: int) -> PdfJob:
+    """A finished job with a file of its own (no rendering: this is about who gets which)."""
+    from django.core.files.base import ContentFile
+
+    job = PdfJob(case=case, version=version, status=PdfJobStatus.DONE, input_hash=f"v{version}")
+    job.file.save(
+        f"{case.slug}-v{version}.pdf",
+        ContentFile(f"%PDF-{case.slug}-v{version}".encode()),
+        save=False,
+    )
+    job.save()
+    return job
+
+
+@pytest.fixture
+def versions():
+    """A published case with two done versions and a failed one, a draft case with a version,
+    and another published case with its own."""
+    public = CaseDescriptionFactory(slug="open-casus")
+    draft = CaseDescriptionFactory(slug="concept-casus", status="concept", published_at=None)
+    other = CaseDescriptionFactory(slug="andere-casus")
+    return {
+        "old": _done_job(public, 1),
+        "latest": _done_job(public, 2),
+        "failed": PdfJob.objects.create(
+            case=public, version=3, status=PdfJobStatus.FAILED, input_hash="v3", error="Kapot."
+        ),
+        "draft": _done_job(draft, 1),
+        "other": _done_job(other, 1),
+    }
+
+
+ROLES = {
+    "anonymous": lambda: None,
+    "resident": UserFactory,
+    "officer": MunicipalOfficerFactory,
+    "staff": StaffFactory,
+    "superuser": lambda: UserFactory(is_staff=True, is_superuser=True),
+}
+# What a version URL of the published case gives each role: the bytes of that version, or 404.
+PUBLIC_CASE_VERSIONS = {
+    "anonymous": {"old": 404, "latest": "latest", "failed": 404, "other": 404, "none": 404},
+    "resident": {"old": 404, "latest": "latest", "failed": 404, "other": 404, "none": 404},
+    "officer": {"old": 404, "latest": "latest", "failed": 404, "other": 404, "none": 404},
+    "staff": {"old": "old", "latest": "latest", "failed": 404, "other": 404, "none": 404},
+    "superuser": {"old": "old", "latest": "latest", "failed": 404, "other": 404, "none": 404},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_version_url_serves_that_version_to_whoever_may_see_it_and_404_otherwise(
+    client, versions, role
+):
+    user = ROLES[role]()
+    if user is not None:
+        client.force_login(user)
+    missing = max(job.pk for job in versions.values()) + 100
+    for name, expected in PUBLIC_CASE_VERSIONS[role].items():
+        pk = missing if name == "none" else versions[name].pk
+        url = reverse("knowledge:case_pdf_version", kwargs={"slug": "open-casus", "pk": pk})
+        response = client.get(url)
+        if expected == 404:
+            assert response.status_code == 404, (role, name)
+        else:
+            assert response.status_code == 200, (role, name)
+            body = b"".join(response.streaming_content)
+            assert body == f"%PDF-open-casus-v{versions[expected].version}".encode(), (role, name)
+    # A draft case's version: staff only; its number under a published case's slug: nobody.
+    draft_url = reverse(
+        "knowledge:case_pdf_version", kwargs={"slug": "concept-casus", "pk": versions["draft"].pk}
+    )
+    assert client.get(draft_url).status_code == (200 if role in {"staff", "superuser"} else 404)
+    assert (
+        client.get(
+            reverse(
+                "knowledge:case_pdf_version",
+                kwargs={"slug": "open-casus", "pk": versions["draft"].pk},
+            )
+        ).status_code
+        == 404
+    )
+    # The case's own PDF address still gives everyone its latest version.
+    latest = client.get(reverse("knowledge:case_pdf", kwargs={"slug": "open-casus"}))
+    assert b"".join(latest.streaming_content) == b"%PDF-open-casus-v2"

@@ -113,7 +113,8 @@ def test_too_many_failed_log_ins_for_one_account_get_a_dutch_message():
     for _ in range(5):
         client.post(url, {"login": user.email, "password": "fout"})
     html = client.post(url, {"login": user.email, "password": "fout"}).content.decode()
-    assert "Te veel inlogpogingen. Probeer het later nogmaals." in html
+    assert "Te veel verkeerde wachtwoorden voor dit adres" in html
+    assert f'href="{reverse("account_request_login_code")}"' in html  # the code still works
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,7 @@ account_inactive                                       200  200  200  200  200  
 account_reauthenticate                                 L    200  200  200  200  200  200  200
 account_request_reauthentication_code                  L    200  200  200  200  200  200  200
 account_confirm_reauthentication_code                  L    302  302  302  302  302  302  302
+account_request_login_code                             200  302  302  302  302  302  302  302
 account_confirm_login_code                             302  302  302  302  302  302  302  302
 account_email                                          L    200  200  200  200  200  200  200
 account_email_verification_sent                        200  200  200  200  200  200  200  200
@@ -272,6 +273,7 @@ account_signup                                         302* 302  302  302  302  
 account_reauthenticate                                 L    200  200  200  200  200  200  200
 account_request_reauthentication_code                  L    200  200  200  200  200  200  200
 account_confirm_reauthentication_code                  L    302  302  302  302  302  302  302
+account_request_login_code                             302  302  302  302  302  302  302  302
 account_confirm_login_code                             302  302  302  302  302  302  302  302
 account_email                                          L    302* 302* 302* 302* 302* 302* 302*
 account_confirm_email                                  404  404  404  404  404  404  404  404
@@ -279,7 +281,7 @@ account_change_password                                L    200  200  200  200  
 account_set_password                                   L    302  302  302  302  302  302  302
 account_reset_password                                 302  302  302  302  302  302  302  302
 accounts:privacy_export                                L    200* 200* 200* 200* 200* 200* 200*
-accounts:delete_account                                L    302* 302* 302  302  302* 302  302
+accounts:delete_account                                L    302* 302* 302  302  302* 302* 302
 account_reset_password_from_key                        200  200  200  200  200  200  200  200
 
 # the admin's own pages
@@ -306,7 +308,8 @@ admin:pioneers_pioneer_delete                          AL   AL   AL   AL   AL   
 
 # enterprises
 enterprises:register                                   L    302* 302* 302* 302* 302* 302* 302*
-enterprises:invitation                                 L    302* 302* 302* 302* 302* 302* 302*
+# only the account with the invited address (here the resident's) accepts; others: 403
+enterprises:invitation                                 L    302* 403  403  403  403  403  403
 enterprises:edit@concept                               L    404  302* 302* 404  404  404  404
 enterprises:archive@published                          L    404  404  302* 404  404  302* 302*
 enterprises:archive@archived                           L    404  404  404  404  404  404  404
@@ -544,6 +547,7 @@ POST_DATA = {
         "password2": "Een-nieuw-wachtwoord-43",
     },
     "account_reset_password": lambda w: {"email": "bewoner@example.org"},
+    "account_request_login_code": lambda w: {"email": "bewoner@example.org"},
     "account_reauthenticate": lambda w: {"password": "fout-wachtwoord"},
     "set_language": lambda w: {"language": "en", "next": "/"},
     "admin:login": lambda w: {"username": "medewerker@example.org", "password": "fout"},

@@ -41,6 +41,9 @@ def test_the_privacy_statement_names_every_retention_term(client, settings):
     assert f"na {settings.KNOWLEDGE_REQUEST_RETENTION_DAYS} dagen verwijderd" in html
     assert "Aanmeldingen voor de nieuwsbrief die nooit zijn bevestigd, worden na 7 dagen" in html
     assert "maandoverzicht van een gemeente die nooit zijn bevestigd" in html
+    # The audit log's term, and why it is as long as it is.
+    assert "Regels in het auditlog worden na 730 dagen verwijderd" in html
+    assert "Elke regel wordt na 730 dagen verwijderd." in html
     assert 'href="mailto:privacy@wijkondernemingen.example"' in html
     assert f'href="{reverse("accounts:privacy")}"' in html
     assert f'href="{COOKIES}"' in html

@@ -27,6 +27,7 @@ RULES = {
     "unconfirmed-newsletter",
     "unconfirmed-digest-followers",
     "import-previews",
+    "audit-log",
 }
 
 
@@ -40,6 +41,9 @@ def _one_stale_item_per_rule():
     Follower.objects.filter(pk=follower.pk).update(created_at=long_ago)
     batch = ImportBatch.objects.create(file_name="oud.csv")
     ImportBatch.objects.filter(pk=batch.pk).update(created_at=long_ago)
+    AuditEntry.objects.create(
+        action=AuditAction.DATA_EXPORTED, created_at=timezone.now() - timedelta(days=800)
+    )
 
 
 def test_every_app_registers_its_rules():
@@ -54,6 +58,7 @@ def test_the_command_runs_every_rule_and_logs_what_went(capsys):
         assert f"{key}: 1 deleted" in out
     assert not ReportRequest.objects.exists()
     assert not Subscriber.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.DATA_EXPORTED).exists()
     entries = AuditEntry.objects.filter(action=AuditAction.RETENTION_APPLIED)
     assert {entry.details["rule"] for entry in entries} == RULES
     assert all(entry.actor is None and entry.details["deleted"] == 1 for entry in entries)
@@ -98,3 +103,34 @@ def test_a_failing_rule_does_not_stop_the_others(monkeypatch):
         privacy.apply_retention()
     assert not ReportRequest.objects.exists()
     assert not Subscriber.objects.exists()
+
+
+def test_audit_entries_are_kept_for_the_configured_term_and_then_deleted(settings):
+    settings.AUDIT_RETENTION_DAYS = 730
+    now = timezone.now()
+    kept = AuditEntry.objects.create(
+        action=AuditAction.ROLES_CHANGED, created_at=now - timedelta(days=729)
+    )
+    AuditEntry.objects.create(
+        action=AuditAction.ROLES_CHANGED, created_at=now - timedelta(days=731)
+    )
+    assert privacy.apply_retention(now)["audit-log"] == 1
+    assert list(AuditEntry.objects.filter(action=AuditAction.ROLES_CHANGED)) == [kept]
+    # The run itself is in the log, and stays there for its own term.
+    run = AuditEntry.objects.get(action=AuditAction.RETENTION_APPLIED)
+    assert run.details == {"rule": "audit-log", "deleted": 1}
+
+    settings.AUDIT_RETENTION_DAYS = 30
+    assert privacy.apply_retention(now)["audit-log"] == 1
+    assert AuditEntry.objects.filter(action=AuditAction.ROLES_CHANGED).count() == 0
+
+
+def test_a_retention_of_zero_days_never_empties_the_audit_log(settings):
+    from django.core import checks
+
+    settings.AUDIT_RETENTION_DAYS = 0
+    entry = AuditEntry.objects.create(action=AuditAction.ROLES_CHANGED)
+    assert "lsa_portal.E003" in {message.id for message in checks.run_checks()}
+    with pytest.raises(RuntimeError, match="audit-log"):
+        privacy.apply_retention()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
