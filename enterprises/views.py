@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lsa_portal import exports, fragment_cache
 
@@ -75,7 +75,7 @@ def _manage(request, template: str, enterprise: Enterprise, section: str, **cont
 # --- Public -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def index(request):
     """The public directory of published enterprises.
 
@@ -99,7 +99,7 @@ def _active(result) -> bool:
     return any(value not in (None, "", []) for key, value in data.items() if key != "sorteer")
 
 
-@require_GET
+@require_safe
 def profile(request, slug):
     """The public profile (concepts only for members and staff)."""
     enterprise = selectors.enterprise_with_details(slug)
@@ -126,7 +126,7 @@ def profile(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def benchmark(request):
     """The benchmark of one year; officers and staff may narrow it to one municipality.
 
@@ -179,7 +179,7 @@ def _export_filename(extension: str) -> str:
     return f"wijkondernemingen.{extension}"
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     """The published directory as open data (CSV), with the directory's filters applied."""
     columns = selectors.EXPORT_COLUMNS
@@ -192,7 +192,7 @@ def export_csv(request):
     )
 
 
-@require_GET
+@require_safe
 def export_json(request):
     rows = list(selectors.export_rows(request.GET, settings.PORTAL_BASE_URL))
     body = json.dumps(
@@ -207,7 +207,7 @@ def export_json(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request):
     """First step of registering an initiative; the rest can follow on the edit page."""
     form = RegisterForm(request.POST or None)
@@ -222,7 +222,7 @@ def register(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def mine(request):
     """My initiatives, their status and what is still missing."""
     rows = [
@@ -237,7 +237,7 @@ def mine(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=enterprise)
@@ -275,7 +275,7 @@ def submit(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def assets(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     return _manage(
@@ -288,7 +288,7 @@ def assets(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def asset_form(request, slug, pk=None):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     asset = (
@@ -319,7 +319,7 @@ def asset_delete(request, slug, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def figures_list(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     years = [
@@ -330,7 +330,7 @@ def figures_list(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def figures_form(request, slug, year=None):
     """One year's figures: a new year, or the year in the address (new or already reported;
     the link in a reporting round's mail), with the year before beside each field."""
@@ -372,7 +372,7 @@ def figures_form(request, slug, year=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def members(request, slug):
     """Members and invitations; owners invite, change roles and remove (and staff, while they
     keep an enterprise that has no owner yet)."""
@@ -456,7 +456,7 @@ def invitation_revoke(request, slug, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def archive(request, slug):
     """An owner takes the enterprise out of the directory; its history stays."""
     enterprise = _enterprise_for(request, slug, permissions.can_archive)
@@ -472,7 +472,7 @@ def archive(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation(request, token):
     """The page behind the link in an invitation mail."""
     found = (
@@ -498,7 +498,7 @@ def _staff_only(request) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def review_queue(request):
     _staff_only(request)
     return render(
@@ -507,7 +507,7 @@ def review_queue(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request, slug):
     _staff_only(request)
     enterprise = selectors.enterprise_with_details(slug)
@@ -543,7 +543,7 @@ def review(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_start(request):
     """Upload a spreadsheet: a file that cannot be read is refused with its reason; otherwise
     the preview of every row opens, and nothing is written until staff confirm."""
@@ -570,7 +570,7 @@ def import_start(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def import_preview(request, pk):
     _staff_only(request)
     preview = selectors.import_preview(
@@ -636,7 +636,7 @@ def import_discard(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def import_template_xlsx(request):
     """The template: the columns on the first sheet, what to type in each on the second."""
     _staff_only(request)
@@ -654,7 +654,7 @@ def import_template_xlsx(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def import_template_csv(request):
     """The template as CSV: the header row, separated by semicolons as Dutch offices write."""
     _staff_only(request)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def _check_database() -> str:
@@ -54,7 +54,7 @@ def run_checks() -> dict[str, str]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     results = run_checks()
     healthy = all(state != "error" for state in results.values())

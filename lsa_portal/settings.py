@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "lsa_portal.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "lsa_portal.urls"
