@@ -85,18 +85,17 @@ def index(request):
 
     def render_directory() -> str:
         result = selectors.directory(params, params.get("pagina"))
-        context = {"result": result, "params": params, "active_filters": _active(result)}
+        context = {
+            "result": result,
+            "params": params,
+            "active_filters": selectors.active_filters(result, params),
+        }
         return render_to_string("enterprises/_directory.html", context, request=request)
 
     directory_html = fragment_cache.cached(
         selectors.DIRECTORY_FRAGMENTS, params.urlencode(), render_directory
     )
     return render(request, "enterprises/index.html", {"directory_html": directory_html})
-
-
-def _active(result) -> bool:
-    data = result.filterset.form.cleaned_data if result.filterset.form.is_valid() else {}
-    return any(value not in (None, "", []) for key, value in data.items() if key != "sorteer")
 
 
 @require_safe
