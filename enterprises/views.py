@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lsa_portal import exports, fragment_cache
@@ -594,6 +595,24 @@ def import_preview(request, pk):
     )
 
 
+def _import_summary(created: int, updated: int, figures: int) -> str:
+    """What an import did, each count with its own plural."""
+    return _("Imported: %(enterprises)s; %(figures)s.") % {
+        "enterprises": ngettext(
+            "%(created)s new enterprise, %(updated)s changed",
+            "%(created)s new enterprises, %(updated)s changed",
+            created,
+        )
+        % {"created": created, "updated": updated},
+        "figures": ngettext(
+            "%(count)s year of figures added or changed",
+            "%(count)s years of figures added or changed",
+            figures,
+        )
+        % {"count": figures},
+    }
+
+
 @login_required
 @require_POST
 def import_confirm(request, pk):
@@ -607,15 +626,11 @@ def import_confirm(request, pk):
     applied = batch.plan["applied"]
     messages.success(
         request,
-        _(
-            "Imported: %(created)s new enterprises, %(updated)s changed; %(figures)s years of "
-            "figures added or changed."
-        )
-        % {
-            "created": applied["enterprises_created"],
-            "updated": applied["enterprises_updated"],
-            "figures": applied["figures_created"] + applied["figures_updated"],
-        },
+        _import_summary(
+            applied["enterprises_created"],
+            applied["enterprises_updated"],
+            applied["figures_created"] + applied["figures_updated"],
+        ),
     )
     return redirect(batch)
 

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -415,7 +415,12 @@ def cohort_pdfs(request, slug: str):
         jobs = case_pdf.request_for_cohort(cohort, by=request.user)
         messages.success(
             request,
-            _("%(count)s PDFs requested; the list below follows them.") % {"count": len(jobs)},
+            ngettext(
+                "%(count)s PDF requested; the list below follows it.",
+                "%(count)s PDFs requested; the list below follows them.",
+                len(jobs),
+            )
+            % {"count": len(jobs)},
         )
         return redirect("knowledge:cohort_pdfs", slug=slug)
     progress = case_pdf.cohort_progress(cohort)
