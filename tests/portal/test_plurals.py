@@ -5,9 +5,12 @@ both forms of each."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import polib
+import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 
 PO = settings.BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 # "mijlpaal/mijlpalen", "onderdeel/onderdelen": a word, a slash, a word (not in an address).
@@ -47,3 +50,25 @@ def test_the_guard_catches_the_old_hacks():
     assert SLASHED.search("%(count)d mijlpaal/mijlpalen over de streefdatum")
     assert BRACKETED.search("%(count)d support item(s) over the planned hours")
     assert not SLASHED.search("zie https://example.org/wijk/kaart of 1/2")
+
+
+@pytest.mark.parametrize(
+    ("pages", "says"),
+    [(1, "De brief is klaar: 1 pagina, 2,0"), (3, "De brief is klaar: 3 pagina’s, 2,0")],
+)
+def test_a_page_count_reads_as_dutch(pages, says):
+    job = SimpleNamespace(status="klaar", pages=pages, size_bytes=2048, pk=7, is_running=False)
+    html = render_to_string(
+        "municipalities/_brief_job.html",
+        {"job": job, "municipality": SimpleNamespace(slug="proefstad")},
+    )
+    assert says in html
+
+
+def test_an_unknown_page_count_is_no_error():
+    job = SimpleNamespace(status="klaar", pages=None, size_bytes=2048, pk=7, is_running=False)
+    html = render_to_string(
+        "municipalities/_brief_job.html",
+        {"job": job, "municipality": SimpleNamespace(slug="proefstad")},
+    )
+    assert "De brief is klaar" in html
