@@ -1,5 +1,7 @@
 """allauth's adapter, where the portal changes what allauth does by default.
 
+- allauth's mails greet with the portal's name and domain (``PORTAL_BASE_URL``), not with the
+  host the request came in on.
 - The visitor's address for allauth's limits per address is the portal's one rule for which
   proxies to believe (``lsa_portal.client_ip``), not allauth's own.
 - After too many wrong passwords for an address, allauth refuses every password for that address
@@ -19,11 +21,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from lsa_portal.client_ip import client_ip
+from lsa_portal.mail import portal_site
 
 LOCKED = "too_many_login_attempts"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {"current_site": portal_site(), **context})
+
     def get_client_ip(self, request) -> str:
         address = client_ip(request)
         if not address:

@@ -1,6 +1,7 @@
 """What the portal keeps about an account itself, and how long an unverified account stays."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lsa_portal import privacy
 
@@ -47,7 +48,11 @@ privacy.register_section("account", export=export, blockers=blockers)
 privacy.register_retention(
     "unverified-accounts",
     lambda: (
-        _("Accounts whose e-mail address was never confirmed are removed after %(days)d days.")
+        ngettext(
+            "Accounts whose e-mail address was never confirmed are removed after %(days)d day.",
+            "Accounts whose e-mail address was never confirmed are removed after %(days)d days.",
+            services.UNVERIFIED_ACCOUNT_DAYS,
+        )
         % {"days": services.UNVERIFIED_ACCOUNT_DAYS}
     ),
     services.delete_unverified_accounts,

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .forms import DeleteAccountForm
@@ -18,7 +18,7 @@ from .roles import is_lsa_staff, is_municipal_officer
 
 
 @login_required
-@require_GET
+@require_safe
 def profile(request):
     """The account page: who I am here, my roles, and where to manage the account."""
     user = request.user
@@ -43,7 +43,7 @@ def _privacy_page(request, form, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 def privacy(request):
     """My data: download everything the portal keeps about me, or delete my account."""
     return _privacy_page(request, DeleteAccountForm())

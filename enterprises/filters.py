@@ -7,7 +7,18 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, EnterpriseKind, LegalForm, Municipality, Province, Theme
+from lsa_portal.validators import YearRangeValidator
+
+from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Enterprise,
+    EnterpriseKind,
+    LegalForm,
+    Municipality,
+    Province,
+    Theme,
+)
 from .names import fold
 from .widgets import MunicipalitySelect
 
@@ -59,8 +70,7 @@ class DirectoryFilter(django_filters.FilterSet):
         lookup_expr="gte",
         label=_("Founded from"),
         # Bounds on the form field too: a typed 10**30 is a message, not a database error.
-        min_value=1900,
-        max_value=2100,
+        validators=[YearRangeValidator(FIRST_YEAR, LAST_YEAR)],
         widget=forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
     )
     opgericht_tot = django_filters.NumberFilter(
@@ -68,8 +78,7 @@ class DirectoryFilter(django_filters.FilterSet):
         lookup_expr="lte",
         label=_("Founded up to"),
         # Bounds on the form field too: a typed 10**30 is a message, not a database error.
-        min_value=1900,
-        max_value=2100,
+        validators=[YearRangeValidator(FIRST_YEAR, LAST_YEAR)],
         widget=forms.NumberInput(attrs={"min": 1900, "max": 2100, "inputmode": "numeric"}),
     )
     sorteer = django_filters.ChoiceFilter(

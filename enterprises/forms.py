@@ -6,11 +6,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from lsa_portal.forms import ModelMultipleChoiceField
+from lsa_portal.validators import YearRangeValidator
 
 from . import imports
 from .models import (
@@ -59,17 +59,8 @@ class YearField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("validators", [YearRangeValidator(FIRST_YEAR)])  # up to this year
         super().__init__(**kwargs)
-
-    def validate(self, value):
-        super().validate(value)
-        last = timezone.localdate().year
-        if value is not None and not FIRST_YEAR <= value <= last:
-            raise ValidationError(
-                _("Enter a year between %(first)s and %(last)s."),
-                code="year_range",
-                params={"first": FIRST_YEAR, "last": last},
-            )
 
 
 class RegisterForm(forms.ModelForm):

@@ -60,7 +60,7 @@ from .models import (
     YearFigures,
 )
 from .names import fold
-from .validators import kvk_number_validator, normalize_postcode, validate_postcode
+from .validators import kvk_number_validator, normalize_postcode, postcode_problem
 
 # --- Limits -----------------------------------------------------------------------------------
 
@@ -760,13 +760,9 @@ def read_year(key: str, value: Any, today: date) -> int:
 def read_postcode(key: str, value: Any) -> str:
     _check_special(key, value)
     text = normalize_postcode(_text(value))
-    try:
-        validate_postcode(text)
-    except ValidationError:
-        raise CellError(
-            _("%(column)s: type a Dutch postcode, four digits and two letters: 1234 AB.")
-            % {"column": key}
-        ) from None
+    problem = postcode_problem(text)
+    if problem is not None:
+        raise CellError(f"{key}: {problem}")
     return text
 
 

@@ -4,7 +4,7 @@ here: state changes live in ``services.py``."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lsa_portal.uploads import CheckedImageField, GeneratedName
-from lsa_portal.validators import no_hidden_characters
+from lsa_portal.validators import YearModelField, no_hidden_characters
 
 from .figures import ALL_STREAMS, FINANCING_STREAMS
 from .names import municipality_search_names, split_other_names
@@ -149,11 +149,8 @@ class Enterprise(models.Model):
         validators=[kvk_number_validator],
         help_text=_("The 8 digits of the Chamber of Commerce registration, if there is one."),
     )
-    founded_year = models.PositiveSmallIntegerField(
-        _("founded in"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    founded_year = YearModelField(
+        _("founded in"), null=True, blank=True, first=FIRST_YEAR, last=LAST_YEAR
     )
     municipality = models.ForeignKey(
         Municipality,
@@ -390,12 +387,7 @@ class Asset(models.Model):
         ),
     )
     size_m2 = models.PositiveIntegerField(_("size (m²)"), null=True, blank=True)
-    since_year = models.PositiveSmallIntegerField(
-        _("since"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
-    )
+    since_year = YearModelField(_("since"), null=True, blank=True, first=FIRST_YEAR, last=LAST_YEAR)
     description = models.TextField(_("short description"), blank=True)
     history = HistoricalRecords()
 
@@ -468,9 +460,7 @@ class YearFigures(models.Model):
         related_name="year_figures",
         verbose_name=_("enterprise"),
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
-    )
+    year = YearModelField(_("year"), first=FIRST_YEAR, last=LAST_YEAR)
     income_sales = _euros(_("sales of products and services"))
     income_rent = _euros(_("rent and exploitation of buildings"))
     income_contributions = _euros(_("participant contributions"))

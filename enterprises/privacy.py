@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lsa_portal import privacy
 
@@ -148,9 +149,12 @@ privacy.register_section("enterprises", export=export, erase=erase, blockers=blo
 privacy.register_retention(
     "expired-invitations",
     lambda: (
-        _(
+        ngettext(
             "Invitations to keep an enterprise together are deleted when their link expires, "
-            "%(days)d days after they were sent."
+            "%(days)d day after they were sent.",
+            "Invitations to keep an enterprise together are deleted when their link expires, "
+            "%(days)d days after they were sent.",
+            services.INVITATION_DAYS,
         )
         % {"days": services.INVITATION_DAYS}
     ),
@@ -159,9 +163,12 @@ privacy.register_retention(
 privacy.register_retention(
     "import-previews",
     lambda: (
-        _(
+        ngettext(
             "Previews of an import of enterprises from a spreadsheet that staff did not confirm "
-            "are deleted after %(days)d days."
+            "are deleted after %(days)d day.",
+            "Previews of an import of enterprises from a spreadsheet that staff did not confirm "
+            "are deleted after %(days)d days.",
+            services.IMPORT_PREVIEW_DAYS,
         )
         % {"days": services.IMPORT_PREVIEW_DAYS}
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
@@ -57,6 +58,38 @@ class DirectoryResult:
     page: Page
     total: int
     facets: list[Facet] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter the visitor applied, as the directory summarises it above the results."""
+
+    label: str  # the field's label: "Province"
+    value: str  # what was chosen, as shown: "Utrecht"
+    without: str  # the query string of the same result without this filter (first page)
+
+
+def active_filters(result: DirectoryResult, params: QueryDict) -> list[ActiveFilter]:
+    """The filters that narrow the result (sorting is no filter), in the form's order."""
+    form = result.filterset.form
+    if not form.is_valid():
+        return []
+    found = []
+    for name, form_field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name == "sorteer" or value in (None, "", []):
+            continue
+        if isinstance(value, str) and name in {"provincie", "soort", "rechtsvorm"}:
+            shown = str(dict(form_field.choices).get(value, value))
+        elif isinstance(value, Decimal):
+            shown = f"{value:.0f}"
+        else:
+            shown = str(value).strip()
+        rest = params.copy()
+        for key in (name, "pagina"):
+            rest.pop(key, None)
+        found.append(ActiveFilter(str(form_field.label), shown, rest.urlencode()))
+    return found
 
 
 def _facet_counts(queryset: QuerySet, field_name: str) -> dict[str, int]:

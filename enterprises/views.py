@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lsa_portal import exports, fragment_cache
 
@@ -77,7 +78,7 @@ def _manage(request, template: str, enterprise: Enterprise, section: str, **cont
 # --- Public -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def index(request):
     """The public directory of published enterprises.
 
@@ -87,7 +88,11 @@ def index(request):
 
     def render_directory() -> str:
         result = selectors.directory(params, params.get("pagina"))
-        context = {"result": result, "params": params, "active_filters": _active(result)}
+        context = {
+            "result": result,
+            "params": params,
+            "active_filters": selectors.active_filters(result, params),
+        }
         return render_to_string("enterprises/_directory.html", context, request=request)
 
     directory_html = fragment_cache.cached(
@@ -96,12 +101,7 @@ def index(request):
     return render(request, "enterprises/index.html", {"directory_html": directory_html})
 
 
-def _active(result) -> bool:
-    data = result.filterset.form.cleaned_data if result.filterset.form.is_valid() else {}
-    return any(value not in (None, "", []) for key, value in data.items() if key != "sorteer")
-
-
-@require_GET
+@require_safe
 def profile(request, slug):
     """The public profile (concepts only for members and staff).
 
@@ -155,7 +155,7 @@ def _shared_profile(slug: str, *, can_edit: bool) -> dict:
     )
 
 
-@require_GET
+@require_safe
 def benchmark(request):
     """The benchmark of one year; officers and staff may narrow it to one municipality.
 
@@ -208,7 +208,7 @@ def _export_filename(extension: str) -> str:
     return f"wijkondernemingen.{extension}"
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     """The published directory as open data (CSV), with the directory's filters applied."""
     columns = selectors.EXPORT_COLUMNS
@@ -221,7 +221,7 @@ def export_csv(request):
     )
 
 
-@require_GET
+@require_safe
 def export_json(request):
     rows = list(selectors.export_rows(request.GET, settings.PORTAL_BASE_URL))
     body = json.dumps(
@@ -236,7 +236,7 @@ def export_json(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request):
     """First step of registering an initiative; the rest can follow on the edit page."""
     form = RegisterForm(request.POST or None)
@@ -251,7 +251,7 @@ def register(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def mine(request):
     """My initiatives, their status and what is still missing."""
     rows = [
@@ -266,7 +266,7 @@ def mine(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=enterprise)
@@ -304,7 +304,7 @@ def submit(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def assets(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     return _manage(
@@ -317,7 +317,7 @@ def assets(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def asset_form(request, slug, pk=None):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     asset = (
@@ -348,7 +348,7 @@ def asset_delete(request, slug, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def figures_list(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     years = [
@@ -359,7 +359,7 @@ def figures_list(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def figures_form(request, slug, year=None):
     """One year's figures: a new year, or the year in the address (new or already reported;
     the link in a reporting round's mail), with the year before beside each field."""
@@ -401,7 +401,7 @@ def figures_form(request, slug, year=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def members(request, slug):
     """Members and invitations; owners invite, change roles and remove (and staff, while they
     keep an enterprise that has no owner yet)."""
@@ -485,7 +485,7 @@ def invitation_revoke(request, slug, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def archive(request, slug):
     """An owner takes the enterprise out of the directory; its history stays."""
     enterprise = _enterprise_for(request, slug, permissions.can_archive)
@@ -508,7 +508,7 @@ def _masked(address: str) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation(request, token):
     """The page behind the link in an invitation mail. Only the account that confirmed the
     invited address may accept; anyone else is told how to log in with that account or to ask
@@ -554,7 +554,7 @@ def _staff_only(request) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def review_queue(request):
     _staff_only(request)
     return render(
@@ -563,7 +563,7 @@ def review_queue(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request, slug):
     _staff_only(request)
     enterprise = selectors.enterprise_with_details(slug)
@@ -599,7 +599,7 @@ def review(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_start(request):
     """Upload a spreadsheet: a file that cannot be read is refused with its reason; otherwise
     the preview of every row opens, and nothing is written until staff confirm."""
@@ -626,7 +626,7 @@ def import_start(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def import_preview(request, pk):
     _staff_only(request)
     preview = selectors.import_preview(
@@ -651,6 +651,24 @@ def import_preview(request, pk):
     )
 
 
+def _import_summary(created: int, updated: int, figures: int) -> str:
+    """What an import did, each count with its own plural."""
+    return _("Imported: %(enterprises)s; %(figures)s.") % {
+        "enterprises": ngettext(
+            "%(created)s new enterprise, %(updated)s changed",
+            "%(created)s new enterprises, %(updated)s changed",
+            created,
+        )
+        % {"created": created, "updated": updated},
+        "figures": ngettext(
+            "%(count)s year of figures added or changed",
+            "%(count)s years of figures added or changed",
+            figures,
+        )
+        % {"count": figures},
+    }
+
+
 @login_required
 @require_POST
 def import_confirm(request, pk):
@@ -664,15 +682,11 @@ def import_confirm(request, pk):
     applied = batch.plan["applied"]
     messages.success(
         request,
-        _(
-            "Imported: %(created)s new enterprises, %(updated)s changed; %(figures)s years of "
-            "figures added or changed."
-        )
-        % {
-            "created": applied["enterprises_created"],
-            "updated": applied["enterprises_updated"],
-            "figures": applied["figures_created"] + applied["figures_updated"],
-        },
+        _import_summary(
+            applied["enterprises_created"],
+            applied["enterprises_updated"],
+            applied["figures_created"] + applied["figures_updated"],
+        ),
     )
     return redirect(batch)
 
@@ -692,7 +706,7 @@ def import_discard(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def import_template_xlsx(request):
     """The template: the columns on the first sheet, what to type in each on the second."""
     _staff_only(request)
@@ -710,7 +724,7 @@ def import_template_xlsx(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def import_template_csv(request):
     """The template as CSV: the header row, separated by semicolons as Dutch offices write."""
     _staff_only(request)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Municipality
 from enterprises.widgets import MunicipalitySelect
+from lsa_portal.validators import YearRangeValidator
 
 from .models import AdviceRequest, AdviceTopic, ItemKind, RequesterRole
 from .selectors import SearchParams
@@ -24,7 +25,9 @@ class SearchForm(forms.Form):
     )
     theme = forms.SlugField(label=_("Theme"), required=False, max_length=40)
     audience = forms.SlugField(label=_("Audience"), required=False, max_length=40)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, validators=[YearRangeValidator(1900, 2100)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models.functions import Lower
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lsa_portal import privacy
 
@@ -68,21 +68,30 @@ privacy.register_section("knowledge", export=export, erase=erase)
 privacy.register_retention(
     "report-requests",
     lambda: (
-        _(
-            "Report requests (name, e-mail address, organisation) are deleted after %(days)d days; "
-            "the download link in the mail works for %(link_days)d days."
+        ngettext(
+            "Report requests (name, e-mail address, organisation) are deleted after %(days)d day.",
+            "Report requests (name, e-mail address, organisation) are deleted after %(days)d days.",
+            settings.KNOWLEDGE_REQUEST_RETENTION_DAYS,
         )
-        % {
-            "days": settings.KNOWLEDGE_REQUEST_RETENTION_DAYS,
-            "link_days": settings.KNOWLEDGE_DOWNLOAD_LINK_DAYS,
-        }
+        % {"days": settings.KNOWLEDGE_REQUEST_RETENTION_DAYS}
+        + " "
+        + ngettext(
+            "The download link in the mail works for %(days)d day.",
+            "The download link in the mail works for %(days)d days.",
+            settings.KNOWLEDGE_DOWNLOAD_LINK_DAYS,
+        )
+        % {"days": settings.KNOWLEDGE_DOWNLOAD_LINK_DAYS}
     ),
     services.delete_expired_requests,
 )
 privacy.register_retention(
     "unconfirmed-newsletter",
     lambda: (
-        _("Newsletter sign-ups that were never confirmed are deleted after %(days)d days.")
+        ngettext(
+            "Newsletter sign-ups that were never confirmed are deleted after %(days)d day.",
+            "Newsletter sign-ups that were never confirmed are deleted after %(days)d days.",
+            services.CONFIRM_DAYS,
+        )
         % {"days": services.CONFIRM_DAYS}
     ),
     services.delete_unconfirmed_subscribers,

@@ -295,17 +295,22 @@ class _Choices:
 
 
 def _highlight_words(text: str, q: str) -> SafeString:
-    """Escape ``text`` and mark the words of ``q`` (the SQLite fallback's snippets)."""
-    escaped = escape(text)
+    """Escape ``text`` and mark the words that contain a word of ``q`` (the SQLite fallback's
+    snippets). Whole words, as PostgreSQL's headline marks them: 'wijkondernemingen' for the
+    query 'wijkonderneming', never a part of it set apart from its ending. The text is split
+    before it is escaped, so a query never matches inside an entity such as ``&amp;``."""
     words = [
-        re.escape(escape(_strip_plural(word)))
-        for word in q.split()[:MAX_QUERY_WORDS]
-        if len(word) > 1
+        re.escape(_strip_plural(word)) for word in q.split()[:MAX_QUERY_WORDS] if len(word) > 1
     ]
-    if words:
-        pattern = re.compile("(" + "|".join(words) + ")", re.IGNORECASE)
-        escaped = pattern.sub(r"<mark>\1</mark>", escaped)
-    return mark_safe(escaped)  # noqa: S308 - escaped above; only <mark> added
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"(\w*(?:" + "|".join(words) + r")\w*)", re.IGNORECASE)
+    parts = pattern.split(text)  # the marked words at the odd places
+    html = "".join(
+        f"<mark>{escape(part)}</mark>" if index % 2 else escape(part)
+        for index, part in enumerate(parts)
+    )
+    return mark_safe(html)  # noqa: S308 - every part escaped; only <mark> added
 
 
 def _headline_html(headline: str) -> SafeString:

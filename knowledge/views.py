@@ -15,9 +15,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lsa_portal import exports, fragment_cache, uploads
 from pioneers.models import Cohort
@@ -28,7 +28,7 @@ from .models import AdviceTopic, PdfJob, Report
 from .ratelimit import is_limited
 
 
-@require_GET
+@require_safe
 def index(request):
     """The entry page: newest items, themes, popular reports, and the newsletter."""
     return render(
@@ -38,7 +38,7 @@ def index(request):
     )
 
 
-@require_GET
+@require_safe
 def search(request):
     """One search over everything public, with filters and their counts."""
     form = SearchForm(request.GET)
@@ -53,7 +53,7 @@ def search(request):
     return render(request, "knowledge/search.html", {"params": params, "search_html": search_html})
 
 
-@require_GET
+@require_safe
 def report_detail(request, slug: str):
     staff = permissions.can_see_drafts(request.user)
     report = selectors.report_page(slug, staff=staff)
@@ -62,7 +62,7 @@ def report_detail(request, slug: str):
     return render(request, "knowledge/report_detail.html", {"report": report, "staff": staff})
 
 
-@require_GET
+@require_safe
 def report_download(request, slug: str):
     """An open report's PDF; a report on request sends the visitor to its form."""
     report = selectors.report_for_download(slug)
@@ -82,7 +82,7 @@ def _pdf_response(report: Report):
     return uploads.attachment(handle, filename=f"{report.slug}.pdf", content_type="application/pdf")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_request(request, slug: str):
     """The form for a report on request; the link arrives by mail."""
     report = selectors.report_for_download(slug)
@@ -109,13 +109,13 @@ def report_request(request, slug: str):
     )
 
 
-@require_GET
+@require_safe
 def report_request_sent(request, slug: str):
     report = selectors.report_for_download(slug)
     return render(request, "knowledge/report_request_sent.html", {"report": report})
 
 
-@require_GET
+@require_safe
 def report_download_signed(request, slug: str, token: str):
     """The personal link from the mail: the PDF, or a clear page when it expired or was changed."""
     report = selectors.report_for_download(slug)
@@ -139,7 +139,7 @@ def _link_refused(request, report: Report | None, *, expired: bool):
     )
 
 
-@require_GET
+@require_safe
 def faq(request):
     """Every question, grouped by category, each with an anchor to link to.
 
@@ -162,14 +162,14 @@ def faq(request):
     return render(request, "knowledge/faq.html", {"faq_html": html})
 
 
-@require_GET
+@require_safe
 def article_detail(request, slug: str):
     staff = permissions.can_see_drafts(request.user)
     article = selectors.article_page(slug, staff=staff)
     return render(request, "knowledge/article_detail.html", {"article": article, "staff": staff})
 
 
-@require_GET
+@require_safe
 def case_detail(request, slug: str):
     staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
@@ -191,7 +191,7 @@ def case_pdf_generate(request, slug: str):
     return redirect("knowledge:case", slug=slug)
 
 
-@require_GET
+@require_safe
 def case_pdf_status(request, pk: int):
     """The job's status as a fragment; htmx asks for it every two seconds while it runs."""
     if not permissions.can_make_pdfs(request.user):
@@ -203,7 +203,7 @@ def case_pdf_status(request, pk: int):
     return response
 
 
-@require_GET
+@require_safe
 def case_pdf_download(request, slug: str, pk: int | None = None):
     """The PDF of a published case for everyone; staff may also fetch any version of a draft.
 
@@ -236,17 +236,17 @@ def _list(request, queryset, template: str, **extra):
     return render(request, template, {"page": page, "staff": staff, **extra})
 
 
-@require_GET
+@require_safe
 def report_list(request):
     return _list(request, selectors.report_list, "knowledge/report_list.html")
 
 
-@require_GET
+@require_safe
 def article_list(request):
     return _list(request, selectors.article_list, "knowledge/article_list.html")
 
 
-@require_GET
+@require_safe
 def case_list(request):
     may_make_pdfs = permissions.can_make_pdfs(request.user)
     cohorts = Cohort.objects.order_by("-period_start") if may_make_pdfs else []
@@ -256,7 +256,7 @@ def case_list(request):
 # --- Newsletter ---------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def newsletter(request):
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -270,12 +270,12 @@ def newsletter(request):
     return render(request, "knowledge/newsletter.html", {"form": form}, status=status)
 
 
-@require_GET
+@require_safe
 def newsletter_sent(request):
     return render(request, "knowledge/newsletter_sent.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def newsletter_confirm(request, token: str):
     """GET shows a button (mail scanners follow links); the POST confirms."""
     if request.method == "POST":
@@ -290,7 +290,7 @@ def newsletter_confirm(request, token: str):
 
 
 @csrf_exempt  # the signed token is the credential; mail programs post here (RFC 8058)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def newsletter_unsubscribe(request, token: str):
     """One button on the page, or the mail program's own one-click button."""
     try:
@@ -308,7 +308,7 @@ def newsletter_unsubscribe(request, token: str):
 # --- Advice -------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def advice(request):
     """The association's offer to municipalities, with a request form for staff."""
     form = AdviceRequestForm(request.POST if request.method == "POST" else None)
@@ -332,7 +332,7 @@ def advice(request):
     )
 
 
-@require_GET
+@require_safe
 def advice_sent(request):
     return render(request, "knowledge/advice_sent.html")
 
@@ -353,7 +353,7 @@ def csv_response(export: services.CsvExport) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_requests(request):
     """All report requests as CSV, for staff."""
     _refuse_non_staff(request)
@@ -361,7 +361,7 @@ def export_requests(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_subscribers(request):
     """The confirmed newsletter subscribers as CSV, for staff."""
     _refuse_non_staff(request)
@@ -421,7 +421,7 @@ class LatestAtomFeed(LatestFeed):
         return reverse("knowledge:feed_atom")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cohort_pdfs(request, slug: str):
     """Staff: the case-description PDFs of every pioneer of a cohort, made in one go."""
     if not permissions.can_make_pdfs(request.user):
@@ -431,7 +431,12 @@ def cohort_pdfs(request, slug: str):
         jobs = case_pdf.request_for_cohort(cohort, by=request.user)
         messages.success(
             request,
-            _("%(count)s PDFs requested; the list below follows them.") % {"count": len(jobs)},
+            ngettext(
+                "%(count)s PDF requested; the list below follows it.",
+                "%(count)s PDFs requested; the list below follows them.",
+                len(jobs),
+            )
+            % {"count": len(jobs)},
         )
         return redirect("knowledge:cohort_pdfs", slug=slug)
     progress = case_pdf.cohort_progress(cohort)

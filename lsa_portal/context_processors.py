@@ -1,10 +1,10 @@
 """Template context that every page may use."""
 
-from django.conf import settings
+from .mail import development_mail_folder
 
 
 def portal(request) -> dict:
     return {
-        # On a development machine mails land in a folder: say so where a mail is expected.
-        "mail_to_files": settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"),
+        # On a development machine mails land in a folder: say which, where a mail is expected.
+        "mail_folder": development_mail_folder(),
     }

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def _check_database() -> str:
@@ -61,7 +61,7 @@ def run_checks() -> dict[str, str]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     results = run_checks()
     failing = {name for name, state in results.items() if state == "error"}

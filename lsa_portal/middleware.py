@@ -1,6 +1,7 @@
 """Middleware of the portal as a whole."""
 
 from django.http import Http404
+from django.shortcuts import render
 
 
 class DutchFirstMiddleware:
@@ -58,3 +59,25 @@ class NoNulInAddressMiddleware:
         if "\x00" in request.path:
             raise Http404("NUL in the address")
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 answers with the portal's error page, in the portal's look and language.
+
+    Django's ``require_http_methods`` and class-based views answer 405 with an empty body, which
+    a browser shows as a blank page. The ``Allow`` header stays as the view set it. Placed last,
+    so that the page passes through every other middleware (language, CSRF, headers) like a
+    page the view rendered itself; a HEAD answer loses its body in the server as always.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        page = render(request, "405.html", status=405)
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
+        return page

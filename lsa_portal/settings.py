@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "lsa_portal.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "lsa_portal.urls"
@@ -178,9 +179,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wijkondernemingen] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-# accounts/adapter.py: the visitor's address for allauth's limits comes from the portal's one rule
-# (lsa_portal.client_ip), so its limits per address count each visitor behind the proxy apart; the
-# message of a locked password links to the log-in code.
+# accounts/adapter.py: mails greet with the portal's name and PORTAL_BASE_URL's host; the
+# visitor's address for allauth's limits comes from the portal's one rule (lsa_portal.client_ip),
+# so its limits per address count each visitor behind the proxy apart; the message of a locked
+# password links to the log-in code.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # A log-in code by mail: the way in for the owner of an address while wrong guesses have locked
 # its password (login_failed below). A code is 8 letters of 20 (2.5e10 possibilities), allows

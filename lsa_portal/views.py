@@ -2,19 +2,19 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import privacy
 from .cookies import functional_cookies
 
 
-@require_GET
+@require_safe
 def home(request):
     """The front door: what the portal offers to each of its audiences."""
     return render(request, "home.html")
 
 
-@require_GET
+@require_safe
 def privacy_statement(request):
     """What personal data the portal keeps, why, for how long, and the rights people have."""
     return render(
@@ -30,7 +30,7 @@ def privacy_statement(request):
     )
 
 
-@require_GET
+@require_safe
 def cookies(request):
     """Every cookie the portal sets: only functional ones, so no consent banner."""
     return render(request, "cookies.html", {"cookies": functional_cookies()})

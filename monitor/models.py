@@ -4,7 +4,6 @@ editions of a year's monitor, and the monitor report's PDF jobs."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,14 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import FIRST_YEAR, LAST_YEAR, Enterprise
 from lsa_portal.pdf_jobs import RenderJob
+from lsa_portal.validators import YearModelField
 
 DEFAULT_REMINDER_DAYS = (14, 3)
 
 
 def _year_field(label):
-    return models.PositiveSmallIntegerField(
-        label, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
-    )
+    return YearModelField(label, first=FIRST_YEAR, last=LAST_YEAR)
 
 
 class ReportingRound(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from knowledge import services as knowledge_services
 from knowledge.models import Audience, Report, ReportAccess
@@ -128,9 +129,12 @@ def publish_report(job: ReportJob, *, by) -> Report:
     data = selectors.from_json(edition.data)
     overall = data.overall
     with translation.override(settings.LANGUAGE_CODE):
-        summary = _(
+        summary = ngettext(
+            "The figures of %(count)s neighbourhood enterprise over %(year)s: what it earned "
+            "and from where, who worked there and what real estate it holds.",
             "The figures of %(count)s neighbourhood enterprises over %(year)s: what they earned "
-            "and from where, who worked there and what real estate they hold."
+            "and from where, who worked there and what real estate they hold.",
+            overall.count,
         ) % {"count": overall.count, "year": edition.year}
         if edition.is_correction:
             correction = _("Corrected edition %(number)s.") % {"number": edition.number}

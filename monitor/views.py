@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import staff_only
 from enterprises import services as enterprise_services
@@ -25,7 +25,7 @@ from .forms import CorrectionForm, OpenRoundForm
 from .models import ReportJob
 
 
-@require_GET
+@require_safe
 def index(request):
     """The monitor of the latest year with figures."""
     year = selectors.latest_year()
@@ -49,7 +49,7 @@ def year_context(data: selectors.Monitor) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def year(request, year: int):
     """The monitor of one year: the same for everyone, cached until figures, rounds or
     editions change."""
@@ -71,7 +71,7 @@ def year(request, year: int):
 
 @login_required
 @staff_only
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_page(request, year: int):
     """Staff fix the year's monitor (when no round does), have its report made by a worker
     and publish it into the knowledge base."""
@@ -121,7 +121,7 @@ def _report_job(pk: int) -> ReportJob:
 
 @login_required
 @staff_only
-@require_GET
+@require_safe
 def report_status(request, pk: int):
     """The state of a report job, for the page's htmx polling."""
     return render(request, "monitor/_report_job.html", {"job": _report_job(pk)})
@@ -129,7 +129,7 @@ def report_status(request, pk: int):
 
 @login_required
 @staff_only
-@require_GET
+@require_safe
 def report_download(request, pk: int):
     """A report as made, before or after publication (staff; in the audit log)."""
     job = _report_job(pk)
@@ -152,7 +152,7 @@ def report_download(request, pk: int):
 
 @login_required
 @staff_only
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rounds(request):
     """The reporting rounds, and the form to open one."""
     form = OpenRoundForm(request.POST or None)
@@ -188,7 +188,7 @@ def _round_page(request, year: int, correction_form: CorrectionForm | None = Non
 
 @login_required
 @staff_only
-@require_GET
+@require_safe
 def round_detail(request, year: int):
     """A round as staff follow it: response, who has not answered, what to check."""
     return _round_page(request, year)
@@ -196,7 +196,7 @@ def round_detail(request, year: int):
 
 @login_required
 @staff_only
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def round_close(request, year: int):
     """Closing a round, after a confirmation: it fixes the year's monitor."""
     round_ = selectors.round_for(year)
@@ -261,7 +261,7 @@ def figures_checked(request, year: int, pk: int):
 
 @login_required
 @staff_only
-@require_GET
+@require_safe
 def round_non_respondents(request, year: int):
     """Who has not answered, as CSV for a round of phone calls."""
     export = services.export_non_respondents(selectors.round_for(year), by=request.user)

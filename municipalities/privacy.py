@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lsa_portal import privacy
 
@@ -53,9 +53,12 @@ privacy.register_section("municipalities", export=export, erase=erase)
 privacy.register_retention(
     "unconfirmed-digest-followers",
     lambda: (
-        _(
+        ngettext(
             "Sign-ups for a municipality's monthly digest that were never confirmed are deleted "
-            "after %(days)d days."
+            "after %(days)d day.",
+            "Sign-ups for a municipality's monthly digest that were never confirmed are deleted "
+            "after %(days)d days.",
+            digest.CONFIRM_DAYS,
         )
         % {"days": digest.CONFIRM_DAYS}
     ),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enterprises.charts import totals_chart
 from lsa_portal import exports, fragment_cache, uploads
@@ -25,7 +25,7 @@ from .forms import DecisionForm, FollowForm, LinkRequestForm, SearchForm
 from .models import BriefJob, LinkStatus, OfficerLink
 
 
-@require_GET
+@require_safe
 def index(request):
     """Every municipality with a published enterprise: search by name, sort by name or number,
     a page at a time.
@@ -68,7 +68,7 @@ def _page_number(value: str | None) -> int:
     return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else 1
 
 
-@require_GET
+@require_safe
 def detail(request, slug):
     """One municipality: its enterprises, their figures together, pioneers and publications.
 
@@ -164,7 +164,7 @@ def _brief_job(slug, pk) -> BriefJob:
     )
 
 
-@require_GET
+@require_safe
 def brief_status(request, slug, pk):
     job = _brief_job(slug, pk)
     response = render(
@@ -175,7 +175,7 @@ def brief_status(request, slug, pk):
     return response
 
 
-@require_GET
+@require_safe
 def brief_download(request, slug, pk):
     """The brief is public: it shows only what the public page shows."""
     job = _brief_job(slug, pk)
@@ -191,7 +191,7 @@ def brief_download(request, slug, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_request(request, slug):
     """An officer asks staff to link their account to this municipality."""
     if not permissions.can_request_link(request.user):
@@ -236,7 +236,7 @@ def _rows(municipality):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_csv(request, slug):
     """The municipality's data as CSV: the open-data columns plus the consented contacts."""
     municipality = _municipality_for_download(request, slug)
@@ -247,7 +247,7 @@ def export_csv(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_xlsx(request, slug):
     """The same columns as the CSV, as a spreadsheet."""
     municipality = _municipality_for_download(request, slug)
@@ -266,7 +266,7 @@ def _staff_only(request) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def link_queue(request):
     """Staff: the officers' requests that wait for a decision."""
     _staff_only(request)
@@ -333,13 +333,13 @@ def municipality_url(slug: str) -> str:
     return reverse("municipalities:detail", kwargs={"slug": slug})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow_confirm(request, token):
     """GET shows a button (mail scanners follow links, and must not sign anyone up); the POST
     confirms."""
     token = token[:100]
     follower = digest.confirm(token) if request.method == "POST" else digest.follower_for(token)
-    if follower is not None and request.method == "GET":
+    if follower is not None and request.method != "POST":
         return render(
             request,
             "municipalities/follow_confirm.html",
@@ -354,7 +354,7 @@ def follow_confirm(request, token):
 
 
 @csrf_exempt  # the token is the key; mail programs post here for one-click unsubscribe
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unfollow(request, token):
     token = token[:100]
     if request.method == "POST":

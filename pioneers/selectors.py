@@ -477,18 +477,34 @@ def attention(row: DashboardRow, today: date) -> list[str]:
         return []
     items = []
     if row.late:
-        items.append(_("%(count)d milestone(s) past the due date") % {"count": row.late})
+        items.append(
+            ngettext(
+                "%(count)d milestone past the due date",
+                "%(count)d milestones past the due date",
+                row.late,
+            )
+            % {"count": row.late}
+        )
     if row.last_contact is None:
         items.append(_("no meeting or interview recorded yet"))
     elif (today - row.last_contact).days > NO_CONTACT_DAYS:
-        items.append(_("no contact for %(days)d days") % {"days": (today - row.last_contact).days})
+        days = (today - row.last_contact).days
+        items.append(
+            ngettext("no contact for %(days)d day", "no contact for %(days)d days", days)
+            % {"days": days}
+        )
     if row.last_reading is None:
         items.append(_("no mengpaneel reading yet"))
     elif (today - row.last_reading).days > NO_READING_DAYS:
         items.append(_("last mengpaneel reading is more than four months old"))
     if row.over_budget:
         items.append(
-            _("%(count)d support item(s) over the planned hours") % {"count": row.over_budget}
+            ngettext(
+                "%(count)d support item over the planned hours",
+                "%(count)d support items over the planned hours",
+                row.over_budget,
+            )
+            % {"count": row.over_budget}
         )
     return items
 

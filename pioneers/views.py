@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from enterprises.selectors import DIRECTORY_FRAGMENTS
 from lsa_portal import fragment_cache
@@ -60,7 +60,7 @@ def _pioneer_for(request, slug: str, *, track: bool = False):
 # --- Public -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def index(request):
     """The public page of the programme.
 
@@ -90,7 +90,7 @@ def index(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request):
     """Choose your published enterprise and an open cohort; see your applications."""
     today = timezone.localdate()
@@ -113,7 +113,7 @@ def apply(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application(request, pk):
     """A member's application: a draft to answer and submit, or what was submitted. Never the
     reviewers' scores."""
@@ -160,7 +160,7 @@ def application(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def review_list(request):
     _staff_only(request)
     today = timezone.localdate()
@@ -177,7 +177,7 @@ def review_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request, pk):
     """Scores side by side, my own scores, and the decision."""
     _staff_only(request)
@@ -228,7 +228,7 @@ def review(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     """Staff: all pioneers of a cohort at a glance."""
     _staff_only(request)
@@ -249,7 +249,7 @@ def dashboard(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def pioneer(request, slug):
     """One pioneer: staff see everything, the pioneer's members the shared parts.
 
@@ -281,7 +281,7 @@ def pioneer(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def log(request, slug):
     """The whole log, paginated; members see only what is shared with them."""
     found = _pioneer_for(request, slug)
@@ -296,7 +296,7 @@ def log(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request, slug):
     found = _pioneer_for(request, slug)
     return render(
@@ -310,7 +310,7 @@ def history(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reading_new(request, slug):
     """A new reading, started from the last one. "Show what moves" previews without saving."""
     found = _pioneer_for(request, slug, track=True)
@@ -381,7 +381,7 @@ def _track_form(request, slug, form_class, template_title, *, instance=None, sav
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pioneer_edit(request, slug):
     found = _pioneer_for(request, slug, track=True)
     return _track_form(
@@ -395,7 +395,7 @@ def pioneer_edit(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def log_new(request, slug):
     return _track_form(
         request,
@@ -408,7 +408,7 @@ def log_new(request, slug):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def milestone_form(request, slug, pk=None):
     instance = get_object_or_404(Milestone, pk=pk, pioneer__slug=slug) if pk else None
     return _track_form(
@@ -422,7 +422,7 @@ def milestone_form(request, slug, pk=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def support_form(request, slug, pk=None):
     instance = get_object_or_404(SupportItem, pk=pk, pioneer__slug=slug) if pk else None
     return _track_form(
@@ -436,7 +436,7 @@ def support_form(request, slug, pk=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lesson_new(request, slug):
     return _track_form(
         request,
@@ -449,7 +449,7 @@ def lesson_new(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def lessons(request, slug):
     """Staff: every lesson of a pioneer, each with its publish or withdraw button."""
     found = _pioneer_for(request, slug, track=True)
@@ -475,7 +475,7 @@ def lesson_publish(request, slug, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def element_new(request, slug):
     """An extra element that only this pioneer has on its mengpaneel."""
     found = _pioneer_for(request, slug, track=True)
@@ -501,7 +501,7 @@ def element_new(request, slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def compare(request, element_slug):
     """Staff: every pioneer of a cohort on one catalogue element."""
     _staff_only(request)
@@ -517,7 +517,7 @@ def compare(request, element_slug):
 
 
 @login_required
-@require_GET
+@require_safe
 def experts(request):
     _staff_only(request)
     found, area = selectors.expert_search(request.GET.get("gebied"), request.GET.get("q"))
@@ -534,7 +534,7 @@ def experts(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def expert(request, pk):
     _staff_only(request)
     return render(request, "pioneers/expert.html", {"expert": selectors.expert_with_support(pk)})

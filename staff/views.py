@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts.roles import staff_only
 
@@ -11,7 +11,7 @@ from . import selectors
 
 @login_required
 @staff_only
-@require_GET
+@require_safe
 def home(request):
     """Staff's start page: what waits for them, each with how many and where to act on it."""
     return render(request, "staff/home.html", {"page": selectors.start_page()})

@@ -117,3 +117,41 @@ def test_logout_ends_the_session(client):
     client.force_login(UserFactory())
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_signup_mail_greets_with_the_portal_name_and_address(client, password, settings):
+    """Not with the host the request came in on (a proxy's or a development server's)."""
+    settings.PORTAL_BASE_URL = "https://portaal.example.org"
+    client.post(
+        reverse("account_signup"),
+        {"email": "nieuw@example.org", "password1": password, "password2": password},
+        HTTP_HOST="127.0.0.1",
+    )
+    body = mail.outbox[0].body
+    assert body.startswith("Hallo van Wijkondernemingen!")
+    assert "Bedankt voor het gebruiken van Wijkondernemingen!\nportaal.example.org" in body
+    assert "Hallo van 127.0.0.1" not in body and "testserver" not in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("account_email_verification_sent"),
+        reverse("knowledge:newsletter_sent"),
+    ],
+)
+def test_pages_that_expect_a_mail_name_the_real_mail_folder(client, settings, tmp_path, url):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "post"
+    html = client.get(url).content.decode()
+    assert f"{tmp_path / 'post'}/" in html
+    assert "var/mail" not in html
+
+    settings.EMAIL_FILE_PATH = settings.BASE_DIR / "var" / "mail"
+    assert "de map var/mail/" in client.get(url).content.decode()
+
+    settings.PRODUCTION = True  # never in production, whatever the backend
+    assert "var/mail" not in client.get(url).content.decode()
+    settings.PRODUCTION = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "var/mail" not in client.get(url).content.decode()

@@ -33,6 +33,41 @@ def names(response) -> list[str]:
     ]
 
 
+def test_filters_wait_behind_a_disclosure_and_the_active_ones_are_summarised(client):
+    """On a phone the results come first: the filters are a closed <details> (opened beside
+    the results by CSS on wide screens), whose summary counts the filters in use; above the
+    results each active filter has a link that removes it."""
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    EnterpriseFactory(name="Zon op Zuilen", municipality=utrecht, kind="energiecooperatie")
+    html = client.get(
+        INDEX,
+        {"provincie": "utrecht", "soort": "energiecooperatie", "q": " Zuilen ", "pagina": "1"},
+    ).content.decode()
+    details = re.search(r'<details class="filters"[^>]*>', html)
+    assert details and "open" not in details.group(0)
+    summary = re.search(r'<summary class="filters__toggle">(.*?)</summary>', html, re.S)
+    assert re.sub(r"<[^>]+>|\s+", " ", summary.group(1)).split() == [
+        "Zoeken",
+        "en",
+        "filteren",
+        "(3",
+        "actief)",
+    ]
+    assert html.index("<summary") < html.index('id="id_q"') < html.index("</details>")
+    chips = re.findall(r'<li><a href="\?([^"]*)">([^<]+)<span aria-hidden', html)
+    assert [(html_unescape(query), text.strip()) for query, text in chips] == [
+        ("provincie=utrecht&soort=energiecooperatie", "Naam of plaats: Zuilen"),
+        ("q=+Zuilen+&soort=energiecooperatie", "Provincie: Utrecht"),
+        ("q=+Zuilen+&provincie=utrecht", "Soort: Energiecoöperatie"),
+    ]
+
+    one = client.get(INDEX, {"thema": "energie", "sorteer": "nieuw"}).content.decode()
+    assert "(1 actief)" in one and "Thema: Energie" in one
+
+    plain = client.get(INDEX, {"sorteer": "nieuw"}).content.decode()  # sorting is no filter
+    assert "actief)" not in plain and 'class="active-filters"' not in plain
+
+
 def test_only_published_enterprises_are_listed(client):
     EnterpriseFactory(name="Zichtbaar")
     for status in (

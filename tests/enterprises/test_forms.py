@@ -2,13 +2,16 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.forms import modelform_factory
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from enterprises import imports
 from enterprises.forms import AssetForm, EuroField, ProfileForm, YearFiguresForm
-from enterprises.models import Asset, YearFigures
+from enterprises.models import Asset, Enterprise, YearFigures
 from enterprises.validators import normalize_postcode, validate_postcode
+from monitor.models import ReportingRound
 from tests.factories import AssetFactory, EnterpriseFactory, YearFiguresFactory, profile_form_data
 
 
@@ -25,6 +28,56 @@ def test_invalid_postcodes_get_a_dutch_message(typed):
     with pytest.raises(ValidationError) as error:
         validate_postcode(typed)
     assert error.value.code == "invalid_postcode"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0123 AB", "Een Nederlandse postcode begint nooit met 0: de vier cijfers lopen van 1000"),
+        ("0999ab", "Een Nederlandse postcode begint nooit met 0"),
+        ("1234 SS", "De letters SA, SD en SS komen in een Nederlandse postcode nooit voor."),
+        ("123 AB", "Vul een Nederlandse postcode in: vier cijfers en twee letters"),
+    ],
+)
+def test_a_postcode_message_says_what_is_wrong_and_the_import_says_the_same(typed, message):
+    """'0123 AB' has four digits and two letters: the message must not claim it lacks them."""
+    with pytest.raises(ValidationError) as error:
+        validate_postcode(typed)
+    assert error.value.messages[0].startswith(message)
+    if typed.startswith("0"):
+        assert "vier cijfers en twee letters" not in error.value.messages[0]
+    with pytest.raises(imports.CellError) as cell:
+        imports.read_postcode("postcode", typed)
+    assert str(cell.value) == f"postcode: {error.value.messages[0]}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["-5", "0", "1700", "2200", "99999"])
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (Enterprise, "founded_year"),
+        (Asset, "since_year"),
+        (YearFigures, "year"),
+        (ReportingRound, "year"),
+    ],
+)
+def test_forms_built_from_the_models_give_one_message_for_any_year_out_of_range(
+    typed, model, field
+):
+    """The admin's forms come from the models: -5 said "minstens 0" there, 1700 "minstens
+    1900". Now every year out of range gets the message of the portal's own forms."""
+    form = modelform_factory(model, fields=[field])({field: typed})
+    assert not form.is_valid()
+    assert form.errors[field] == ["Vul een jaar in tussen 1900 en 2100."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["-5", "1700"])
+def test_the_directory_filter_gives_the_same_message_for_any_year_out_of_range(client, typed):
+    html = client.get("/wijkondernemingen/", {"opgericht_vanaf": typed}).content.decode()
+    assert "Vul een jaar in tussen 1900 en 2100." in html
+    assert "minstens" not in html
 
 
 @pytest.mark.parametrize(

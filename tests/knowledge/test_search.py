@@ -1,7 +1,10 @@
 """One search over everything public: Dutch stemming on PostgreSQL, icontains on SQLite,
 filters with counts, and no error whatever is typed."""
 
+import re
+
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -55,6 +58,24 @@ def test_fallback_marks_the_words_in_an_escaped_snippet(sqlite_fallback):
     hit = selectors.search(SearchParams(q="buurtbus")).hits[0]
     assert "<mark>buurtbus</mark>" in hit.snippet
     assert "&lt;b&gt;" in hit.snippet and "<b>" not in hit.snippet
+
+
+def test_fallback_marks_whole_words_never_a_part_apart_from_its_ending(client, sqlite_fallback):
+    """'wijkonderneming' finds 'wijkondernemingen': the whole word is marked, as PostgreSQL's
+    headline does, so the page never reads "wijkonderneming en"."""
+    ArticleFactory(title="Over de buurt", lead="Twee wijkondernemingen en één Wijkonderneming.")
+    html = client.get(SEARCH, {"q": "wijkondernemingen"}).content.decode()
+    snippet = re.search(r'<p class="kb-snippet">(.*?)</p>', html).group(1)
+    assert snippet == ("Twee <mark>wijkondernemingen</mark> en één <mark>Wijkonderneming</mark>.")
+    css = (django_settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    rule = re.search(r"\.kb-snippet mark \{([^}]*)\}", css).group(1)
+    assert "padding: 0;" in rule  # no space drawn between a mark and the rest of its word
+
+
+def test_fallback_never_marks_inside_an_escaped_character(sqlite_fallback):
+    ArticleFactory(title="Tekens", lead="Huur & pacht voor <de> buurt, amper 5 gulden")
+    hit = selectors.search(SearchParams(q="amp")).hits[0]
+    assert str(hit.snippet) == "Huur &amp; pacht voor &lt;de&gt; buurt, <mark>amper</mark> 5 gulden"
 
 
 def test_search_page_on_the_fallback_shows_results_in_dutch(client, sqlite_fallback):

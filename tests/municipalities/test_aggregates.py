@@ -1,12 +1,15 @@
 """The municipality's figures together, checked against sums and medians worked out by hand."""
 
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 
 import pytest
 
 from enterprises.models import AssetKind, Enterprise, EnterpriseStatus, GroundTenure, Tenure
 from municipalities import selectors
+from municipalities.brief import brief_html
 from tests.factories import (
     AssetFactory,
     EnterpriseFactory,
@@ -191,3 +194,48 @@ def test_national_medians_follow_changed_assets(town):
     building.delete()  # and sells it again
     again = selectors.municipal_figures(town, today=TODAY)
     assert {row.key: row for row in again.rows}["buildings"].national_median == Decimal("0.5")
+
+
+def _figure_rows(html: str) -> tuple[dict[str, list[tuple[str, str]]], str]:
+    """The figures table as a reader meets it: per measure, (column label, value) in order."""
+    table = re.search(r'<table class="table mun-figures".*?</table>', html, re.S).group(0)
+    rows = {}
+    for label, cells in re.findall(r'role="rowheader">([^<]+)</th>(.*?)</tr>', table, re.S):
+        rows[label] = [
+            (column, unescape(value).replace("\xa0", " "))
+            for column, value in re.findall(r'data-label="([^"]+)">([^<]+)</td>', cells)
+        ]
+    return rows, table
+
+
+@pytest.mark.parametrize("where", ["page", "brief"])
+def test_the_two_medians_stand_side_by_side_and_the_total_apart(client, town, where):
+    """Like beside like, at every width and in the brief: the median per enterprise here beside
+    the national one, the total of the enterprises here in a column of its own. No column is
+    hidden on a phone (the page's CSS stacks each measure instead)."""
+    if where == "page":
+        html = client.get("/gemeenten/proefstad/").content.decode()
+    else:
+        html = brief_html(town)
+    rows, table = _figure_rows(html)
+    assert rows["Totale omzet"] == [
+        ("Mediaan hier", "€ 100.000"),
+        ("Mediaan landelijk", "€ 75.000"),
+        ("Alle ondernemingen hier samen", "€ 350.000"),
+    ]
+    assert rows["Betaalde krachten (fte)"] == [
+        ("Mediaan hier", "2"),
+        ("Mediaan landelijk", "1,8"),
+        ("Alle ondernemingen hier samen", "7,5"),
+    ]
+    assert len(rows) == 7 and all(len(cells) == 3 for cells in rows.values())
+    heads = re.findall(r"<th [^>]*>([^<]+)</th>", table.split("<tbody")[0])
+    assert heads == [
+        "Maat",
+        "Mediaan per onderneming",
+        "Alle ondernemingen hier samen",
+        "hier",
+        "landelijk",
+    ]
+    assert 'scope="colgroup" colspan="2"' in table
+    assert "mun-wide" not in table

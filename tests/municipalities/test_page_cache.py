@@ -142,7 +142,7 @@ def test_new_assets_change_the_cached_figures(client, town):
         AssetFactory(enterprise=enterprise)
     after = buildings_row(_page(client))
     assert before != after
-    assert '<td class="num">3</td>' in after  # three buildings together
+    assert 'data-label="Alle ondernemingen hier samen">3</td>' in after  # three buildings together
 
 
 def test_a_scheduled_report_appears_when_its_moment_comes(client, town):

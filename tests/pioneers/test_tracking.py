@@ -137,6 +137,23 @@ def test_the_dashboard_says_what_needs_attention(client, staff, pioneer):
     assert "boven de geplande uren" in html
 
 
+def test_the_dashboard_counts_in_dutch_plurals(client, staff, pioneer):
+    """'1 mijlpaal', '2 mijlpalen': never 'mijlpaal/mijlpalen'."""
+    today = timezone.localdate()
+    MilestoneFactory(pioneer=pioneer, due_date=today - timedelta(days=5))
+    SupportItemFactory(pioneer=pioneer, hours_planned=10, hours_spent=14)
+    client.force_login(staff)
+    html = client.get(reverse("pioneers:dashboard")).content.decode()
+    assert "1 mijlpaal over de streefdatum" in html
+    assert "1 onderdeel van de ondersteuning boven de geplande uren" in html
+    MilestoneFactory(pioneer=pioneer, due_date=today - timedelta(days=9))
+    SupportItemFactory(pioneer=pioneer, hours_planned=1, hours_spent=2)
+    html = client.get(reverse("pioneers:dashboard")).content.decode()
+    assert "2 mijlpalen over de streefdatum" in html
+    assert "2 onderdelen van de ondersteuning boven de geplande uren" in html
+    assert "/mijlpalen" not in html and "/onderdelen" not in html
+
+
 def test_staff_publish_and_withdraw_lessons_on_the_lessons_page(client, staff, pioneer):
     lesson = LessonFactory(pioneer=pioneer, title="Huur eerst, koop later")
     client.force_login(staff)

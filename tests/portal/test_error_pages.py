@@ -159,3 +159,27 @@ def test_allauth_rate_limits_use_the_shared_cache():
 def test_a_nul_character_in_the_address_gets_the_404_page(path):
     """Tokens in addresses are looked up in the database, which refuses NUL with an error."""
     _assert_error_page(_client("nl").get(path), 404, "Deze pagina bestaat niet", "nl")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("nl", "Deze pagina kan zo niet gebruikt worden"),
+        ("en", "This page cannot be used this way"),
+    ],
+)
+def test_405_in_both_languages_keeps_the_allow_header(language, text):
+    """A form sent to a page that only opens answers with the portal's page, not a blank one."""
+    response = _client(language).post(reverse("enterprises:index"))
+    _assert_error_page(response, 405, text, language)
+    assert response["Allow"] == "GET, HEAD"
+
+
+def test_405_of_a_page_that_only_takes_a_form_names_post():
+    client = _client("nl")
+    client.force_login(UserFactory())
+    response = client.put(reverse("accounts:privacy_export"))
+    _assert_error_page(response, 405, "Deze pagina kan zo niet gebruikt worden", "nl")
+    assert response["Allow"] == "POST"
+    head = client.head(reverse("accounts:privacy_export"))
+    assert head.status_code == 405 and head.content == b"" and head["Allow"] == "POST"
