@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -45,7 +45,10 @@ def search(request):
     params = form.params(page=request.GET.get("page"))
 
     def render_results() -> str:
-        context = {"form": form, "results": selectors.search(params)}
+        # The page links carry the search's own parameters, never the visitor's query string:
+        # this fragment is cached for everyone who searches the same.
+        links = QueryDict(params.query_string())
+        context = {"form": form, "results": selectors.search(params), "links": links}
         return render_to_string("knowledge/_search.html", context, request=request)
 
     identity = f"{params.query_string()}&page={params.page or ''}"

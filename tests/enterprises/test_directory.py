@@ -333,3 +333,14 @@ def test_the_open_data_keeps_loans_out_of_the_income(client):
     rows = client.get(reverse("enterprises:export_json")).json()["results"]
     row = next(row for row in rows if row["name"] == "Lenend Buurtbedrijf")
     assert (row["total_income"], row["loans"]) == (100_000, 20_000)
+
+
+def test_a_visitors_own_parameters_never_reach_the_cached_page_links(client):
+    """The list is cached for everyone: its page links carry the directory's own parameters,
+    not whatever the first visitor put in the address bar."""
+    for number in range(30):
+        EnterpriseFactory(name=f"Onderneming {number:02d}")
+    assert client.get(INDEX, {"utm_source": "reclame"}).status_code == 200
+    page = client.get(INDEX).content.decode()
+    assert "utm_source" not in page
+    assert 'href="?pagina=2"' in page

@@ -400,3 +400,14 @@ def test_a_renamed_audience_shows_in_the_filters_at_once(client):
     audience.name = "Gemeenten en provincies"
     audience.save()
     assert "Gemeenten en provincies (1)" in client.get(SEARCH).content.decode()
+
+
+def test_a_visitors_own_parameters_never_reach_the_cached_result_links(client):
+    """Search results are cached per search: the next-page link keeps the search's own
+    parameters and drops what a visitor added to the address."""
+    for number in range(25):
+        ArticleFactory(title=f"Buurtbus {number}")
+    assert client.get(SEARCH, {"q": "buurtbus", "utm_source": "reclame"}).status_code == 200
+    again = client.get(SEARCH, {"q": "buurtbus"}).content.decode()
+    assert "utm_source" not in again
+    assert 'href="?q=buurtbus&amp;page=2"' in again
