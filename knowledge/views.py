@@ -60,7 +60,7 @@ def search(request):
 def report_detail(request, slug: str):
     staff = permissions.can_see_drafts(request.user)
     report = selectors.report_page(slug, staff=staff)
-    if report.is_public:
+    if report.is_public and request.method == "GET":  # link checkers' HEADs are no views
         services.record_view(report)
     return render(request, "knowledge/report_detail.html", {"report": report, "staff": staff})
 
@@ -71,17 +71,19 @@ def report_download(request, slug: str):
     report = selectors.report_for_download(slug)
     if report.is_on_request:
         return redirect("knowledge:report_request", slug=slug)
-    return _pdf_response(report)
+    return _pdf_response(request, report)
 
 
-def _pdf_response(report: Report):
+def _pdf_response(request, report: Report):
+    """The report's PDF; counted as a download only when it is really fetched (GET, not HEAD)."""
     if not report.pdf:
         raise Http404
     try:
         handle = report.pdf.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    services.record_download(report)
+    if request.method == "GET":
+        services.record_download(report)
     return uploads.attachment(handle, filename=f"{report.slug}.pdf", content_type="application/pdf")
 
 
@@ -128,8 +130,9 @@ def report_download_signed(request, slug: str, token: str):
         return _link_refused(request, report, expired=True)
     except services.LinkInvalid:
         return _link_refused(request, report, expired=False)
-    response = _pdf_response(report)
-    services.mark_downloaded(report_request, by=request.user)
+    response = _pdf_response(request, report)
+    if request.method == "GET":  # a mail scanner's or link checker's HEAD downloads nothing
+        services.mark_downloaded(report_request, by=request.user)
     return response
 
 
@@ -222,8 +225,8 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
         handle = job.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    if not case.is_public or (pk is not None and staff):
-        case_pdf.note_download(job, by=request.user)
+    if request.method == "GET" and (not case.is_public or (pk is not None and staff)):
+        case_pdf.note_download(job, by=request.user)  # a HEAD downloads nothing
     response = uploads.attachment(
         handle, filename=f"casus-{case.slug}.pdf", content_type="application/pdf"
     )

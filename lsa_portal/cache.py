@@ -20,7 +20,9 @@ Whatever the portal wrote or deleted while Redis was away did not reach it; if R
 data (a network fault, a paused server), those keys would serve stale values once it is back: a
 session that was logged out, a fragment whose version was bumped. They are remembered and
 deleted before Redis is used again (past ``MAX_REMEMBERED`` keys the whole cache database is
-cleared instead). Knows no app.
+cleared instead). Each process remembers only its own changes: until a process that changed
+keys during the outage touches the cache again, the others may still read those keys (README,
+"When Redis is down"). Knows no app.
 """
 
 from __future__ import annotations

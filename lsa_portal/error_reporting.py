@@ -24,7 +24,8 @@ EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 # Request headers that are safe to send; any other (Cookie, Authorization, X-Forwarded-For,
-# X-Real-IP, Forwarded, X-CSRFToken, ...) is left out.
+# X-Real-IP, Forwarded, X-CSRFToken, Referer: the previous address with its tokens and search
+# words, ...) is left out.
 KEPT_HEADERS = frozenset(
     {
         "accept",
@@ -34,7 +35,6 @@ KEPT_HEADERS = frozenset(
         "content-type",
         "host",
         "hx-request",
-        "referer",
         "user-agent",
         "x-forwarded-proto",
         "x-request-id",
@@ -55,7 +55,11 @@ def start(
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.logging import ignore_logger
 
+    # A request with a Host that ALLOWED_HOSTS refuses is logged at ERROR: scanners send them by
+    # the thousand, and each would become a report.
+    ignore_logger("django.security.DisallowedHost")
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,

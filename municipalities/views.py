@@ -62,10 +62,17 @@ def index(request):
     )
 
 
+# The Netherlands has about 340 municipalities: 7 pages of 50. A higher number shows the last
+# page anyway; the cap keeps the cache from storing that page again under every number.
+MAX_PAGE_NUMBER = 20
+
+
 def _page_number(value: str | None) -> int:
     """The page asked for; anything but a number is the first (past the last is the last)."""
     value = (value or "")[:6]
-    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else 1
+    if not (value.isascii() and value.isdigit() and int(value) > 0):
+        return 1
+    return min(int(value), MAX_PAGE_NUMBER)
 
 
 @require_safe

@@ -103,6 +103,11 @@ def test_requesting_a_report_mails_a_personal_link_that_downloads_it(client, pos
     assert report.title in message.subject
     link = re.search(r"https?://\S+/download/\S+/", message.body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
+    # A mail scanner or link checker asks with HEAD first: that downloads nothing.
+    assert client.head("/" + path).status_code == 200
+    assert ReportRequest.objects.get().downloaded_at is None
+    report.refresh_from_db()
+    assert report.download_count == 0
     response = client.get("/" + path)
     assert response.status_code == 200
     assert _downloaded(response).startswith(b"%PDF-")

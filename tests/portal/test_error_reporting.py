@@ -169,6 +169,22 @@ def test_secret_tokens_in_the_address_are_left_out():
     }
 
 
+def test_the_previous_address_is_left_out():
+    """The Referer holds the page before, with its tokens and search words."""
+    event = error_reporting.scrub_event(
+        {
+            "request": {
+                "url": "https://portaal.example.org/kennisbank/",
+                "headers": {
+                    "Referer": "https://portaal.example.org/accounts/password/reset/key/1-abc/",
+                    "User-Agent": "Firefox",
+                },
+            }
+        }
+    )
+    assert event["request"]["headers"] == {"User-Agent": "Firefox"}
+
+
 def test_without_a_dsn_nothing_is_sent_and_the_privacy_statement_names_no_tracker(client, settings):
     assert sentry_sdk.get_client().dsn is None
     html = client.get("/privacyverklaring/").content.decode()
