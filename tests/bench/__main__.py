@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pkgutil
 import sys
@@ -13,6 +14,9 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
+    # One log line per request would stand among the figures; the load test runs its gunicorn
+    # with LOG_LEVEL=WARNING for the same reason.
+    logging.getLogger("lsa_portal.requests").setLevel(logging.WARNING)
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
