@@ -231,7 +231,7 @@ def province_map(
     frame = geo.Frame(geo.bounds(drawn) if drawn else geo.country_bounds(), width)
     classes = geo.shade_classes(counts_by_province.values())
     areas, outlines, texts, described = [], [], [], []
-    size = max(10, round(width / 36))
+    size = max(12, round(width / 26))  # 18 at 480: still 13 px on a phone
     for key, province in labels.items():
         if not members[key]:
             continue
@@ -260,7 +260,10 @@ def province_map(
                 )
             )
         outlines.append(geo.outline_path(members[key], frame))
-    legend = [LegendEntry(c.fill, legend_label(c)) for c in classes if c.low > 0]
+    # Only the classes a province is in: the table shows no group below its minimum, so a
+    # class such as '1 to 2' would describe nothing on this map.
+    used = {geo.shade(count, classes) for count in counts_by_province.values()}
+    legend = [LegendEntry(c.fill, legend_label(c)) for c in classes if c in used]
     if len(counts_by_province) < len(described):
         legend.insert(0, LegendEntry(geo.EMPTY_FILL, _("not shown")))
     return Map(
