@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import QueryDict
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from lsa_portal import fragment_cache
 from lsa_portal.waiting import Waiting
 
 from . import figures, imports, measures
@@ -153,6 +155,21 @@ def municipalities_with_published() -> QuerySet[Municipality]:
     return Municipality.objects.filter(
         Exists(published().filter(municipality=OuterRef("pk")))
     ).order_by("name")
+
+
+def municipality_codes_by_province() -> dict[str, tuple[str, ...]]:
+    """The CBS codes of each province's municipalities (for the maps): one query, then from
+    the cache until a municipality (or anything else of the directory) changes."""
+    key = f"enterprises:province-codes:{fragment_cache.version(DIRECTORY_FRAGMENTS)}"
+    found = cache.get(key)
+    if found is None:
+        found = {}
+        rows = Municipality.objects.order_by("province", "cbs_code")
+        for province, code in rows.values_list("province", "cbs_code"):
+            found.setdefault(province, []).append(code)
+        found = {province: tuple(codes) for province, codes in found.items()}
+        cache.set(key, found, fragment_cache.TIMEOUT_SECONDS)
+    return found
 
 
 def enterprise_with_details(slug: str) -> Enterprise:

@@ -25,13 +25,20 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from enterprises import figures, measures
 from enterprises.models import Enterprise, EnterpriseKind, Membership, Province, Theme
 from enterprises.models import YearFigures as EnterpriseYearFigures
-from enterprises.selectors import DIRECTORY_FRAGMENTS, describe_flags, published
+from enterprises.selectors import (
+    DIRECTORY_FRAGMENTS,
+    describe_flags,
+    municipality_codes_by_province,
+    published,
+)
 from lsa_portal.waiting import LINK_LIMIT, Link, Waiting
+from municipalities import maps
 
 from .models import MonitorEdition, ReportingRound, RoundInvitation, RoundReminder
 
@@ -216,6 +223,20 @@ def monitor(year: int, *, edition: MonitorEdition | None = None) -> Monitor | No
         round=round_,
         editions=shown,
         invited=population,
+    )
+
+
+def province_map(data: Monitor) -> maps.Map:
+    """The table by province on a map: the provinces the table shows, with the table's number
+    of enterprises (no second count); those it leaves out are drawn as not shown. The
+    provinces' municipalities: one cached query."""
+    table = next(grouping for grouping in data.groupings if grouping.by == "province")
+    return maps.province_map(
+        {group.key: group.count for group in table.groups},
+        municipality_codes_by_province(),
+        labels=group_labels("province"),
+        title=_("Map of the Netherlands: enterprises that reported over %(year)s, by province")
+        % {"year": data.year},
     )
 
 

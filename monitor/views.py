@@ -44,6 +44,7 @@ def year_context(data: selectors.Monitor) -> dict:
             _("Turnover of all enterprises together"),
         ),
         "trend_charts": trend_charts(data.trend),
+        "province_map": selectors.province_map(data),
         "measures": MEASURES.values(),
         "min_group": selectors.measures.MIN_GROUP,
     }

@@ -36,6 +36,7 @@ def brief_context(municipality: Municipality) -> dict:
         "page": page,
         "municipality": page.municipality,
         "chart": chart,
+        "locator": selectors.locator(page.municipality),  # the page's map
         "min_group": selectors.MIN_GROUP,
         "base_url": settings.PORTAL_BASE_URL,
     }

@@ -8,7 +8,8 @@ fill, which are links, what the legend says). It knows no request and runs no qu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -26,6 +27,20 @@ class MapArea:
     href: str = ""  # a link when not empty
     label: str = ""  # the accessible name and the visible label on hover and focus
     highlighted: bool = False
+    # Overrides of the areas' common border (a highlighted area's thick one; the inner borders
+    # of a province drawn in its fill): presentation attributes, so that the PDF has them too.
+    stroke: str = ""
+    stroke_width: str = ""
+
+
+@dataclass(frozen=True)
+class MapLabel:
+    """A text on the map (hidden from screen readers: the map's title, description or caption
+    says the same), centred on ``x``, ``y`` in the frame's units, with a light halo."""
+
+    x: int
+    y: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,10 @@ class Map:
     outlines: tuple[str, ...] = ()  # path data of borders drawn over the areas (provinces)
     legend: tuple[LegendEntry, ...] = ()
     attribution: str = geo.ATTRIBUTION
+    labels: tuple[MapLabel, ...] = ()
+    label_size: int = 12  # the labels' font size in the frame's units
+    description: str = ""  # what the map shows in words (the SVG's accessible description)
+    caption: str = ""  # a visible sentence under the map, before the attribution
 
     @property
     def width(self) -> int:
@@ -112,3 +131,160 @@ def country_map(
 
 # --- A municipality in its province; the provinces shaded -------------------------------------
 # (locator_map and province_map come here)
+
+# The province in a light fill, the municipality dark (5:1 against the light fill, WCAG 1.4.11)
+# with a thick border and its name on the map: not colour alone.
+LOCATOR_FILL = geo.FILLS[0]
+HIGHLIGHT_FILL = "#1f6b45"
+HIGHLIGHT_STROKE = "#1b2520"
+
+
+def _label(frame: geo.Frame, point: tuple[int, int], text: str, size: int) -> MapLabel:
+    """A label at ``point``, moved inwards where it would run over the frame's edge (its width
+    estimated at 0.6 of the font size per character)."""
+    x, y = point
+    half = math.ceil(0.3 * size * len(text)) + 2
+    x = min(max(x, half), frame.width - half) if 2 * half < frame.width else frame.width // 2
+    y = min(max(y, size), frame.height - size // 2)
+    return MapLabel(x, y, text)
+
+
+def _name_label(frame: geo.Frame, code: str, text: str, size: int) -> MapLabel:
+    """The highlighted municipality's name just above it (below it at the frame's top), so
+    that the name does not cover the shape it names."""
+    min_x, min_y, max_x, max_y = geo.bounds([code])
+    left, top = frame.point(min_x, max_y)
+    right, bottom = frame.point(max_x, min_y)
+    x = (left + right) // 2
+    y = top - round(0.8 * size)
+    if y < size:
+        y = bottom + round(0.8 * size)
+    return _label(frame, (x, y), text, size)
+
+
+def locator_map(
+    code: str,
+    province_codes: Iterable[str],
+    *,
+    names: Mapping[str, str] | None = None,
+    width: int = 320,
+    province: str = "",
+) -> Map:
+    """Where the municipality ``code`` lies: the municipalities of its province
+    (``province_codes``, the CBS codes of the province named ``province``) in a light fill, the
+    municipality dark, with a thick border and its name, and the province's outline on top.
+    ``width`` is the frame's longer side: a tall province (Limburg) gets a narrower frame, so
+    that the map and its label keep their size wherever it is drawn at most that high."""
+    members = (set(province_codes) | {code}) & geo.codes()
+    frame = geo.Frame(geo.bounds(members), width)
+    if frame.height > width:
+        frame = geo.Frame(frame.bounds, max(width // 4, width * width // frame.height))
+    tolerance = geo.PROVINCE_TOLERANCE_M
+    name = (names or {}).get(code, geo.geography().areas[code].name)
+    others = [
+        MapArea(
+            code=other,
+            name=(names or {}).get(other, geo.geography().areas[other].name),
+            d=geo.area_path(other, frame, tolerance),
+            fill=LOCATOR_FILL,
+        )
+        for other in sorted(members - {code})
+    ]
+    highlighted = MapArea(
+        code=code,
+        name=name,
+        d=geo.area_path(code, frame, tolerance),
+        fill=HIGHLIGHT_FILL,
+        highlighted=True,
+        stroke=HIGHLIGHT_STROKE,
+        stroke_width="2",
+    )
+    words = {"name": name, "province": province}
+    size = max(10, round(width / 24))  # in the frame's units: 13 at the page's 320
+    return Map(
+        frame=frame,
+        title=_("Location of %(name)s in the province of %(province)s") % words,
+        # Drawn last, so that no neighbour covers half of its thick border.
+        areas=(*others, highlighted),
+        outlines=(geo.outline_path(members, frame, tolerance),),
+        labels=(_name_label(frame, code, name, size),),
+        label_size=size,
+        caption=_("%(name)s (dark, with a thick border) in the province of %(province)s.") % words,
+    )
+
+
+# The monitor's provinces: every municipality in its province's fill, the borders inside a
+# province in that fill too (so the province reads as one shape), the provinces' borders on top.
+def province_map(
+    counts_by_province: Mapping[str, int],
+    members_by_province: Mapping[str, Iterable[str]],
+    *,
+    labels: Mapping[str, str],
+    width: int = 480,
+    title: str | None = None,
+) -> Map:
+    """The provinces (``labels``: key to name, in the table's order) shaded by their count in
+    ``counts_by_province``; a province missing from it is not in the table (too few
+    enterprises) and is drawn as 'not shown', never as a number the table does not give."""
+    members = {key: sorted(set(members_by_province.get(key, ())) & geo.codes()) for key in labels}
+    drawn = [code for codes in members.values() for code in codes]
+    frame = geo.Frame(geo.bounds(drawn) if drawn else geo.country_bounds(), width)
+    classes = geo.shade_classes(counts_by_province.values())
+    areas, outlines, texts, described = [], [], [], []
+    size = max(12, round(width / 26))  # 18 at 480: still 13 px on a phone
+    for key, province in labels.items():
+        if not members[key]:
+            continue
+        count = counts_by_province.get(key)
+        if count is None:
+            fill = geo.EMPTY_FILL
+            label = _("%(province)s: not shown") % {"province": province}
+        else:
+            fill = geo.shade(count, classes).fill
+            label = ngettext(
+                "%(province)s: %(count)s enterprise",
+                "%(province)s: %(count)s enterprises",
+                count,
+            ) % {"province": province, "count": count}
+            texts.append(_label(frame, _province_anchor(members[key], frame), str(count), size))
+        described.append(label)
+        for code in members[key]:
+            areas.append(
+                MapArea(
+                    code=code,
+                    name=geo.geography().areas[code].name,
+                    d=geo.area_path(code, frame),
+                    fill=fill,
+                    label=label,
+                    stroke=fill,
+                )
+            )
+        outlines.append(geo.outline_path(members[key], frame))
+    # Only the classes a province is in: the table shows no group below its minimum, so a
+    # class such as '1 to 2' would describe nothing on this map.
+    used = {geo.shade(count, classes) for count in counts_by_province.values()}
+    legend = [LegendEntry(c.fill, legend_label(c)) for c in classes if c in used]
+    if len(counts_by_province) < len(described):
+        legend.insert(0, LegendEntry(geo.EMPTY_FILL, _("not shown")))
+    return Map(
+        frame=frame,
+        title=title or _("Map of the Netherlands: enterprises by province"),
+        areas=tuple(areas),
+        outlines=tuple(outlines),
+        legend=tuple(legend),
+        labels=tuple(texts),
+        label_size=size,
+        description="; ".join(described) + ".",
+    )
+
+
+def _province_anchor(codes: Iterable[str], frame: geo.Frame) -> tuple[int, int]:
+    """Where a province's number goes: the label point of its member nearest to the middle of
+    the province's bounding box (the middle itself may lie in the sea: Zeeland, Noord-Holland)."""
+    codes = list(codes)
+    min_x, min_y, max_x, max_y = geo.bounds(codes)
+    mid_x, mid_y = frame.point((min_x + max_x) / 2, (min_y + max_y) / 2)
+    return min(
+        (frame.label_point(code) for code in codes),
+        key=lambda point: (point[0] - mid_x) ** 2 + (point[1] - mid_y) ** 2,
+    )

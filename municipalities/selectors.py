@@ -29,6 +29,7 @@ from enterprises.selectors import (
     DIRECTORY_FRAGMENTS,
     EXPORT_COLUMNS,
     export_rows,
+    municipality_codes_by_province,
     published,
 )
 from knowledge.models import FAQ, CaseDescription, Report
@@ -38,6 +39,7 @@ from lsa_portal.waiting import LINK_LIMIT, Link, Waiting
 from pioneers.models import Lesson, Milestone, MilestoneStatus, Pioneer
 from pioneers.selectors import FRAGMENTS as PIONEER_FRAGMENTS
 
+from . import geo, maps
 from .models import BriefJob, LinkStatus, OfficerLink
 
 SORTS = {"naam": ("name",), "aantal": ("-enterprise_count", "name")}
@@ -302,6 +304,23 @@ def municipality_page(slug: str, today=None) -> MunicipalityPage:
         cases=cases,
         lessons=lessons,
         faqs=faqs,
+    )
+
+
+LOCATOR_WIDTH = 320  # fits a phone's screen, and beside the intro on a wide one
+
+
+def locator(municipality: Municipality) -> maps.Map | None:
+    """The map of where the municipality lies in its province, as the page and the brief show
+    it (None for a municipality without a shape). The province's codes: one cached query."""
+    if municipality.cbs_code not in geo.codes():
+        return None
+    return maps.locator_map(
+        municipality.cbs_code,
+        municipality_codes_by_province().get(municipality.province, ()),
+        names={municipality.cbs_code: municipality.name},
+        width=LOCATOR_WIDTH,
+        province=municipality.get_province_display(),
     )
 
 

@@ -127,6 +127,7 @@ def _shared_parts(slug: str, today, *, contacts: bool) -> dict:
             "page": page,
             "municipality": page.municipality,
             "chart": chart,
+            "locator": selectors.locator(page.municipality),
             "min_group": selectors.MIN_GROUP,
             "can_see_contacts": contacts,
         }

@@ -571,12 +571,18 @@ def _municipalities(w: World) -> None:
         input_hash="matrix-brief-mislukt",
         error="De pdf kon niet worden gemaakt: een voorbeeld van een fout",
     )
+    # A municipality with a shape (the CBS's own code; the others are fictional): its page
+    # shows where it lies on a map.
+    mapped_town = MunicipalityFactory(
+        cbs_code="GM0344", name="Utrecht", slug="utrecht", province=Province.UTRECHT
+    )
     w.objects.update(
         pending_link=pending,
         brief=brief,
         failed_brief=failed_brief,
         follower=follower,
         other_town=other_town,
+        mapped_town=mapped_town,
     )
     w.tokens["follower"] = follower.token
 
@@ -800,6 +806,7 @@ PATHS = {
     # municipalities: the officer (M) is linked to the world's municipality, not to the other
     "municipalities:detail": _slug("municipality"),
     "municipalities:detail@elsewhere": _slug("other_town"),
+    "municipalities:detail@map": _slug("mapped_town"),
     "municipalities:export_csv": _slug("municipality"),
     "municipalities:export_csv@elsewhere": _slug("other_town"),
     "municipalities:export_xlsx": _slug("municipality"),

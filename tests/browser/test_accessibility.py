@@ -85,6 +85,7 @@ def visits_for(role: str) -> list[Visit]:
             Visit("advice form", "/kennisbank/advies/", submit="Aanvraag versturen"),
             Visit("municipalities", "/gemeenten/"),
             Visit("municipality page", "municipalities:detail"),
+            Visit("municipality page (with its map)", "municipalities:detail@map"),
             Visit("digest confirmation", "municipalities:follow_confirm"),
             Visit("digest unsubscribe", "municipalities:unfollow"),
             Visit("log in", "/accounts/login/", submit="Inloggen"),
