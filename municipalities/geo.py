@@ -289,7 +289,9 @@ class ShadeClass:
 
 def shade_classes(values: Iterable[int]) -> tuple[ShadeClass, ...]:
     """The legend for a set of counts: zero on its own, the positive values in up to four
-    classes of about equal size (quantiles), with whole-number limits that never overlap."""
+    classes of about equal size (quantiles), with whole-number limits that never overlap. The
+    first class starts at the smallest positive value, so the legend never names counts that
+    cannot occur (a table that hides counts below three starts its legend at three)."""
     positive = sorted(value for value in values if value > 0)
     classes = [ShadeClass(0, 0, EMPTY_FILL)]
     if not positive:
@@ -297,14 +299,14 @@ def shade_classes(values: Iterable[int]) -> tuple[ShadeClass, ...]:
     limits: list[int] = []
     for step in range(1, len(FILLS)):
         limit = positive[min(len(positive) - 1, step * len(positive) // len(FILLS))] - 1
-        if limit >= (limits[-1] + 1 if limits else 1) and limit < positive[-1]:
+        if limit >= (limits[-1] + 1 if limits else positive[0]) and limit < positive[-1]:
             limits.append(limit)
     # Fewer classes than fills: spread over the scale, the top class always the darkest.
     count = len(limits) + 1
     fills = [FILLS[round(index * (len(FILLS) - 1) / max(1, count - 1))] for index in range(count)]
     if count == 1:
         fills = [FILLS[-1]]
-    low = 1
+    low = positive[0]
     for limit, fill in zip(limits, fills, strict=False):
         classes.append(ShadeClass(low, limit, fill))
         low = limit + 1

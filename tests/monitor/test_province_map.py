@@ -40,12 +40,13 @@ def test_the_map_shows_the_counts_of_the_province_table(client):
     EnterpriseFactory(municipality=Municipality.objects.get(cbs_code="GM0202"))
 
     province_map = selectors.province_map(selectors.monitor(YEAR))
-    # The classes of the counts 3 and 4 (geo.shade_classes): none, 1-2, 3, 4 and more, with
-    # the first, third and fourth fill; 4 is the darkest.
+    # The classes of the counts 3 and 4 (geo.shade_classes): none, 3, 4 and more (the legend
+    # starts at the smallest count), two classes spread over the scale: the lightest and the
+    # darkest fill.
     utrecht, gelderland = _areas(province_map, "utrecht"), _areas(province_map, "gelderland")
     assert len(utrecht) == 26 and len(gelderland) == 51
     assert {area.fill for area in utrecht} == {geo.FILLS[3]}
-    assert {area.fill for area in gelderland} == {geo.FILLS[2]}
+    assert {area.fill for area in gelderland} == {geo.FILLS[0]}
     assert {area.label for area in utrecht} == {"Utrecht: 4 ondernemingen"}
     assert {area.label for area in gelderland} == {"Gelderland: 3 ondernemingen"}
     # Inside a province the borders take its fill: the province reads as one shape.

@@ -162,11 +162,14 @@ def test_every_fill_keeps_3_to_1_contrast_with_the_border_and_darkens_in_order()
         # (1, 1, 1, 2 | 3, 5 | 8, 12 | 20): 1-2, 3-7, 8 and up (1 is its own class only if
         # the first quarter's next value were above 2).
         ([0, 0, 1, 1, 1, 2, 3, 5, 8, 12, 20], [(0, 0), (1, 2), (3, 7), (8, None)]),
+        # Counts of three and more only (a table that hides smaller ones): the legend starts
+        # at three.
+        ([3, 4, 4, 4, 8], [(0, 0), (3, 3), (4, None)]),
     ],
 )
 def test_shade_classes_cover_every_value_once(values, expected):
     classes = geo.shade_classes(values)
     assert [(c.low, c.high) for c in classes] == expected
-    for value in [*values, 0, *((1, 1000) if len(classes) > 1 else ())]:
+    for value in [*values, 0, *((1000,) if len(classes) > 1 else ())]:
         assert sum(c.contains(value) for c in classes) == 1
     assert classes[-1].fill == (geo.FILLS[-1] if len(classes) > 1 else geo.EMPTY_FILL)
