@@ -193,16 +193,51 @@ def test_every_tip_fits_the_corner_where_no_shape_is():
     frame = geo.Frame(geo.country_bounds(), 600)
     for arc in geo.simplified_arcs(geo.COUNTRY_TOLERANCE_M):
         points = [frame.point(x, y) for x, y in arc]
-        for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
-            for step in range(11):  # along each segment, not only at its ends
-                x, y = ax + (bx - ax) * step / 10, ay + (by - ay) * step / 10
-                assert not (x <= maps.TIP_MAX_WIDTH and y <= maps.TIP_MAX_HEIGHT), (x, y)
+        assert not _reaches(points, maps.TIP_MAX_WIDTH, maps.TIP_MAX_HEIGHT), points[0]
     names = [area.name for area in geo.geography().areas.values()]
     for language in ("nl", "en"):
         with translation.override(language):
             for name in names:
                 tip = maps.tip(name, maps.count_text(342))
                 assert tip.width <= maps.TIP_MAX_WIDTH and tip.height <= maps.TIP_MAX_HEIGHT, name
+
+
+def _reaches(points, width: float, height: float) -> bool:
+    """Whether a line through ``points`` comes into the box (0, 0, width, height): checked at
+    its points and at tenths of the way between them."""
+    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        for step in range(11):
+            x, y = ax + (bx - ax) * step / 10, ay + (by - ay) * step / 10
+            if x <= width and y <= height:
+                return True
+    return False
+
+
+def test_the_larger_tip_on_a_phone_never_covers_the_municipality_it_names():
+    css = (geo.DATA_FILE.parents[2] / "static/css/portal.css").read_text()
+    assert f".map__label {{ transform: scale({maps.TIP_PHONE_SCALE}); }}" in css
+    frame = geo.Frame(geo.country_bounds(), 600)
+    areas = geo.geography().areas
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for code, area in areas.items():
+                tip = maps.tip(area.name, maps.count_text(342))
+                width, height = tip.width * maps.TIP_PHONE_SCALE, tip.height * maps.TIP_PHONE_SCALE
+                points = _absolute_points(geo.area_path(code, frame))
+                assert not _reaches(points, width, height), (area.name, language)
+
+
+def _absolute_points(path: str) -> list[tuple[int, int]]:
+    """Every point of SVG path data in geo's form (M x y, then relative steps)."""
+    points = []
+    for ring in re.findall(r"M(-?\d+) (-?\d+)l([-\d ]+)", path):
+        x, y = int(ring[0]), int(ring[1])
+        points.append((x, y))
+        steps = [int(value) for value in ring[2].split()]
+        for dx, dy in zip(steps[::2], steps[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+    return points
 
 
 def test_a_long_name_and_count_wrap_at_spaces_and_hyphens():
