@@ -167,8 +167,15 @@ def tip(name: str, text: str, scale: float = 1.0) -> Tip:
         for part, strong in rows
     )
     first = padding + TIP_NAME_SIZE * scale * 0.8  # the first baseline, below the ascenders
+    # Each line but the last ends in the space that a reader (and the check that the visible
+    # words are in the link's name, WCAG 2.5.3) needs between it and the next, unless the
+    # line breaks after a hyphen; at the end of a line it draws nothing.
     lines = tuple(
-        TipLine(part, round(first + index * line), strong)
+        TipLine(
+            part + ("" if index == len(rows) - 1 or part.endswith("-") else " "),
+            round(first + index * line),
+            strong,
+        )
         for index, (part, strong) in enumerate(rows)
     )
     return Tip(

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from enterprises.models import EnterpriseStatus, Municipality
 from municipalities import geo, maps
+from tests.browser.axe import BLOCKING, charts_without_text_alternative, describe, run_axe
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.browser.keyboard import focused, tab_to
 from tests.factories import EnterpriseFactory
@@ -29,7 +30,7 @@ def towns():
     utrecht = Municipality.objects.get(cbs_code="GM0344")
     EnterpriseFactory.create_batch(2, municipality=utrecht)
     EnterpriseFactory(municipality=utrecht, status=EnterpriseStatus.SUBMITTED, published_at=None)
-    for code in ("GM0307", "GM0014", "GM0935", "GM0518"):
+    for code in ("GM0307", "GM0014", "GM0935", "GM0518", "GM0523", "GM0820"):
         EnterpriseFactory(municipality=Municipality.objects.get(cbs_code=code))
     return utrecht
 
@@ -48,7 +49,7 @@ def test_tab_reaches_a_municipality_on_the_map_and_enter_opens_it(page, towns):
     link = page.locator("a[aria-label='Utrecht: 2 wijkondernemingen']")
     assert link.evaluate(TIP, link.element_handle()) == {
         "visibility": "visible",
-        "lines": ["Utrecht", "2 wijkondernemingen"],
+        "lines": ["Utrecht ", "2 wijkondernemingen"],
     }
     shape = link.locator("path")
     assert shape.evaluate("path => getComputedStyle(path).fill") == "rgb(255, 209, 0)"
@@ -80,7 +81,7 @@ def test_hovering_a_municipality_shows_its_tip(page, towns):
     link.locator("path").hover()
     assert link.evaluate(TIP, link.element_handle()) == {
         "visibility": "visible",
-        "lines": ["Amersfoort", "1 wijkonderneming"],
+        "lines": ["Amersfoort ", "1 wijkonderneming"],
     }
     _shot(page, "gemeenten-hover")
 
@@ -118,3 +119,21 @@ def test_every_tip_fits_its_box_in_the_browser(page, live_server):
     for language, tips in results.items():
         assert len(tips) == len(geo.codes())
         assert [tip["name"] for tip in tips if not tip["fits"]] == [], language
+
+
+@pytest.mark.parametrize("path", ["/gemeenten/", "/gemeenten/?q=utr", "/"])
+def test_the_pages_with_the_map_have_no_serious_accessibility_violation(axe_page, towns, path):
+    """The world of tests/browser/test_accessibility.py has its enterprises in invented
+    municipalities (no shape, so no link on its map): here the map has links, and a tip shows."""
+    axe_page.goto(path)
+    tips = ["(no map link)"]
+    if path.startswith("/gemeenten/"):
+        tab_to(axe_page, "Utrecht: 2 wijkondernemingen", exact=True)
+        # Names on two lines, the one broken after its hyphen.
+        tips = ["Utrecht", "Hardinxveld-Giessendam", "Nuenen, Gerwen en Nederwetten"]
+    for name in tips:
+        if name != tips[0]:
+            axe_page.locator(f"a[aria-label='{name}: 1 wijkonderneming']").focus()
+        blocking = [v for v in run_axe(axe_page) if v["impact"] in BLOCKING]
+        assert not blocking, f"{name}: {describe(blocking)}"
+    assert charts_without_text_alternative(axe_page) == []
