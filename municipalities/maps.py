@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from enterprises.names import fold
-
 from . import geo
 
 
@@ -213,8 +211,8 @@ def country_map(
     accessible name 'Utrecht: 12 neighbourhood enterprises' and the same words as a visible tip.
 
     The links come last (a shape drawn later covers the edge of one drawn before, so the
-    focused link's edge shows best this way) and in the order of their names: the keyboard
-    meets them in the order of the list beside the map."""
+    focused link's edge shows best this way) and in the order of ``links``: give them in the
+    order of the list beside the map, and the keyboard meets them in that order."""
     frame = geo.Frame(geo.country_bounds(), width)
     shapes = geo.codes()
     # Counts of codes without a shape (no such municipality: a test's invented one) would shift
@@ -237,7 +235,8 @@ def country_map(
             tip=tip(name, count_text(count), scale) if href else None,
         )
         (linked if href else plain).append(item)
-    linked.sort(key=lambda area: (fold(area.name), area.code))
+    order = {code: index for index, code in enumerate(links)}
+    linked.sort(key=lambda area: order[area.code])
     return Map(
         frame=frame,
         title=title

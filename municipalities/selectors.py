@@ -95,11 +95,12 @@ class PublishedCount:
 
 
 def published_counts() -> list[PublishedCount]:
-    """Every municipality with a published enterprise and how many: one query, the same count
-    as the list's (``municipality_index``)."""
+    """Every municipality with a published enterprise and how many, by name: one query, the
+    same count and order as the list's (``municipality_index``)."""
     rows = (
         Municipality.objects.annotate(enterprise_count=_published_count())
         .filter(enterprise_count__gt=0)
+        .order_by(*SORTS["naam"])  # the list's order: the map's links come in it
         .values_list("cbs_code", "name", "slug", "enterprise_count")
     )
     return [PublishedCount(*row) for row in rows]
