@@ -9,6 +9,7 @@ fill, which are links, what the legend says). It knows no request and runs no qu
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -16,6 +17,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import geo
+
+
+@dataclass(frozen=True)
+class TipLine:
+    """A line of a ``Tip``: its baseline in the tip and whether it is the name (bold)."""
+
+    text: str
+    y: int
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class Tip:
+    """The visible label of a linked area, shown on hover and on keyboard focus by CSS alone.
+
+    It is drawn in the area's link but at a fixed place of the map where no shape is (the North
+    Sea in the top-left corner of the country), so no later shape can cover it and the order in
+    which the areas are drawn does not matter; hidden, it takes no pointer and no space."""
+
+    width: int
+    height: int
+    lines: tuple[TipLine, ...]
+    padding: int
 
 
 @dataclass(frozen=True)
@@ -31,6 +55,7 @@ class MapArea:
     # of a province drawn in its fill): presentation attributes, so that the PDF has them too.
     stroke: str = ""
     stroke_width: str = ""
+    tip: Tip | None = None  # the visible label of a link (country_map draws one)
 
 
 @dataclass(frozen=True)
@@ -61,6 +86,13 @@ class Map:
     label_size: int = 12  # the labels' font size in the frame's units
     description: str = ""  # what the map shows in words (the SVG's accessible description)
     caption: str = ""  # a visible sentence under the map, before the attribution
+    legend_title: str = ""  # what the legend's classes count
+
+    @property
+    def has_links(self) -> bool:
+        """A map with links is a group of links (its SVG must not be role=img, whose children
+        assistive technology does not see); without links it is one image."""
+        return any(area.href for area in self.areas)
 
     @property
     def width(self) -> int:
@@ -83,7 +115,105 @@ def legend_label(shade_class: geo.ShadeClass) -> str:
     return _("%(low)s to %(high)s") % {"low": shade_class.low, "high": shade_class.high}
 
 
+# --- The visible label of a link -------------------------------------------------------------
+# Sizes in the units of a map 600 wide (country_map's default), scaled with the map's width;
+# the font sizes are the ones portal.css gives .map__label text. The tip stays inside the
+# top-left corner that is sea: 224 wide and 118 high at most (tests/municipalities/test_map.py
+# checks that no shape reaches into it).
+TIP_NAME_SIZE = 18
+TIP_TEXT_SIZE = 16
+TIP_LINE = 22
+TIP_PADDING = 10
+TIP_MAX_WIDTH = 224
+TIP_MAX_HEIGHT = 118
+# portal.css draws the tip this much larger on a phone: then it may reach over the islands,
+# but never over the municipality it names (tests/municipalities/test_map.py).
+TIP_PHONE_SCALE = 1.2
+
+
+def text_width(text: str, size: float, *, strong: bool = False) -> float:
+    """A generous estimate of the width of ``text`` in a sans-serif font of ``size`` units:
+    no script can measure it on the server, and a tip too wide is better than text spilling out
+    (at or above the width of DejaVu Sans, the widest of the usual fonts; the browser test
+    measures the real text in Chromium)."""
+    total = 0.0
+    for character in text:
+        base = unicodedata.normalize("NFD", character)[:1] or character
+        if base in "iljI.,:;'!|() ":
+            total += 0.32
+        elif base in "frt-":
+            total += 0.42
+        elif base in "mwMW":
+            total += 1.0
+        elif base.isupper():
+            total += 0.8
+        else:
+            total += 0.64
+    return total * size * (1.12 if strong else 1.0)
+
+
+def wrap(text: str, size: float, width: float, *, strong: bool = False) -> list[str]:
+    """``text`` in lines no wider than ``width``, broken at spaces and after hyphens (a word
+    longer than a line keeps its own line)."""
+    words = []
+    for word in text.split():
+        parts = word.split("-")
+        words.extend(f"{part}-" for part in parts[:-1])
+        words.append(parts[-1])
+    lines: list[str] = []
+    for word in words:
+        if lines:
+            joined = lines[-1] + ("" if lines[-1].endswith("-") else " ") + word
+            if text_width(joined, size, strong=strong) <= width:
+                lines[-1] = joined
+                continue
+        lines.append(word)
+    return lines
+
+
+def tip(name: str, text: str, scale: float = 1.0) -> Tip:
+    """The label of a linked area: its name in bold over ``text`` (the count), wrapped to fit
+    the corner of sea."""
+    padding, line = TIP_PADDING * scale, TIP_LINE * scale
+    room = TIP_MAX_WIDTH * scale - 2 * padding
+    rows = [(part, True) for part in wrap(name, TIP_NAME_SIZE * scale, room, strong=True)]
+    rows += [(part, False) for part in wrap(text, TIP_TEXT_SIZE * scale, room)]
+    widest = max(
+        text_width(part, (TIP_NAME_SIZE if strong else TIP_TEXT_SIZE) * scale, strong=strong)
+        for part, strong in rows
+    )
+    first = padding + TIP_NAME_SIZE * scale * 0.8  # the first baseline, below the ascenders
+    # Each line but the last ends in the space that a reader (and the check that the visible
+    # words are in the link's name, WCAG 2.5.3) needs between it and the next, unless the
+    # line breaks after a hyphen; at the end of a line it draws nothing.
+    lines = tuple(
+        TipLine(
+            part + ("" if index == len(rows) - 1 or part.endswith("-") else " "),
+            round(first + index * line),
+            strong,
+        )
+        for index, (part, strong) in enumerate(rows)
+    )
+    return Tip(
+        width=math.ceil(widest + 2 * padding),
+        height=math.ceil(first + (len(rows) - 1) * line + padding),
+        lines=lines,
+        padding=round(padding),
+    )
+
+
 # --- The country, shaded by municipality ------------------------------------------------------
+
+
+def enterprises_label(name: str, count: int) -> str:
+    """'Utrecht: 12 neighbourhood enterprises': a linked area's accessible name."""
+    return _("%(name)s: %(enterprises)s") % {"name": name, "enterprises": count_text(count)}
+
+
+def count_text(count: int) -> str:
+    return ngettext(
+        "%(count)s neighbourhood enterprise", "%(count)s neighbourhood enterprises", count
+    ) % {"count": count}
 
 
 def country_map(
@@ -95,22 +225,24 @@ def country_map(
     title: str | None = None,
 ) -> Map:
     """Every municipality, shaded by its number of published enterprises (``counts`` by CBS
-    code, missing means none); those in ``links`` (CBS code to URL) are links."""
+    code, missing means none); those in ``links`` (CBS code to URL) are links, each with the
+    accessible name 'Utrecht: 12 neighbourhood enterprises' and the same words as a visible tip.
+
+    The links come last (a shape drawn later covers the edge of one drawn before, so the
+    focused link's edge shows best this way) and in the order of ``links``: give them in the
+    order of the list beside the map, and the keyboard meets them in that order."""
     frame = geo.Frame(geo.country_bounds(), width)
-    classes = geo.shade_classes(counts.values())
+    shapes = geo.codes()
+    # Counts of codes without a shape (no such municipality: a test's invented one) would shift
+    # the classes of a legend that shows none of them.
+    classes = geo.shade_classes(count for code, count in counts.items() if code in shapes)
+    scale = width / 600
     plain, linked = [], []
-    for code in sorted(geo.codes()):
+    for code in sorted(shapes):
         count = counts.get(code, 0)
-        area = geo.geography().areas[code]
-        name = (names or {}).get(code, area.name)
+        name = (names or {}).get(code) or geo.geography().areas[code].name
         href = links.get(code, "")
-        label = ""
-        if href:
-            label = ngettext(
-                "%(name)s: %(count)s neighbourhood enterprise",
-                "%(name)s: %(count)s neighbourhood enterprises",
-                count,
-            ) % {"name": name, "count": count}
+        label = enterprises_label(name, count) if href else ""
         item = MapArea(
             code=code,
             name=name,
@@ -118,14 +250,18 @@ def country_map(
             fill=geo.shade(count, classes).fill,
             href=href,
             label=label,
+            tip=tip(name, count_text(count), scale) if href else None,
         )
         (linked if href else plain).append(item)
+    order = {code: index for index, code in enumerate(links)}
+    linked.sort(key=lambda area: order[area.code])
     return Map(
         frame=frame,
         title=title
         or _("Map of the Netherlands: published neighbourhood enterprises by municipality"),
         areas=(*plain, *linked),
         legend=tuple(LegendEntry(c.fill, legend_label(c)) for c in classes),
+        legend_title=_("Published neighbourhood enterprises per municipality"),
     )
 
 

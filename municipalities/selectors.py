@@ -52,11 +52,16 @@ def _published_filter(prefix: str = "enterprises__") -> Q:
     return Q(**{f"{prefix}status": EnterpriseStatus.PUBLISHED})
 
 
+def _published_count() -> Count:
+    """The number of a municipality's published enterprises: the list's and the map's."""
+    return Count("enterprises", filter=_published_filter(), distinct=True)
+
+
 def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipality]:
     """Municipalities with at least one published enterprise, with their counts; one query."""
     query = query.strip()[:100].replace("\x00", "")
     municipalities = Municipality.objects.annotate(
-        enterprise_count=Count("enterprises", filter=_published_filter(), distinct=True),
+        enterprise_count=_published_count(),
         pioneer_count=Count(
             "enterprises__pioneer_tracks",
             filter=_published_filter()
@@ -77,6 +82,61 @@ def municipality_index_page(query: str, sort: str, page_number: int) -> Page:
 
 
 INDEX_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS)  # what the list's counts come from
+# The country map shows the numbers of published enterprises, names and slugs: all of them
+# change the directory's version (enterprises/signals.py), a pioneer's consent does not.
+MAP_FRAGMENTS = DIRECTORY_FRAGMENTS
+
+
+@dataclass(frozen=True)
+class PublishedCount:
+    cbs_code: str
+    name: str
+    slug: str
+    count: int
+
+
+def published_counts() -> list[PublishedCount]:
+    """Every municipality with a published enterprise and how many, by name: one query, the
+    same count and order as the list's (``municipality_index``)."""
+    rows = (
+        Municipality.objects.annotate(enterprise_count=_published_count())
+        .filter(enterprise_count__gt=0)
+        .order_by(*SORTS["naam"])  # the list's order: the map's links come in it
+        .values_list("cbs_code", "name", "slug", "enterprise_count")
+    )
+    return [PublishedCount(*row) for row in rows]
+
+
+def country_map(*, width: int = 600, linked: bool = True) -> maps.Map:
+    """The country with each municipality shaded by its number of published enterprises;
+    with ``linked``, each one that has any is a link to its page. Without links the map is one
+    image, and its title says in words what it shows. One query."""
+    counts = published_counts()
+    links = {}
+    if linked:
+        links = {row.cbs_code: reverse("municipalities:detail", args=[row.slug]) for row in counts}
+    return maps.country_map(
+        {row.cbs_code: row.count for row in counts},
+        links,
+        names={row.cbs_code: row.name for row in counts},
+        width=width,
+        title=None if linked else map_summary(counts),
+    )
+
+
+def map_summary(counts: list[PublishedCount]) -> str:
+    """The country map in a sentence: how many municipalities have published enterprises,
+    and which has the most."""
+    if not counts:
+        return str(_("Map of the Netherlands: no neighbourhood enterprise has been published yet."))
+    most = min(counts, key=lambda row: (-row.count, fold(row.name)))  # a tie: by name
+    return ngettext(
+        "Map of the Netherlands, shaded by the number of published neighbourhood enterprises: "
+        "%(municipalities)s municipality has them, the most %(name)s (%(count)s).",
+        "Map of the Netherlands, shaded by the number of published neighbourhood enterprises: "
+        "%(municipalities)s municipalities have them, the most %(name)s (%(count)s).",
+        len(counts),
+    ) % {"municipalities": len(counts), "name": most.name, "count": most.count}
 
 
 def published_in(municipality: Municipality) -> QuerySet[Enterprise]:

@@ -58,7 +58,22 @@ def index(request):
     return render(
         request,
         "municipalities/index.html",
-        {"list_html": html, "query": query, "sort": sort},
+        {"list_html": html, "map_html": country_map_html(), "query": query, "sort": sort},
+    )
+
+
+def country_map_html() -> str:
+    """The country map with a link for every municipality that has a published enterprise:
+    the same for every visitor, search and page, so rendered once per language and version of
+    the directory (a publication or an archiving changes the shading and the links).
+
+    A search filters the list, not the map: the map keeps showing the whole country (the page
+    says so), so that it stays one cached drawing instead of one per search, and a visitor who
+    searched still sees where their municipality lies among the others."""
+    return fragment_cache.cached(
+        selectors.MAP_FRAGMENTS,
+        "map:country",
+        lambda: render_to_string("includes/_map.html", {"map": selectors.country_map()}),
     )
 
 

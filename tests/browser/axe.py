@@ -51,11 +51,16 @@ def describe(violations: list[dict]) -> str:
 
 
 # Charts are inline SVG: each one that is not hidden from assistive technology must be an image
-# with a name (its text alternative); decorative ones are aria-hidden.
+# with a name (its text alternative); decorative ones are aria-hidden. A map whose municipalities
+# are links is a named group of links instead (an image's children are hidden from assistive
+# technology), each link with its own name.
 CHARTS_WITHOUT_TEXT = """() => [...document.querySelectorAll('main svg')]
   .filter(svg => !svg.parentElement.closest('svg') && !svg.closest('[aria-hidden="true"]'))
   .filter(svg => {
-    if (svg.getAttribute('role') !== 'img') return true;
+    const links = [...svg.querySelectorAll('a[href]')];
+    const role = svg.getAttribute('role');
+    if (role !== 'img' && !(role === 'group' && links.length)) return true;
+    if (links.some(link => !(link.getAttribute('aria-label') || '').trim())) return true;
     const ids = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
     const named = ids.map(id => document.getElementById(id)?.textContent || '').join(' ');
     return !(svg.getAttribute('aria-label') || named).trim();

@@ -4,7 +4,9 @@ name is wanted, checking on the way that every control shows where the focus is.
 from __future__ import annotations
 
 # The focused element: its name as a person hears it (label, aria-label, text) and how its focus
-# is drawn. A focus indicator is an outline or a box shadow that the :focus-visible rule draws.
+# is drawn. A focus indicator is an outline or a box shadow that the :focus-visible rule draws;
+# a link on a map (an SVG <a>, which draws no outline of its own) shows it as a thick edge
+# around its shape.
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -14,7 +16,8 @@ FOCUSED = """() => {
   const name = (el.getAttribute('aria-label') || byIds || label || el.innerText || el.value || '')
     .replace(/\\s+/g, ' ').trim();
   const style = getComputedStyle(el);
-  const rect = el.getBoundingClientRect();
+  const shape = el instanceof SVGElement ? el.querySelector('path') : null;
+  const rect = (shape || el).getBoundingClientRect();
   return {
     tag: el.tagName.toLowerCase(),
     id: el.id,
@@ -23,6 +26,7 @@ FOCUSED = """() => {
     focusVisible: el.matches(':focus-visible'),
     outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
     shadow: style.boxShadow !== 'none',
+    edge: !!shape && parseFloat(getComputedStyle(shape).strokeWidth) >= 3,
     onScreen: rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth,
   };
 }"""
@@ -36,7 +40,9 @@ def assert_focus_visible(page) -> dict:
     """The focused control draws a visible focus indicator and is scrolled into view."""
     now = focused(page)
     assert now, "nothing has the focus"
-    assert now["focusVisible"] and (now["outline"] or now["shadow"]), f"focus not visible: {now}"
+    assert now["focusVisible"] and (now["outline"] or now["shadow"] or now["edge"]), (
+        f"focus not visible: {now}"
+    )
     assert now["onScreen"], f"the focused control is off screen: {now}"
     return now
 
