@@ -1,0 +1,98 @@
+"""What every answer of the open-data API has in common, whichever view or error made it.
+
+For a path under ``/api/``: a trailing slash is a 404 (never a redirect, NLGov API-48); the
+rate limit; HEAD answered as GET without a body; OPTIONS answered for CORS preflights; every
+error as problem+json; and on every answer the ``API-Version`` header (API-57), CORS open for
+reading, no cookies, and for a 200 an ``ETag`` with ``If-None-Match`` giving 304. Placed early
+in ``MIDDLEWARE`` so that it sees the answers of the middleware after it (and drops the cookies
+they set).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from http.cookies import SimpleCookie
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from . import ratelimit
+from .problems import is_problem, problem
+
+PREFIX = "/api/"
+API_VERSION = "1.0.0"  # the full version of /api/v1 (semver), also in the OpenAPI document
+READ_METHODS = ("GET", "HEAD")
+ALLOW = "GET, HEAD, OPTIONS"
+EXPOSED = "API-Version, ETag, Retry-After, Content-Length"
+
+
+class OpenDataApiMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(PREFIX):
+            return self.get_response(request)
+        response = self._answer(request)
+        return self._finish(request, response)
+
+    def _answer(self, request):
+        if request.path_info.endswith("/"):
+            return problem(404, "Deze bron bestaat niet. Adressen van de API eindigen niet op /.")
+        if request.method == "OPTIONS":
+            return self._preflight(request)
+        retry_after = ratelimit.over_limit(request)
+        if retry_after is not None:
+            response = problem(429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"  # the views answer GET; the body is dropped in _finish
+        try:
+            return self.get_response(request)
+        finally:
+            request.method = "HEAD"
+
+    def _preflight(self, request):
+        try:
+            resolve(request.path_info)
+        except Resolver404:
+            return problem(404)
+        response = HttpResponse(status=204)
+        response["Allow"] = ALLOW
+        response["Access-Control-Allow-Methods"] = ALLOW
+        response["Access-Control-Allow-Headers"] = "Accept, If-None-Match, Content-Type"
+        response["Access-Control-Max-Age"] = "86400"
+        return response
+
+    def _finish(self, request, response):
+        if response.status_code >= 400 and not is_problem(response):
+            allow = response.get("Allow")
+            response = problem(response.status_code)
+            if allow is not None:
+                response["Allow"] = ALLOW
+        if response.status_code == 405:
+            response["Allow"] = ALLOW
+        if response.status_code == 200 and request.method in READ_METHODS:
+            response = self._conditional(request, response)
+        elif response.status_code >= 400:
+            patch_cache_control(response, no_store=True)
+        response["API-Version"] = API_VERSION
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = EXPOSED
+        response.cookies = SimpleCookie()  # no session, CSRF or language cookie
+        if request.method == "HEAD" and not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
+
+    def _conditional(self, request, response):
+        patch_cache_control(response, public=True, max_age=settings.API_CACHE_SECONDS)
+        if response.streaming:
+            return response
+        etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+        response["ETag"] = etag
+        return get_conditional_response(request, etag=etag, response=response) or response

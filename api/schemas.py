@@ -1,0 +1,318 @@
+"""The shapes of the API's answers, typed: django-ninja writes the OpenAPI document from them.
+Field names and descriptions are Dutch, as the NLGov design rules ask of a Dutch API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from ninja import Field, Schema
+
+from enterprises.models import EnterpriseKind, LegalForm, Province
+
+KIND = Literal[tuple(EnterpriseKind.values)]
+LEGAL_FORM = Literal[tuple(LegalForm.values)]
+PROVINCE = Literal[tuple(Province.values)]
+
+
+class Link(Schema):
+    href: str = Field(description="Absolute URL.")
+
+
+class PageLinks(Schema):
+    self: Link = Field(description="Deze pagina.")
+    first: Link = Field(description="De eerste pagina.")
+    prev: Link | None = Field(description="De vorige pagina; null op de eerste.")
+    next: Link | None = Field(description="De volgende pagina; null op de laatste.")
+    last: Link = Field(description="De laatste pagina.")
+
+
+class Page(Schema):
+    """What every list answer has besides its items (HAL-stijl ``_links``)."""
+
+    links: PageLinks = Field(alias="_links", description="Links naar pagina's van deze lijst.")
+    aantal: int = Field(description="Het aantal resultaten op alle pagina's samen.")
+    pagina: int = Field(description="Het nummer van deze pagina (vanaf 1).")
+    paginaGrootte: int = Field(description="Het grootste aantal resultaten per pagina.")
+    aantalPaginas: int = Field(description="Het aantal pagina's.")
+
+
+class InvalidParam(Schema):
+    name: str = Field(description="De naam van de parameter.")
+    reason: str = Field(description="Wat er niet goed aan was, in het Nederlands.")
+
+
+class Problem(Schema):
+    """Een foutmelding volgens RFC 9457 (application/problem+json)."""
+
+    type: str = Field(description="Soort probleem; about:blank: de status zegt wat er is.")
+    title: str = Field(description="Korte omschrijving van het probleem, in het Nederlands.")
+    status: int = Field(description="De HTTP-statuscode.")
+    detail: str = Field(description="Uitleg voor deze keer, in het Nederlands.")
+    invalidParams: list[InvalidParam] | None = Field(
+        None, description="Bij status 400: de parameters die niet goed waren."
+    )
+
+
+# --- Wijkondernemingen ------------------------------------------------------------------------
+
+
+class EnterpriseLinks(Schema):
+    self: Link = Field(description="Deze wijkonderneming in de API.")
+    profiel: Link = Field(description="Het openbare profiel op het portaal (HTML).")
+    jaarcijfers: Link = Field(description="De gepubliceerde jaarcijfers in de API.")
+    gemeente: Link = Field(description="De gemeente in de API.")
+
+
+class Enterprise(Schema):
+    """Een gepubliceerde wijkonderneming: de open-data kolommen van de export van de gids,
+    met de cijfers van het laatste jaar waarover zij rapporteerde. Nooit contactpersonen."""
+
+    links: EnterpriseLinks = Field(alias="_links")
+    slug: str = Field(description="De vaste sleutel in adressen.")
+    naam: str
+    soort: KIND = Field(description="Het soort organisatie (code, zoals de filter soort).")
+    soortNaam: str = Field(description="Het soort organisatie in woorden.")
+    rechtsvorm: LEGAL_FORM | Literal[""] = Field(description="De rechtsvorm (code).")
+    kvkNummer: str = Field(description="Het KvK-nummer (8 cijfers), of leeg.")
+    oprichtingsjaar: int | None = Field(description="Het jaar van oprichting, als bekend.")
+    gemeente: str = Field(description="De naam van de gemeente.")
+    cbsCode: str = Field(description="De CBS-code van de gemeente (GM0000).")
+    provincie: str = Field(description="De naam van de provincie.")
+    wijk: str = Field(description="De wijk, buurt of het dorp.")
+    website: str = Field(description="De website, of leeg.")
+    themas: list[str] = Field(description="De thema's (codes, zoals de filter thema).")
+    laatsteJaar: int | None = Field(description="Het laatste jaar met cijfers, of null.")
+    omzet: int | None = Field(description="Omzet in dat jaar in hele euro's (zonder leningen).")
+    leningen: int | None = Field(description="Leningen in dat jaar in hele euro's (financiering).")
+    aandeelMarkt: float | None = Field(description="Aandeel van de markt in de omzet (%).")
+    aandeelOverheid: float | None = Field(description="Aandeel publiek geld in de omzet (%).")
+    aandeelPrivaat: float | None = Field(description="Aandeel fondsen en giften in de omzet (%).")
+    betaaldeFte: float | None = Field(description="Betaalde krachten in fte in dat jaar.")
+    vrijwilligers: int | None = Field(description="Vrijwilligers in dat jaar.")
+
+
+class EnterpriseEmbedded(Schema):
+    wijkondernemingen: list[Enterprise]
+
+
+class EnterpriseList(Page):
+    embedded: EnterpriseEmbedded = Field(alias="_embedded")
+
+
+class StreamPercentages(Schema):
+    """Het aandeel van elke inkomstenstroom in de omzet, in hele procenten die samen 100 zijn
+    (0 overal zonder omzet), zoals de staafgrafiek van het profiel."""
+
+    verkoop: int = Field(description="Verkoop van producten en diensten.")
+    verhuur: int = Field(description="Verhuur en exploitatie van gebouwen.")
+    bijdragen: int = Field(description="Bijdragen van deelnemers.")
+    opdrachten: int = Field(description="Publieke opdrachten (maatschappelijk aanbesteden).")
+    subsidies: int = Field(description="Subsidies.")
+    fondsen: int = Field(description="Fondsen en stichtingen.")
+    giften: int = Field(description="Giften en crowdfunding.")
+
+
+class YearFigures(Schema):
+    """De cijfers van één jaar, zoals het openbare profiel ze toont."""
+
+    jaar: int
+    omzet: int = Field(description="Omzet in hele euro's (zonder leningen).")
+    leningen: int = Field(description="Leningen en sociale financiering: geen omzet.")
+    uitgaven: int = Field(description="Totale uitgaven in hele euro's.")
+    resultaat: int = Field(description="Omzet min uitgaven (negatief: verlies).")
+    aandeelMarkt: float | None = Field(description="Aandeel van de markt in de omzet (%).")
+    aandeelOverheid: float | None = Field(description="Aandeel publiek geld in de omzet (%).")
+    aandeelPrivaat: float | None = Field(description="Aandeel fondsen en giften in de omzet (%).")
+    stromen: StreamPercentages
+    betaaldeFte: float = Field(description="Betaalde krachten in fte.")
+    vrijwilligers: int
+    mensenUitUitkering: int | None = Field(
+        description="Mensen uit een uitkering aan het werk; alleen voor het laatste jaar "
+        "(zoals op het profiel), anders null."
+    )
+    bereikteBewoners: int | None = Field(
+        description="Bereikte bewoners; alleen voor het laatste jaar, anders null."
+    )
+
+
+class YearFiguresLinks(Schema):
+    self: Link
+    wijkonderneming: Link = Field(description="De wijkonderneming in de API.")
+
+
+class YearFiguresList(Schema):
+    links: YearFiguresLinks = Field(alias="_links")
+    jaarcijfers: list[YearFigures] = Field(description="Elk jaar met cijfers, oudste eerst.")
+
+
+# --- Gemeenten --------------------------------------------------------------------------------
+
+
+class MunicipalityLinks(Schema):
+    self: Link
+    pagina: Link = Field(description="De pagina van de gemeente op het portaal (HTML).")
+    wijkondernemingen: Link = Field(description="Haar gepubliceerde wijkondernemingen.")
+
+
+class Municipality(Schema):
+    links: MunicipalityLinks = Field(alias="_links")
+    cbsCode: str = Field(description="De CBS-code (GM0000).")
+    naam: str
+    slug: str
+    provincie: PROVINCE = Field(description="De provincie (code, zoals de filter provincie).")
+    provincieNaam: str
+    aantalWijkondernemingen: int = Field(description="Gepubliceerde wijkondernemingen.")
+    aantalPioniers: int = Field(description="Pioniers van WijkBV op de programmapagina.")
+
+
+class MunicipalityEmbedded(Schema):
+    gemeenten: list[Municipality]
+
+
+class MunicipalityList(Page):
+    embedded: MunicipalityEmbedded = Field(alias="_embedded")
+
+
+class Measure(Schema):
+    sleutel: str = Field(description="De maat (code).")
+    naam: str = Field(description="De maat in woorden.")
+    totaal: float = Field(description="Het totaal over de wijkondernemingen hier.")
+    mediaan: float | None = Field(description="De mediaan per wijkonderneming hier.")
+    landelijkeMediaan: float | None = Field(description="De mediaan per wijkonderneming landelijk.")
+    geld: bool = Field(description="Of het om hele euro's gaat.")
+
+
+class MunicipalFigures(Schema):
+    """De samengetelde cijfers van de gemeente over het laatste afgesloten jaar met genoeg
+    rapporterende wijkondernemingen. Onder de drie niet getoond (getoond false, de cijfers
+    null): anders zijn ze tot één wijkonderneming te herleiden, zoals op de pagina."""
+
+    jaar: int | None = Field(description="Het jaar, of null als er geen is.")
+    getoond: bool = Field(description="Of de cijfers getoond worden (minstens drie).")
+    omzet: int | None = Field(description="Totale omzet in hele euro's.")
+    leningen: int | None = Field(description="Totale leningen in hele euro's.")
+    stromen: StreamPercentages | None
+    maten: list[Measure] | None = Field(description="Totaal en medianen per maat.")
+    aantalRapporterend: int | None = Field(
+        description="Hoeveel wijkondernemingen hier over het jaar rapporteerden (als getoond)."
+    )
+
+
+class MunicipalityDetail(Municipality):
+    cijfers: MunicipalFigures
+
+
+# --- Kennisbank -------------------------------------------------------------------------------
+
+
+class ItemLinks(Schema):
+    self: Link | None = Field(description="Dit item in de API (null zonder detailpagina).")
+    pagina: Link = Field(description="De openbare pagina op het portaal (HTML).")
+    pdf: Link | None = Field(description="De openbare PDF, of null als die er niet is.")
+
+
+class ReportLinks(ItemLinks):
+    aanvragen: Link | None = Field(
+        description="Bij een rapport op aanvraag: het formulier om het aan te vragen."
+    )
+
+
+class Report(Schema):
+    links: ReportLinks = Field(alias="_links")
+    slug: str
+    titel: str
+    ondertitel: str
+    samenvatting: str
+    opdrachtgever: str = Field(description="De opdrachtgever, of leeg.")
+    publicatiedatum: date
+    toegang: Literal["open", "op-aanvraag"] = Field(
+        description="open: de PDF is vrij te downloaden; op-aanvraag: via het formulier."
+    )
+    themas: list[str]
+    doelgroepen: list[str]
+
+
+class ReportDetail(Report):
+    lessen: list[str] = Field(description="De belangrijkste lessen.")
+    inhoudHtml: str = Field(description="De tekst als (geschoonde) HTML.")
+
+
+class ReportEmbedded(Schema):
+    rapporten: list[Report]
+
+
+class ReportList(Page):
+    embedded: ReportEmbedded = Field(alias="_embedded")
+
+
+class FaqCategory(Schema):
+    slug: str
+    naam: str
+
+
+class Faq(Schema):
+    links: ItemLinks = Field(alias="_links")
+    slug: str = Field(description="Het anker van de vraag op de pagina.")
+    vraag: str
+    antwoordHtml: str = Field(description="Het antwoord als (geschoonde) HTML.")
+    categorie: FaqCategory
+    themas: list[str]
+
+
+class FaqEmbedded(Schema):
+    veelgesteldeVragen: list[Faq]
+
+
+class FaqList(Page):
+    embedded: FaqEmbedded = Field(alias="_embedded")
+
+
+class Article(Schema):
+    links: ItemLinks = Field(alias="_links")
+    slug: str
+    titel: str
+    soort: Literal["tips", "interview", "nieuws"]
+    intro: str
+    datum: date
+    themas: list[str]
+
+
+class ArticleDetail(Article):
+    inhoudHtml: str = Field(description="De tekst als (geschoonde) HTML.")
+
+
+class ArticleEmbedded(Schema):
+    artikelen: list[Article]
+
+
+class ArticleList(Page):
+    embedded: ArticleEmbedded = Field(alias="_embedded")
+
+
+class CaseLinks(ItemLinks):
+    wijkonderneming: Link | None = Field(
+        description="De beschreven wijkonderneming in de API, als die gepubliceerd is."
+    )
+
+
+class Case(Schema):
+    links: CaseLinks = Field(alias="_links")
+    slug: str
+    titel: str
+    samenvatting: str
+    onderwerp: str = Field(description="De wijkonderneming of pionier die beschreven wordt.")
+    datum: date | None
+    themas: list[str]
+
+
+class CaseDetail(Case):
+    inhoudHtml: str = Field(description="De tekst als (geschoonde) HTML.")
+
+
+class CaseEmbedded(Schema):
+    casusbeschrijvingen: list[Case]
+
+
+class CaseList(Page):
+    embedded: CaseEmbedded = Field(alias="_embedded")
