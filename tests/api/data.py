@@ -1,10 +1,8 @@
 """A small data set for the API's property-based tests: what each resource can show, and what
-it must not (a concept enterprise, an unpublished report, a municipality under the
-fewer-than-three rule)."""
+it must not (a concept enterprise, a concept report, a municipality under the fewer-than-three
+rule). Its identifiers are fixed, so that generated requests can name existing objects."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from enterprises.models import EnterpriseStatus, Municipality
 from tests.factories import (
@@ -17,36 +15,46 @@ from tests.factories import (
     YearFiguresFactory,
 )
 
+# Municipalities of the data migration's list (CBS code, slug): three published enterprises
+# (figures shown), a single one (hidden by the fewer-than-three rule), only a concept.
+BUSY, LONELY, EMPTY = ("GM0344", "utrecht"), ("GM0363", "amsterdam"), ("GM0014", "groningen")
+ENTERPRISES = ["api-proef-een", "api-proef-twee", "api-proef-drie", "api-proef-alleen"]
+CONCEPT = "api-proef-concept"
+YEARS = [2023, 2024]
+ITEMS = {
+    ReportFactory: "api-rapport",
+    FAQFactory: "api-vraag",
+    ArticleFactory: "api-artikel",
+    CaseDescriptionFactory: "api-casus",
+}
+HIDDEN_REPORT = "api-rapport-concept"
 
-@dataclass
-class OpenData:
-    strings: list[str] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)
-
-    def identifiers(self, kind: type) -> list:
-        """Existing identifiers of a path parameter's type: slugs and codes, or numbers."""
-        if kind is int:
-            return self.numbers
-        return self.strings if kind is str else []
+# Existing identifiers by the type of a path parameter: slugs and codes, or years.
+IDENTIFIERS: dict[type, list] = {
+    str: [*ENTERPRISES, CONCEPT, *ITEMS.values(), HIDDEN_REPORT, *BUSY, *LONELY, *EMPTY],
+    int: YEARS,
+}
 
 
-def build_open_data() -> OpenData:
-    """Three municipalities of the data migration's list: one with three published enterprises
-    (its figures shown), one with a single one (hidden by the fewer-than-three rule) and one
-    with only a concept; year figures, an asset, and one knowledge item of each kind plus a
-    concept report."""
-    busy, lonely, empty = Municipality.objects.order_by("cbs_code")[:3]
-    enterprises = [EnterpriseFactory(municipality=busy) for _ in range(3)]
-    enterprises.append(EnterpriseFactory(municipality=lonely))
-    concept = EnterpriseFactory(municipality=empty, status=EnterpriseStatus.CONCEPT)
+def build_open_data() -> None:
+    """The enterprises with two years of figures each and an asset, one knowledge item of
+    each kind and a concept report."""
+    municipalities = {
+        (m.cbs_code, m.slug): m
+        for m in Municipality.objects.filter(cbs_code__in=[BUSY[0], LONELY[0], EMPTY[0]])
+    }
+    homes = [BUSY, BUSY, BUSY, LONELY]
+    enterprises = [
+        EnterpriseFactory(slug=slug, municipality=municipalities[home])
+        for slug, home in zip(ENTERPRISES, homes, strict=True)
+    ]
+    EnterpriseFactory(
+        slug=CONCEPT, municipality=municipalities[EMPTY], status=EnterpriseStatus.CONCEPT
+    )
     for enterprise in enterprises:
-        for year in (2023, 2024):
+        for year in YEARS:
             YearFiguresFactory(enterprise=enterprise, year=year)
     AssetFactory(enterprise=enterprises[0])
-    items = [ReportFactory(), FAQFactory(), ArticleFactory(), CaseDescriptionFactory()]
-    hidden = ReportFactory(status="concept")
-    strings = [e.slug for e in [*enterprises, concept]]
-    strings += [m.slug for m in (busy, lonely, empty)] + [m.cbs_code for m in (busy, lonely, empty)]
-    strings += [item.slug for item in [*items, hidden]]
-    numbers = [2023, 2024] + [e.pk for e in enterprises] + [item.pk for item in items]
-    return OpenData(strings=strings, numbers=numbers)
+    for factory, slug in ITEMS.items():
+        factory(slug=slug)
+    ReportFactory(slug=HIDDEN_REPORT, status="concept")
