@@ -14,6 +14,13 @@ SPEC_URL = "/api/v1/openapi.json"
 
 PROBLEM = {"$ref": "#/components/responses/Probleem"}
 VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "description": "De korte naam in de adresregel.",
+    "schema": {"type": "string"},
+}
 
 
 def compliant_document() -> dict:
@@ -67,15 +74,7 @@ def compliant_document() -> dict:
                     "summary": "Een wijkonderneming",
                     "description": "Eén gepubliceerde wijkonderneming.",
                     "tags": ["wijkondernemingen"],
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "description": "De korte naam in de adresregel.",
-                            "schema": {"type": "string"},
-                        }
-                    ],
+                    "parameters": [dict(SLUG)],
                     "responses": {
                         "200": {
                             "description": "De wijkonderneming.",
@@ -178,15 +177,6 @@ def _operation(operation_id: str, parameters: list[dict] | None = None) -> dict:
     }
 
 
-SLUG = {
-    "name": "slug",
-    "in": "path",
-    "required": True,
-    "description": "De korte naam in de adresregel.",
-    "schema": {"type": "string"},
-}
-
-
 def _break(document: dict) -> list[tuple[str, str]]:
     """Break ``document`` once for every rule of api/spectral.yaml, each in its own place;
     returns each expected finding: its place (Spectral's notation) and rule id."""
@@ -207,7 +197,7 @@ def _break(document: dict) -> list[tuple[str, str]]:
     paths["/gemeenten/"] = {"get": _operation("gemeentenMetSlash")}
     paths["/v1/gemeenten"] = {"get": _operation("gemeentenMetVersie")}
     paths["/jaarCijfers"] = {"get": _operation("jaarcijfers")}
-    paths["/kennisbank/{slug}"] = {"get": _operation("kennisbankItem", [SLUG])}
+    paths["/kennisbank/{slug}"] = {"get": _operation("kennisbankItem", [dict(SLUG)])}
     paths["/wijkondernemingen"]["post"] = {
         **_operation("nieuweWijkonderneming"),
         "responses": copy.deepcopy(detail["responses"]),
