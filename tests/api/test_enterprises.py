@@ -76,7 +76,9 @@ def test_an_enterprise_carries_the_export_columns(client, settings):
 def test_year_figures_are_those_the_profile_shows(client):
     enterprise = EnterpriseFactory()
     YearFiguresFactory(enterprise=enterprise, year=2023, people_from_benefits=4)
-    YearFiguresFactory(enterprise=enterprise, year=2024, people_from_benefits=6, residents_reached=300)
+    YearFiguresFactory(
+        enterprise=enterprise, year=2024, people_from_benefits=6, residents_reached=300
+    )
     body = client.get(f"{LIST}/{enterprise.slug}/jaarcijfers").json()
     first, latest = body["jaarcijfers"]
     assert [first["jaar"], latest["jaar"]] == [2023, 2024]
