@@ -41,8 +41,13 @@ class OpenDataApiMiddleware:
     def _answer(self, request):
         if request.path_info.endswith("/"):
             return problem(404, "Deze bron bestaat niet. Adressen van de API eindigen niet op /.")
-        if request.method == "OPTIONS":
-            return self._preflight(request)
+        if request.method not in READ_METHODS:
+            try:
+                resolve(request.path_info)
+            except Resolver404:
+                return problem(404)
+            # Read-only: the same for every operation (the OpenAPI document's view included).
+            return self._preflight() if request.method == "OPTIONS" else problem(405)
         retry_after = ratelimit.over_limit(request)
         if retry_after is not None:
             response = problem(429)
@@ -56,11 +61,7 @@ class OpenDataApiMiddleware:
         finally:
             request.method = "HEAD"
 
-    def _preflight(self, request):
-        try:
-            resolve(request.path_info)
-        except Resolver404:
-            return problem(404)
+    def _preflight(self):
         response = HttpResponse(status=204)
         response["Allow"] = ALLOW
         response["Access-Control-Allow-Methods"] = ALLOW

@@ -68,9 +68,11 @@ class Enterprise(Schema):
     """Een gepubliceerde wijkonderneming: de open-data kolommen van de export van de gids,
     met de cijfers van het laatste jaar waarover zij rapporteerde. Nooit contactpersonen."""
 
-    links: EnterpriseLinks = Field(alias="_links")
+    links: EnterpriseLinks = Field(
+        alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
+    )
     slug: str = Field(description="De vaste sleutel in adressen.")
-    naam: str
+    naam: str = Field(description="De naam.")
     soort: KIND = Field(description="Het soort organisatie (code, zoals de filter soort).")
     soortNaam: str = Field(description="Het soort organisatie in woorden.")
     rechtsvorm: LEGAL_FORM | Literal[""] = Field(description="De rechtsvorm (code).")
@@ -93,11 +95,13 @@ class Enterprise(Schema):
 
 
 class EnterpriseEmbedded(Schema):
-    wijkondernemingen: list[Enterprise]
+    wijkondernemingen: list[Enterprise] = Field(description="De wijkondernemingen op deze pagina.")
 
 
 class EnterpriseList(Page):
-    embedded: EnterpriseEmbedded = Field(alias="_embedded")
+    embedded: EnterpriseEmbedded = Field(
+        alias="_embedded", description="De resultaten op deze pagina (HAL)."
+    )
 
 
 class StreamPercentages(Schema):
@@ -116,7 +120,7 @@ class StreamPercentages(Schema):
 class YearFigures(Schema):
     """De cijfers van één jaar, zoals het openbare profiel ze toont."""
 
-    jaar: int
+    jaar: int = Field(description="Het kalenderjaar.")
     omzet: int = Field(description="Omzet in hele euro's (zonder leningen).")
     leningen: int = Field(description="Leningen en sociale financiering: geen omzet.")
     uitgaven: int = Field(description="Totale uitgaven in hele euro's.")
@@ -124,9 +128,11 @@ class YearFigures(Schema):
     aandeelMarkt: float | None = Field(description="Aandeel van de markt in de omzet (%).")
     aandeelOverheid: float | None = Field(description="Aandeel publiek geld in de omzet (%).")
     aandeelPrivaat: float | None = Field(description="Aandeel fondsen en giften in de omzet (%).")
-    stromen: StreamPercentages
+    stromen: StreamPercentages = Field(
+        description="Het aandeel van elke inkomstenstroom in de omzet."
+    )
     betaaldeFte: float = Field(description="Betaalde krachten in fte.")
-    vrijwilligers: int
+    vrijwilligers: int = Field(description="Vrijwilligers.")
     mensenUitUitkering: int | None = Field(
         description="Mensen uit een uitkering aan het werk; alleen voor het laatste jaar "
         "(zoals op het profiel), anders null."
@@ -137,12 +143,14 @@ class YearFigures(Schema):
 
 
 class YearFiguresLinks(Schema):
-    self: Link
+    self: Link = Field(description="Dit antwoord in de API.")
     wijkonderneming: Link = Field(description="De wijkonderneming in de API.")
 
 
 class YearFiguresList(Schema):
-    links: YearFiguresLinks = Field(alias="_links")
+    links: YearFiguresLinks = Field(
+        alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
+    )
     jaarcijfers: list[YearFigures] = Field(description="Elk jaar met cijfers, oudste eerst.")
 
 
@@ -150,28 +158,32 @@ class YearFiguresList(Schema):
 
 
 class MunicipalityLinks(Schema):
-    self: Link
+    self: Link = Field(description="Dit antwoord in de API.")
     pagina: Link = Field(description="De pagina van de gemeente op het portaal (HTML).")
     wijkondernemingen: Link = Field(description="Haar gepubliceerde wijkondernemingen.")
 
 
 class Municipality(Schema):
-    links: MunicipalityLinks = Field(alias="_links")
+    links: MunicipalityLinks = Field(
+        alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
+    )
     cbsCode: str = Field(description="De CBS-code (GM0000).")
-    naam: str
-    slug: str
+    naam: str = Field(description="De naam.")
+    slug: str = Field(description="De vaste sleutel in adressen.")
     provincie: PROVINCE = Field(description="De provincie (code, zoals de filter provincie).")
-    provincieNaam: str
+    provincieNaam: str = Field(description="De naam van de provincie.")
     aantalWijkondernemingen: int = Field(description="Gepubliceerde wijkondernemingen.")
     aantalPioniers: int = Field(description="Pioniers van WijkBV op de programmapagina.")
 
 
 class MunicipalityEmbedded(Schema):
-    gemeenten: list[Municipality]
+    gemeenten: list[Municipality] = Field(description="De gemeenten op deze pagina.")
 
 
 class MunicipalityList(Page):
-    embedded: MunicipalityEmbedded = Field(alias="_embedded")
+    embedded: MunicipalityEmbedded = Field(
+        alias="_embedded", description="De resultaten op deze pagina (HAL)."
+    )
 
 
 class Measure(Schema):
@@ -192,7 +204,9 @@ class MunicipalFigures(Schema):
     getoond: bool = Field(description="Of de cijfers getoond worden (minstens drie).")
     omzet: int | None = Field(description="Totale omzet in hele euro's.")
     leningen: int | None = Field(description="Totale leningen in hele euro's.")
-    stromen: StreamPercentages | None
+    stromen: StreamPercentages | None = Field(
+        description="Het aandeel van elke inkomstenstroom in de omzet."
+    )
     maten: list[Measure] | None = Field(description="Totaal en medianen per maat.")
     aantalRapporterend: int | None = Field(
         description="Hoeveel wijkondernemingen hier over het jaar rapporteerden (als getoond)."
@@ -200,7 +214,9 @@ class MunicipalFigures(Schema):
 
 
 class MunicipalityDetail(Municipality):
-    cijfers: MunicipalFigures
+    cijfers: MunicipalFigures = Field(
+        description="De samengetelde cijfers (onder de drie rapporterende niet getoond)."
+    )
 
 
 # --- Kennisbank -------------------------------------------------------------------------------
@@ -219,18 +235,22 @@ class ReportLinks(ItemLinks):
 
 
 class Report(Schema):
-    links: ReportLinks = Field(alias="_links")
-    slug: str
-    titel: str
-    ondertitel: str
-    samenvatting: str
+    links: ReportLinks = Field(
+        alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
+    )
+    slug: str = Field(description="De vaste sleutel in adressen.")
+    titel: str = Field(description="De titel.")
+    ondertitel: str = Field(description="De ondertitel, of leeg.")
+    samenvatting: str = Field(description="Een samenvatting van enkele zinnen.")
     opdrachtgever: str = Field(description="De opdrachtgever, of leeg.")
-    publicatiedatum: date
+    publicatiedatum: date = Field(description="De datum van publicatie.")
     toegang: Literal["open", "op-aanvraag"] = Field(
         description="open: de PDF is vrij te downloaden; op-aanvraag: via het formulier."
     )
-    themas: list[str]
-    doelgroepen: list[str]
+    themas: list[str] = Field(description="De thema's (codes, zoals de filter thema van de gids).")
+    doelgroepen: list[str] = Field(
+        description="Voor wie het is (codes: gemeente, professional, bewoner...)."
+    )
 
 
 class ReportDetail(Report):
@@ -239,43 +259,51 @@ class ReportDetail(Report):
 
 
 class ReportEmbedded(Schema):
-    rapporten: list[Report]
+    rapporten: list[Report] = Field(description="De rapporten op deze pagina.")
 
 
 class ReportList(Page):
-    embedded: ReportEmbedded = Field(alias="_embedded")
+    embedded: ReportEmbedded = Field(
+        alias="_embedded", description="De resultaten op deze pagina (HAL)."
+    )
 
 
 class FaqCategory(Schema):
-    slug: str
-    naam: str
+    slug: str = Field(description="De vaste sleutel in adressen.")
+    naam: str = Field(description="De naam.")
 
 
 class Faq(Schema):
-    links: ItemLinks = Field(alias="_links")
+    links: ItemLinks = Field(
+        alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
+    )
     slug: str = Field(description="Het anker van de vraag op de pagina.")
-    vraag: str
+    vraag: str = Field(description="De vraag.")
     antwoordHtml: str = Field(description="Het antwoord als (geschoonde) HTML.")
-    categorie: FaqCategory
-    themas: list[str]
+    categorie: FaqCategory = Field(description="De rubriek van de vraag op de pagina.")
+    themas: list[str] = Field(description="De thema's (codes, zoals de filter thema van de gids).")
 
 
 class FaqEmbedded(Schema):
-    veelgesteldeVragen: list[Faq]
+    veelgesteldeVragen: list[Faq] = Field(description="De vragen op deze pagina.")
 
 
 class FaqList(Page):
-    embedded: FaqEmbedded = Field(alias="_embedded")
+    embedded: FaqEmbedded = Field(
+        alias="_embedded", description="De resultaten op deze pagina (HAL)."
+    )
 
 
 class Article(Schema):
-    links: ItemLinks = Field(alias="_links")
-    slug: str
-    titel: str
-    soort: Literal["tips", "interview", "nieuws"]
-    intro: str
-    datum: date
-    themas: list[str]
+    links: ItemLinks = Field(
+        alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
+    )
+    slug: str = Field(description="De vaste sleutel in adressen.")
+    titel: str = Field(description="De titel.")
+    soort: Literal["tips", "interview", "nieuws"] = Field(description="Het soort artikel.")
+    intro: str = Field(description="De eerste alinea.")
+    datum: date = Field(description="De datum van publicatie.")
+    themas: list[str] = Field(description="De thema's (codes, zoals de filter thema van de gids).")
 
 
 class ArticleDetail(Article):
@@ -283,11 +311,13 @@ class ArticleDetail(Article):
 
 
 class ArticleEmbedded(Schema):
-    artikelen: list[Article]
+    artikelen: list[Article] = Field(description="De artikelen op deze pagina.")
 
 
 class ArticleList(Page):
-    embedded: ArticleEmbedded = Field(alias="_embedded")
+    embedded: ArticleEmbedded = Field(
+        alias="_embedded", description="De resultaten op deze pagina (HAL)."
+    )
 
 
 class CaseLinks(ItemLinks):
@@ -297,13 +327,15 @@ class CaseLinks(ItemLinks):
 
 
 class Case(Schema):
-    links: CaseLinks = Field(alias="_links")
-    slug: str
-    titel: str
-    samenvatting: str
+    links: CaseLinks = Field(
+        alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
+    )
+    slug: str = Field(description="De vaste sleutel in adressen.")
+    titel: str = Field(description="De titel.")
+    samenvatting: str = Field(description="Een samenvatting van enkele zinnen.")
     onderwerp: str = Field(description="De wijkonderneming of pionier die beschreven wordt.")
-    datum: date | None
-    themas: list[str]
+    datum: date | None = Field(description="De datum van publicatie.")
+    themas: list[str] = Field(description="De thema's (codes, zoals de filter thema van de gids).")
 
 
 class CaseDetail(Case):
@@ -311,8 +343,10 @@ class CaseDetail(Case):
 
 
 class CaseEmbedded(Schema):
-    casusbeschrijvingen: list[Case]
+    casusbeschrijvingen: list[Case] = Field(description="De casusbeschrijvingen op deze pagina.")
 
 
 class CaseList(Page):
-    embedded: CaseEmbedded = Field(alias="_embedded")
+    embedded: CaseEmbedded = Field(
+        alias="_embedded", description="De resultaten op deze pagina (HAL)."
+    )

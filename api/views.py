@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, QueryDict
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
 
@@ -169,6 +169,8 @@ def _paging(request, page, size: int) -> dict:
 
     def link(to: int) -> dict:
         query = request.GET.copy()
+        query.pop("pagina", None)
+        query.pop("paginaGrootte", None)
         query["pagina"] = str(to)
         query["paginaGrootte"] = str(size)
         return _absolute(request.path, query)
@@ -304,7 +306,7 @@ def enterprise_list(
     }
 
 
-SLUG = Annotated[str, Field(max_length=200, description="De slug van de wijkonderneming.")]
+SLUG = Annotated[str, Path(max_length=200, description="De slug van de wijkonderneming.")]
 
 
 @enterprises.get(
@@ -434,7 +436,7 @@ def municipality_list(
 def municipality_detail(
     request,
     code: Annotated[
-        str, Field(max_length=100, description="De CBS-code (GM0344) of de slug (utrecht).")
+        str, Path(max_length=100, description="De CBS-code (GM0344) of de slug (utrecht).")
     ],
 ):
     municipality = municipality_selectors.municipality_with_counts(code)
@@ -521,7 +523,7 @@ def report_list(
     return {**paging, "_embedded": {"rapporten": [_report(report) for report in page]}}
 
 
-ITEM_SLUG = Annotated[str, Field(max_length=200, description="De slug van het item.")]
+ITEM_SLUG = Annotated[str, Path(max_length=200, description="De slug van het item.")]
 
 
 @knowledge.get(
