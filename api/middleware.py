@@ -33,7 +33,7 @@ class OpenDataApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(PREFIX):
+        if not (request.path_info + "/").startswith(PREFIX):
             return self.get_response(request)
         # The API speaks Dutch whatever language the visitor chose on the site: the same
         # answer for everyone (its labels come from the portal's translations).
@@ -73,6 +73,10 @@ class OpenDataApiMiddleware:
         return response
 
     def _finish(self, request, response):
+        if 300 <= response.status_code < 400 and response.status_code != 304:
+            # CommonMiddleware's APPEND_SLASH would send /api/v1 on to /api/v1/: no address of
+            # the API ends in a slash, so there is nothing to send anyone to.
+            response = problem(404)
         if response.status_code >= 400 and not is_problem(response):
             allow = response.get("Allow")
             response = problem(response.status_code)

@@ -39,6 +39,8 @@ def _is_problem(response, status: int) -> dict:
         "/api/v1/gemeenten/",  # a trailing slash: 404, not a redirect to the address without
         "/api/v1/wijkondernemingen/",
         "/api/v1/",
+        "/api/v1",  # never sent on to /api/v1/ by APPEND_SLASH
+        "/api",
         "/api/v1/bestaat-niet",
         "/api/v1/wijkondernemingen/bestaat-niet",
         "/api/v1/kennisbank/rapporten/bestaat-niet",
