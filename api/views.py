@@ -140,7 +140,7 @@ def _server_error(request, exc):
     return problem(500)
 
 
-# The errors every operation can answer, documented on each (API-?? problem+json).
+# The errors every operation can answer, documented on each as problem+json (api/openapi.py).
 ERRORS = {400: schemas.Problem, 404: schemas.Problem, 429: schemas.Problem, 500: schemas.Problem}
 
 
