@@ -3,9 +3,9 @@
 For a path under ``/api/``: a trailing slash is a 404 (never a redirect, NLGov API-48); the
 rate limit; HEAD answered as GET without a body; OPTIONS answered for CORS preflights; every
 error as problem+json; and on every answer the ``API-Version`` header (API-57), CORS open for
-reading, no cookies, and for a 200 an ``ETag`` with ``If-None-Match`` giving 304. Placed early
-in ``MIDDLEWARE`` so that it sees the answers of the middleware after it (and drops the cookies
-they set).
+reading, no cookies, always Dutch, and for a 200 an ``ETag`` with ``If-None-Match`` giving 304.
+Placed early in ``MIDDLEWARE`` so that it sees the answers of the middleware after it (and
+drops the cookies they set).
 """
 
 from __future__ import annotations
@@ -33,8 +33,11 @@ class OpenDataApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(PREFIX):
+        if not (request.path_info + "/").startswith(PREFIX):
             return self.get_response(request)
+        # The API speaks Dutch whatever language the visitor chose on the site: the same
+        # answer for everyone (its labels come from the portal's translations).
+        request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
         response = self._answer(request)
         return self._finish(request, response)
 
@@ -70,6 +73,10 @@ class OpenDataApiMiddleware:
         return response
 
     def _finish(self, request, response):
+        if 300 <= response.status_code < 400 and response.status_code != 304:
+            # CommonMiddleware's APPEND_SLASH would send /api/v1 on to /api/v1/: no address of
+            # the API ends in a slash, so there is nothing to send anyone to.
+            response = problem(404)
         if response.status_code >= 400 and not is_problem(response):
             allow = response.get("Allow")
             response = problem(response.status_code)
@@ -81,6 +88,7 @@ class OpenDataApiMiddleware:
             response = self._conditional(request, response)
         elif response.status_code >= 400:
             patch_cache_control(response, no_store=True)
+        del response["Vary"]  # nothing varies: not the language, and the API reads no cookie
         response["API-Version"] = API_VERSION
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = EXPOSED

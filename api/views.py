@@ -140,7 +140,7 @@ def _server_error(request, exc):
     return problem(500)
 
 
-# The errors every operation can answer, documented on each (API-?? problem+json).
+# The errors every operation can answer, documented on each as problem+json (api/openapi.py).
 ERRORS = {400: schemas.Problem, 404: schemas.Problem, 429: schemas.Problem, 500: schemas.Problem}
 
 
@@ -153,14 +153,15 @@ def _api(name: str, query: QueryDict | None = None, **kwargs) -> dict:
     return _absolute(reverse(f"api:{name}", kwargs=kwargs or None), query)
 
 
-def _page(request, items, number: int, size: int):
-    """One page of ``items`` and the body's paging part; a page past the last is a 404 (the
-    first page of nothing is an empty page)."""
+def _listing(request, items, key: str, shape, number: int, size: int) -> dict:
+    """A list's body: page ``number`` of ``items``, each shaped by ``shape``, under
+    ``_embedded[key]``, with the paging part. A page past the last is a 404 (the first page of
+    nothing is an empty page)."""
     try:
         page = Paginator(items, size).page(number)
     except EmptyPage as error:
         raise Http404 from error
-    return page, _paging(request, page, size)
+    return {**_paging(request, page, size), "_embedded": {key: [shape(item) for item in page]}}
 
 
 def _paging(request, page, size: int) -> dict:
@@ -419,8 +420,7 @@ def municipality_list(
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
     rows = municipality_selectors.municipality_index(q or "", sorteer or "naam")
-    page, paging = _page(request, rows, pagina, pagina_grootte)
-    return {**paging, "_embedded": {"gemeenten": [_municipality(row) for row in page]}}
+    return _listing(request, rows, "gemeenten", _municipality, pagina, pagina_grootte)
 
 
 @municipalities.get(
@@ -519,8 +519,7 @@ def report_list(
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
     reports = knowledge_selectors.report_list().prefetch_related("audiences")
-    page, paging = _page(request, reports, pagina, pagina_grootte)
-    return {**paging, "_embedded": {"rapporten": [_report(report) for report in page]}}
+    return _listing(request, reports, "rapporten", _report, pagina, pagina_grootte)
 
 
 ITEM_SLUG = Annotated[str, Path(max_length=200, description="De slug van het item.")]
@@ -564,8 +563,7 @@ def faq_list(
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
     questions = knowledge_selectors.faq_questions().prefetch_related("themes")
-    page, paging = _page(request, questions, pagina, pagina_grootte)
-    return {**paging, "_embedded": {"veelgesteldeVragen": [_faq(faq) for faq in page]}}
+    return _listing(request, questions, "veelgesteldeVragen", _faq, pagina, pagina_grootte)
 
 
 def _article(article) -> dict:
@@ -597,8 +595,9 @@ def article_list(
     pagina: PageNumber = 1,
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    page, paging = _page(request, knowledge_selectors.article_list(), pagina, pagina_grootte)
-    return {**paging, "_embedded": {"artikelen": [_article(article) for article in page]}}
+    return _listing(
+        request, knowledge_selectors.article_list(), "artikelen", _article, pagina, pagina_grootte
+    )
 
 
 @knowledge.get(
@@ -649,8 +648,7 @@ def case_list(
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
     cases = case_pdf.with_public_pdf(knowledge_selectors.case_list())
-    page, paging = _page(request, cases, pagina, pagina_grootte)
-    return {**paging, "_embedded": {"casusbeschrijvingen": [_case(case) for case in page]}}
+    return _listing(request, cases, "casusbeschrijvingen", _case, pagina, pagina_grootte)
 
 
 @knowledge.get(

@@ -39,6 +39,8 @@ def _is_problem(response, status: int) -> dict:
         "/api/v1/gemeenten/",  # a trailing slash: 404, not a redirect to the address without
         "/api/v1/wijkondernemingen/",
         "/api/v1/",
+        "/api/v1",  # never sent on to /api/v1/ by APPEND_SLASH
+        "/api",
         "/api/v1/bestaat-niet",
         "/api/v1/wijkondernemingen/bestaat-niet",
         "/api/v1/kennisbank/rapporten/bestaat-niet",
@@ -204,3 +206,11 @@ def test_every_path_of_the_document_answers_200_json(client):
         assert response.status_code == 200, url
         assert response["Content-Type"] == "application/json; charset=utf-8", url
         assert response.json(), url
+
+
+def test_the_api_speaks_dutch_whatever_the_site_language(client, settings):
+    EnterpriseFactory(kind="dorpscooperatie")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/api/v1/wijkondernemingen")
+    assert response.json()["_embedded"]["wijkondernemingen"][0]["soortNaam"] == "Dorpscoöperatie"
+    assert "Vary" not in response

@@ -380,6 +380,7 @@ APPS = (
     "monitor",
     "staff",
     "lsa_portal",
+    "api",
 )
 
 
