@@ -62,7 +62,36 @@ def complete(schema: dict) -> dict:
                 }
             operation["responses"] = dict(sorted(responses.items()))
             operation.setdefault("parameters", []).append(IF_NONE_MATCH)
+    _drop_unused_schemas(schema)
     return schema
+
+
+def _drop_unused_schemas(schema: dict) -> None:
+    """Leave out the component schemas nothing refers to (Spectral's oas3-unused-component):
+    ninja adds the Schema whose fields became a list's query parameters, though no operation
+    refers to it. Repeated, as a dropped schema may have been the only one to refer to another
+    (the schemas here refer to no schema of their own kind: none is recursive)."""
+    components = schema.get("components", {}).get("schemas", {})
+    while True:
+        used = {reference.rsplit("/", 1)[-1] for reference in _references(schema)}
+        unused = [name for name in components if name not in used]
+        if not unused:
+            return
+        for name in unused:
+            del components[name]
+
+
+def _references(node):
+    """Every ``$ref`` in ``node``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _references(value)
 
 
 class OpenDataNinja(NinjaAPI):

@@ -16,10 +16,14 @@ PROVINCE = Literal[tuple(Province.values)]
 
 
 class Link(Schema):
+    """Een link (HAL): het adres van een verwante bron."""
+
     href: str = Field(description="Absolute URL.")
 
 
 class PageLinks(Schema):
+    """Links naar pagina's van een lijst, met dezelfde filters en paginagrootte."""
+
     self: Link = Field(description="Deze pagina.")
     first: Link = Field(description="De eerste pagina.")
     prev: Link | None = Field(description="De vorige pagina; null op de eerste.")
@@ -38,6 +42,8 @@ class Page(Schema):
 
 
 class InvalidParam(Schema):
+    """Een parameter die niet goed was, met de reden."""
+
     name: str = Field(description="De naam van de parameter.")
     reason: str = Field(description="Wat er niet goed aan was, in het Nederlands.")
 
@@ -58,6 +64,8 @@ class Problem(Schema):
 
 
 class EnterpriseLinks(Schema):
+    """Links van een wijkonderneming: naar zichzelf, haar profiel, jaarcijfers en gemeente."""
+
     self: Link = Field(description="Deze wijkonderneming in de API.")
     profiel: Link = Field(description="Het openbare profiel op het portaal (HTML).")
     jaarcijfers: Link = Field(description="De gepubliceerde jaarcijfers in de API.")
@@ -95,10 +103,14 @@ class Enterprise(Schema):
 
 
 class EnterpriseEmbedded(Schema):
+    """De wijkondernemingen van een pagina (HAL _embedded)."""
+
     wijkondernemingen: list[Enterprise] = Field(description="De wijkondernemingen op deze pagina.")
 
 
 class EnterpriseList(Page):
+    """Een pagina gepubliceerde wijkondernemingen."""
+
     embedded: EnterpriseEmbedded = Field(
         alias="_embedded", description="De resultaten op deze pagina (HAL)."
     )
@@ -143,11 +155,15 @@ class YearFigures(Schema):
 
 
 class YearFiguresLinks(Schema):
+    """Links van de jaarcijfers: naar zichzelf en de wijkonderneming."""
+
     self: Link = Field(description="Dit antwoord in de API.")
     wijkonderneming: Link = Field(description="De wijkonderneming in de API.")
 
 
 class YearFiguresList(Schema):
+    """De gepubliceerde jaarcijfers van een wijkonderneming, per jaar."""
+
     links: YearFiguresLinks = Field(
         alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
     )
@@ -158,12 +174,16 @@ class YearFiguresList(Schema):
 
 
 class MunicipalityLinks(Schema):
+    """Links van een gemeente: naar zichzelf, haar pagina en haar wijkondernemingen."""
+
     self: Link = Field(description="Dit antwoord in de API.")
     pagina: Link = Field(description="De pagina van de gemeente op het portaal (HTML).")
     wijkondernemingen: Link = Field(description="Haar gepubliceerde wijkondernemingen.")
 
 
 class Municipality(Schema):
+    """Een gemeente met het aantal gepubliceerde wijkondernemingen en pioniers."""
+
     links: MunicipalityLinks = Field(
         alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
     )
@@ -177,16 +197,22 @@ class Municipality(Schema):
 
 
 class MunicipalityEmbedded(Schema):
+    """De gemeenten van een pagina (HAL _embedded)."""
+
     gemeenten: list[Municipality] = Field(description="De gemeenten op deze pagina.")
 
 
 class MunicipalityList(Page):
+    """Een pagina gemeenten met gepubliceerde wijkondernemingen."""
+
     embedded: MunicipalityEmbedded = Field(
         alias="_embedded", description="De resultaten op deze pagina (HAL)."
     )
 
 
 class Measure(Schema):
+    """Eén maat van de samengetelde cijfers: totaal en medianen."""
+
     sleutel: str = Field(description="De maat (code).")
     naam: str = Field(description="De maat in woorden.")
     totaal: float = Field(description="Het totaal over de wijkondernemingen hier.")
@@ -214,6 +240,8 @@ class MunicipalFigures(Schema):
 
 
 class MunicipalityDetail(Municipality):
+    """Een gemeente met haar samengetelde cijfers."""
+
     cijfers: MunicipalFigures = Field(
         description="De samengetelde cijfers (onder de drie rapporterende niet getoond)."
     )
@@ -223,18 +251,24 @@ class MunicipalityDetail(Municipality):
 
 
 class ItemLinks(Schema):
+    """Links van een item van de kennisbank: naar zichzelf, de pagina en de PDF."""
+
     self: Link | None = Field(description="Dit item in de API (null zonder detailpagina).")
     pagina: Link = Field(description="De openbare pagina op het portaal (HTML).")
     pdf: Link | None = Field(description="De openbare PDF, of null als die er niet is.")
 
 
 class ReportLinks(ItemLinks):
+    """Links van een rapport, met het aanvraagformulier bij een rapport op aanvraag."""
+
     aanvragen: Link | None = Field(
         description="Bij een rapport op aanvraag: het formulier om het aan te vragen."
     )
 
 
 class Report(Schema):
+    """Een gepubliceerd rapport."""
+
     links: ReportLinks = Field(
         alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
     )
@@ -254,26 +288,36 @@ class Report(Schema):
 
 
 class ReportDetail(Report):
+    """Een gepubliceerd rapport met zijn lessen en tekst."""
+
     lessen: list[str] = Field(description="De belangrijkste lessen.")
     inhoudHtml: str = Field(description="De tekst als (geschoonde) HTML.")
 
 
 class ReportEmbedded(Schema):
+    """De rapporten van een pagina (HAL _embedded)."""
+
     rapporten: list[Report] = Field(description="De rapporten op deze pagina.")
 
 
 class ReportList(Page):
+    """Een pagina gepubliceerde rapporten."""
+
     embedded: ReportEmbedded = Field(
         alias="_embedded", description="De resultaten op deze pagina (HAL)."
     )
 
 
 class FaqCategory(Schema):
+    """De rubriek van een veelgestelde vraag."""
+
     slug: str = Field(description="De vaste sleutel in adressen.")
     naam: str = Field(description="De naam.")
 
 
 class Faq(Schema):
+    """Een veelgestelde vraag met haar antwoord."""
+
     links: ItemLinks = Field(
         alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
     )
@@ -285,16 +329,22 @@ class Faq(Schema):
 
 
 class FaqEmbedded(Schema):
+    """De vragen van een pagina (HAL _embedded)."""
+
     veelgesteldeVragen: list[Faq] = Field(description="De vragen op deze pagina.")
 
 
 class FaqList(Page):
+    """Een pagina veelgestelde vragen."""
+
     embedded: FaqEmbedded = Field(
         alias="_embedded", description="De resultaten op deze pagina (HAL)."
     )
 
 
 class Article(Schema):
+    """Een gepubliceerd artikel: tips, interview of nieuws."""
+
     links: ItemLinks = Field(
         alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
     )
@@ -307,26 +357,36 @@ class Article(Schema):
 
 
 class ArticleDetail(Article):
+    """Een gepubliceerd artikel met zijn tekst."""
+
     inhoudHtml: str = Field(description="De tekst als (geschoonde) HTML.")
 
 
 class ArticleEmbedded(Schema):
+    """De artikelen van een pagina (HAL _embedded)."""
+
     artikelen: list[Article] = Field(description="De artikelen op deze pagina.")
 
 
 class ArticleList(Page):
+    """Een pagina gepubliceerde artikelen."""
+
     embedded: ArticleEmbedded = Field(
         alias="_embedded", description="De resultaten op deze pagina (HAL)."
     )
 
 
 class CaseLinks(ItemLinks):
+    """Links van een casusbeschrijving, met de beschreven wijkonderneming."""
+
     wijkonderneming: Link | None = Field(
         description="De beschreven wijkonderneming in de API, als die gepubliceerd is."
     )
 
 
 class Case(Schema):
+    """Een gepubliceerde casusbeschrijving."""
+
     links: CaseLinks = Field(
         alias="_links", description="Links (HAL): naar zichzelf en verwante bronnen."
     )
@@ -339,14 +399,20 @@ class Case(Schema):
 
 
 class CaseDetail(Case):
+    """Een gepubliceerde casusbeschrijving met haar tekst."""
+
     inhoudHtml: str = Field(description="De tekst als (geschoonde) HTML.")
 
 
 class CaseEmbedded(Schema):
+    """De casusbeschrijvingen van een pagina (HAL _embedded)."""
+
     casusbeschrijvingen: list[Case] = Field(description="De casusbeschrijvingen op deze pagina.")
 
 
 class CaseList(Page):
+    """Een pagina gepubliceerde casusbeschrijvingen."""
+
     embedded: CaseEmbedded = Field(
         alias="_embedded", description="De resultaten op deze pagina (HAL)."
     )
