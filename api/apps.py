@@ -7,3 +7,6 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("Open data API")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the case PDFs' cache invalidation

@@ -28,6 +28,7 @@ from knowledge.models import FAQ, CaseDescription, Report
 from municipalities import selectors as municipality_selectors
 
 from . import schemas
+from .answers import CASE_PDF_FRAGMENTS, cached_answer
 from .middleware import API_VERSION
 from .openapi import OpenDataNinja
 from .problems import DETAILS, problem
@@ -153,7 +154,26 @@ def _api(name: str, query: QueryDict | None = None, **kwargs) -> dict:
     return _absolute(reverse(f"api:{name}", kwargs=kwargs or None), query)
 
 
-def _listing(request, items, key: str, shape, number: int, size: int) -> dict:
+def _query(**params) -> QueryDict:
+    """A list's filters as they appear in its links and its cache key: the parameters that are
+    set, in the order given (the same filters give the same query, whatever the request's
+    order or its unknown parameters)."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if value not in (None, ""):
+            query[name] = str(value)
+    return query
+
+
+def _cached(request, schema, namespaces, filters: QueryDict, number, size, build, lifetime=None):
+    """A list's answer from the server's cache (api/answers.py), under its filters and page."""
+    query = filters.copy()
+    query["pagina"] = str(number)
+    query["paginaGrootte"] = str(size)
+    return cached_answer(request, open_data, schema, namespaces, query, build, lifetime=lifetime)
+
+
+def _listing(request, filters: QueryDict, items, key: str, shape, number: int, size: int) -> dict:
     """A list's body: page ``number`` of ``items``, each shaped by ``shape``, under
     ``_embedded[key]``, with the paging part. A page past the last is a 404 (the first page of
     nothing is an empty page)."""
@@ -161,20 +181,21 @@ def _listing(request, items, key: str, shape, number: int, size: int) -> dict:
         page = Paginator(items, size).page(number)
     except EmptyPage as error:
         raise Http404 from error
-    return {**_paging(request, page, size), "_embedded": {key: [shape(item) for item in page]}}
+    return {
+        **_paging(request.path, filters, page, size),
+        "_embedded": {key: [shape(item) for item in page]},
+    }
 
 
-def _paging(request, page, size: int) -> dict:
+def _paging(path: str, filters: QueryDict, page, size: int) -> dict:
     """The paging part of a list's body: HAL-style links to this, the first, the previous, the
-    next and the last page (the request's parameters kept), and the counts."""
+    next and the last page (with the list's ``filters``), and the counts."""
 
     def link(to: int) -> dict:
-        query = request.GET.copy()
-        query.pop("pagina", None)
-        query.pop("paginaGrootte", None)
+        query = filters.copy()
         query["pagina"] = str(to)
         query["paginaGrootte"] = str(size)
-        return _absolute(request.path, query)
+        return _absolute(path, query)
 
     return {
         "_links": {
@@ -217,21 +238,37 @@ enterprises = Router(tags=["wijkondernemingen"])
 YEAR = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
+UNKNOWN_MATCHES_NOTHING = (
+    " Een onbekende waarde is geen fout: die filter past op niets en geeft een lege pagina."
+)
+
+
 class DirectoryQuery(schemas.Schema):
-    """De filters van de gids op het portaal, met dezelfde namen."""
+    """De filters van de gids op het portaal, met dezelfde namen (in camelCase)."""
 
     q: str | None = Field(
         None, max_length=200, description="Zoekt in naam, wijk en gemeente (ook 'Den Haag')."
     )
     gemeente: str | None = Field(
-        None, max_length=100, description="De slug van een gemeente (zie /gemeenten)."
+        None,
+        max_length=100,
+        description="De slug van een gemeente (zie /gemeenten)." + UNKNOWN_MATCHES_NOTHING,
     )
     provincie: schemas.PROVINCE | None = Field(None, description="De code van een provincie.")
     soort: schemas.KIND | None = Field(None, description="Het soort organisatie.")
-    thema: str | None = Field(None, max_length=40, description="De code van een thema.")
+    thema: str | None = Field(
+        None,
+        max_length=40,
+        description="De code van een thema (zie themas bij een wijkonderneming)."
+        + UNKNOWN_MATCHES_NOTHING,
+    )
     rechtsvorm: schemas.LEGAL_FORM | None = Field(None, description="De rechtsvorm.")
-    opgericht_vanaf: YEAR | None = Field(None, description="Opgericht in of na dit jaar.")
-    opgericht_tot: YEAR | None = Field(None, description="Opgericht in of voor dit jaar.")
+    opgericht_vanaf: YEAR | None = Field(
+        None, alias="opgerichtVanaf", description="Opgericht in of na dit jaar."
+    )
+    opgericht_tot: YEAR | None = Field(
+        None, alias="opgerichtTot", description="Opgericht in of voor dit jaar."
+    )
     sorteer: Literal[tuple(DIRECTORY_SORTS)] | None = Field(
         None,
         description="naam (standaard), nieuw (laatst gepubliceerd eerst), opgericht, gemeente.",
@@ -284,8 +321,8 @@ def _enterprise_rows(found) -> list[dict]:
     by_alias=True,
     summary="Gepubliceerde wijkondernemingen",
     description="De gepubliceerde wijkondernemingen, gefilterd en gesorteerd zoals de gids, "
-    "per pagina. Een onbekende gemeente of een onbekend thema geeft 400; een pagina na de "
-    "laatste 404.",
+    "per pagina. Een onbekende gemeente of een onbekend thema past op geen enkele "
+    "wijkonderneming: een lege pagina, geen fout. Een pagina na de laatste geeft 404.",
 )
 def enterprise_list(
     request,
@@ -293,18 +330,43 @@ def enterprise_list(
     pagina: PageNumber = 1,
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    params = QueryDict(mutable=True)
-    for name, value in filters.dict().items():
-        if value not in (None, ""):
-            params[name] = str(value)
-    filterset = enterprise_selectors.directory_filter(params)
-    if not filterset.is_valid():
-        raise InvalidFilter(filterset.form.errors)
-    found = enterprise_selectors.open_data_page(filterset, pagina, pagina_grootte)
-    return {
-        **_paging(request, found.page, pagina_grootte),
-        "_embedded": {"wijkondernemingen": _enterprise_rows(found)},
-    }
+    query = _query(**filters.model_dump(by_alias=True))
+
+    def build() -> dict:
+        filterset = enterprise_selectors.directory_filter(_query(**filters.model_dump()))
+        if not filterset.is_valid():
+            if _only_unknown_choices(filterset.form):
+                return _listing(
+                    request, query, [], "wijkondernemingen", None, pagina, pagina_grootte
+                )
+            raise InvalidFilter(filterset.form.errors)
+        found = enterprise_selectors.open_data_page(filterset, pagina, pagina_grootte)
+        return {
+            **_paging(request.path, query, found.page, pagina_grootte),
+            "_embedded": {"wijkondernemingen": _enterprise_rows(found)},
+        }
+
+    return _cached(
+        request,
+        schemas.EnterpriseList,
+        enterprise_selectors.DIRECTORY_FRAGMENTS,
+        query,
+        pagina,
+        pagina_grootte,
+        build,
+    )
+
+
+def _only_unknown_choices(form) -> bool:
+    """Whether all that is wrong is a slug the data does not have (a municipality or a theme):
+    a filter that matches nothing, as a consumer of open data expects, not a bad request."""
+    return all(
+        name in CHOICES_FROM_DATA and all(error.code == "invalid_choice" for error in errors)
+        for name, errors in form.errors.as_data().items()
+    )
+
+
+CHOICES_FROM_DATA = ("gemeente", "thema")
 
 
 SLUG = Annotated[str, Path(max_length=200, description="De slug van de wijkonderneming.")]
@@ -419,8 +481,21 @@ def municipality_list(
     pagina: PageNumber = 1,
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    rows = municipality_selectors.municipality_index(q or "", sorteer or "naam")
-    return _listing(request, rows, "gemeenten", _municipality, pagina, pagina_grootte)
+    query = _query(q=q, sorteer=sorteer)
+
+    def build() -> dict:
+        rows = municipality_selectors.municipality_index(q or "", sorteer or "naam")
+        return _listing(request, query, rows, "gemeenten", _municipality, pagina, pagina_grootte)
+
+    return _cached(
+        request,
+        schemas.MunicipalityList,
+        municipality_selectors.INDEX_FRAGMENTS,
+        query,
+        pagina,
+        pagina_grootte,
+        build,
+    )
 
 
 @municipalities.get(
@@ -476,6 +551,28 @@ def municipality_detail(
 knowledge = Router(tags=["kennisbank"])
 
 
+# What a list of the knowledge base shows: its items, and the themes and enterprises they name.
+KNOWLEDGE_FRAGMENTS = (
+    knowledge_selectors.CONTENT_FRAGMENTS,
+    enterprise_selectors.DIRECTORY_FRAGMENTS,
+)
+
+
+def _knowledge_list(request, schema, number: int, size: int, build, *more_namespaces):
+    """A list of the knowledge base from the server's cache, until its data changes or the next
+    scheduled publication becomes public (no signal says when that happens)."""
+    return _cached(
+        request,
+        schema,
+        (*KNOWLEDGE_FRAGMENTS, *more_namespaces),
+        _query(),
+        number,
+        size,
+        build,
+        lifetime=knowledge_selectors.until_next_publication,
+    )
+
+
 def _slugs(items) -> list[str]:
     return [item.slug for item in items.all()]
 
@@ -518,8 +615,11 @@ def report_list(
     pagina: PageNumber = 1,
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    reports = knowledge_selectors.report_list().prefetch_related("audiences")
-    return _listing(request, reports, "rapporten", _report, pagina, pagina_grootte)
+    def build() -> dict:
+        reports = knowledge_selectors.report_list().prefetch_related("audiences")
+        return _listing(request, _query(), reports, "rapporten", _report, pagina, pagina_grootte)
+
+    return _knowledge_list(request, schemas.ReportList, pagina, pagina_grootte, build)
 
 
 ITEM_SLUG = Annotated[str, Path(max_length=200, description="De slug van het item.")]
@@ -531,6 +631,8 @@ ITEM_SLUG = Annotated[str, Path(max_length=200, description="De slug van het ite
     url_name="report",
     by_alias=True,
     summary="Eén rapport",
+    description="Een gepubliceerd rapport met zijn lessen en tekst. Een rapport dat niet (meer) "
+    "gepubliceerd is, geeft 404.",
 )
 def report_detail(request, slug: ITEM_SLUG):
     report = knowledge_selectors.report_page(slug)
@@ -562,8 +664,13 @@ def faq_list(
     pagina: PageNumber = 1,
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    questions = knowledge_selectors.faq_questions().prefetch_related("themes")
-    return _listing(request, questions, "veelgesteldeVragen", _faq, pagina, pagina_grootte)
+    def build() -> dict:
+        questions = knowledge_selectors.faq_questions().prefetch_related("themes")
+        return _listing(
+            request, _query(), questions, "veelgesteldeVragen", _faq, pagina, pagina_grootte
+        )
+
+    return _knowledge_list(request, schemas.FaqList, pagina, pagina_grootte, build)
 
 
 def _article(article) -> dict:
@@ -595,9 +702,11 @@ def article_list(
     pagina: PageNumber = 1,
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    return _listing(
-        request, knowledge_selectors.article_list(), "artikelen", _article, pagina, pagina_grootte
-    )
+    def build() -> dict:
+        articles = knowledge_selectors.article_list()
+        return _listing(request, _query(), articles, "artikelen", _article, pagina, pagina_grootte)
+
+    return _knowledge_list(request, schemas.ArticleList, pagina, pagina_grootte, build)
 
 
 @knowledge.get(
@@ -606,6 +715,8 @@ def article_list(
     url_name="article",
     by_alias=True,
     summary="Eén artikel",
+    description="Een gepubliceerd artikel met zijn tekst. Een artikel dat niet (meer) "
+    "gepubliceerd is, geeft 404.",
 )
 def article_detail(request, slug: ITEM_SLUG):
     article = knowledge_selectors.article_page(slug)
@@ -647,8 +758,15 @@ def case_list(
     pagina: PageNumber = 1,
     pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
 ):
-    cases = case_pdf.with_public_pdf(knowledge_selectors.case_list())
-    return _listing(request, cases, "casusbeschrijvingen", _case, pagina, pagina_grootte)
+    def build() -> dict:
+        cases = case_pdf.with_public_pdf(knowledge_selectors.case_list())
+        return _listing(
+            request, _query(), cases, "casusbeschrijvingen", _case, pagina, pagina_grootte
+        )
+
+    return _knowledge_list(
+        request, schemas.CaseList, pagina, pagina_grootte, build, CASE_PDF_FRAGMENTS
+    )
 
 
 @knowledge.get(
@@ -657,6 +775,8 @@ def case_list(
     url_name="case",
     by_alias=True,
     summary="Eén casusbeschrijving",
+    description="Een gepubliceerde casusbeschrijving met haar tekst en de link naar de openbare "
+    "PDF als die gemaakt is. Een casusbeschrijving die niet (meer) gepubliceerd is, geeft 404.",
 )
 def case_detail(request, slug: ITEM_SLUG):
     case = knowledge_selectors.case_page(slug)

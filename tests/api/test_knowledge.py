@@ -112,13 +112,17 @@ def test_list_queries_do_not_grow_with_the_rows(client, django_assert_num_querie
         ArticleFactory()
         CaseDescriptionFactory(enterprise=EnterpriseFactory())
         FAQFactory()
-    # count, page, themes (and audiences for reports)
+    # count, page, themes (and audiences for reports), and when the next scheduled publication
+    # is (how long the answer may be kept); asked again, the answer comes from the cache.
     for path, queries in (
-        ("rapporten", 4),
-        ("artikelen", 3),
-        ("casusbeschrijvingen", 3),
-        ("veelgestelde-vragen", 3),
+        ("rapporten", 5),
+        ("artikelen", 4),
+        ("casusbeschrijvingen", 4),
+        ("veelgestelde-vragen", 4),
     ):
         with django_assert_num_queries(queries):
             response = client.get(f"{BASE}/{path}", {"paginaGrootte": 100})
         assert response.json()["aantal"] == size, path
+        with django_assert_num_queries(0):
+            again = client.get(f"{BASE}/{path}", {"paginaGrootte": 100})
+        assert again.content == response.content, path

@@ -294,7 +294,15 @@ TARGETS: dict[str, Target] = {
     # The open-data API (JSON: what matters is that no text makes it fail)
     "api:api-root": Target(),
     "api:openapi-json": Target(),
-    "api:enterprises": Target(query=(*DIRECTORY, "paginaGrootte")),
+    # The API's query keys are camelCase (NLGov ADR); the rest are the directory's.
+    "api:enterprises": Target(
+        query=(
+            *(name for name in DIRECTORY if not name.startswith("opgericht_")),
+            "opgerichtVanaf",
+            "opgerichtTot",
+            "paginaGrootte",
+        )
+    ),
     "api:enterprise": Target(path=("slug",)),
     "api:enterprise_figures": Target(path=("slug",)),
     "api:municipalities": Target(query=("q", "sorteer", "pagina", "paginaGrootte")),
