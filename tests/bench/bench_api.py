@@ -12,7 +12,7 @@ import random
 import time
 
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from knowledge.models import FAQ
 from tests.bench.bench_enterprises import _grow_to
@@ -39,6 +39,17 @@ def list_endpoints(document: dict) -> list[str]:
     return found
 
 
+class AnswerClient(Client):
+    """A client whose every answer must be the page asked for: a 429 of the rate limit (a
+    loop of requests from one address reaches it) or a 404 would time a quick answer to
+    another question."""
+
+    def get(self, *args, **kwargs):
+        response = super().get(*args, **kwargs)
+        assert response.status_code == 200, (args, response.status_code)
+        return response
+
+
 def _size(url: str, size: int) -> str:
     return f"{url}?{SIZE_PARAMETER}={size}"
 
@@ -50,8 +61,13 @@ def run(out) -> None:
         _load(out)
     analyze()
     out(f"data ready in {time.perf_counter() - start:.1f} s")
-    client = Client()
-    response = client.get(SPEC_URL)
+    # The limit is still counted on every request (its cost is part of the time), never reached.
+    with override_settings(API_RATE_LIMIT=(1_000_000, 60)):
+        _measure(out, AnswerClient())
+
+
+def _measure(out, client: Client) -> None:
+    response = Client().get(SPEC_URL)
     if response.status_code != 200:
         out(f"no API document at {SPEC_URL} ({response.status_code}): nothing to measure")
         return
