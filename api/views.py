@@ -558,19 +558,40 @@ KNOWLEDGE_FRAGMENTS = (
 )
 
 
-def _knowledge_list(request, schema, number: int, size: int, build, *more_namespaces):
-    """A list of the knowledge base from the server's cache, until its data changes or the next
-    scheduled publication becomes public (no signal says when that happens)."""
-    return _cached(
-        request,
-        schema,
-        (*KNOWLEDGE_FRAGMENTS, *more_namespaces),
-        _query(),
-        number,
-        size,
-        build,
-        lifetime=knowledge_selectors.until_next_publication,
+def _knowledge_list(
+    path: str, name: str, schema, key: str, items, shape, *more_namespaces, **documentation
+) -> None:
+    """Register the list ``path`` of the knowledge base: ``items()`` a page at a time, each
+    shaped by ``shape``, under ``_embedded[key]``; its answers come from the server's cache
+    until its data changes or the next scheduled publication becomes public (no signal says
+    when that happens)."""
+
+    @knowledge.get(
+        path,
+        response={200: schema, **ERRORS},
+        url_name=name,
+        operation_id=f"api_views_{name.removesuffix('s')}_list",
+        by_alias=True,
+        **documentation,
     )
+    def knowledge_list(
+        request,
+        pagina: PageNumber = 1,
+        pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
+    ):
+        def build() -> dict:
+            return _listing(request, _query(), items(), key, shape, pagina, pagina_grootte)
+
+        return _cached(
+            request,
+            schema,
+            (*KNOWLEDGE_FRAGMENTS, *more_namespaces),
+            _query(),
+            pagina,
+            pagina_grootte,
+            build,
+            lifetime=knowledge_selectors.until_next_publication,
+        )
 
 
 def _slugs(items) -> list[str]:
@@ -602,24 +623,16 @@ def _report(report: Report) -> dict:
     }
 
 
-@knowledge.get(
+_knowledge_list(
     "/kennisbank/rapporten",
-    response={200: schemas.ReportList, **ERRORS},
-    url_name="reports",
-    by_alias=True,
+    "reports",
+    schemas.ReportList,
+    "rapporten",
+    lambda: knowledge_selectors.report_list().prefetch_related("audiences"),
+    _report,
     summary="Gepubliceerde rapporten",
     description="Nieuwste eerst. De PDF-link staat er alleen bij een open rapport.",
 )
-def report_list(
-    request,
-    pagina: PageNumber = 1,
-    pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
-):
-    def build() -> dict:
-        reports = knowledge_selectors.report_list().prefetch_related("audiences")
-        return _listing(request, _query(), reports, "rapporten", _report, pagina, pagina_grootte)
-
-    return _knowledge_list(request, schemas.ReportList, pagina, pagina_grootte, build)
 
 
 ITEM_SLUG = Annotated[str, Path(max_length=200, description="De slug van het item.")]
@@ -650,27 +663,17 @@ def _faq(faq: FAQ) -> dict:
     }
 
 
-@knowledge.get(
+_knowledge_list(
     "/kennisbank/veelgestelde-vragen",
-    response={200: schemas.FaqList, **ERRORS},
-    url_name="faqs",
-    by_alias=True,
+    "faqs",
+    schemas.FaqList,
+    "veelgesteldeVragen",
+    lambda: knowledge_selectors.faq_questions().prefetch_related("themes"),
+    _faq,
     summary="Veelgestelde vragen",
     description="In de volgorde van de pagina. Een vraag heeft geen eigen pagina, maar een "
     "anker op de pagina met alle vragen.",
 )
-def faq_list(
-    request,
-    pagina: PageNumber = 1,
-    pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
-):
-    def build() -> dict:
-        questions = knowledge_selectors.faq_questions().prefetch_related("themes")
-        return _listing(
-            request, _query(), questions, "veelgesteldeVragen", _faq, pagina, pagina_grootte
-        )
-
-    return _knowledge_list(request, schemas.FaqList, pagina, pagina_grootte, build)
 
 
 def _article(article) -> dict:
@@ -689,24 +692,16 @@ def _article(article) -> dict:
     }
 
 
-@knowledge.get(
+_knowledge_list(
     "/kennisbank/artikelen",
-    response={200: schemas.ArticleList, **ERRORS},
-    url_name="articles",
-    by_alias=True,
+    "articles",
+    schemas.ArticleList,
+    "artikelen",
+    knowledge_selectors.article_list,
+    _article,
     summary="Gepubliceerde artikelen",
     description="Tips, interviews en nieuws, nieuwste eerst.",
 )
-def article_list(
-    request,
-    pagina: PageNumber = 1,
-    pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
-):
-    def build() -> dict:
-        articles = knowledge_selectors.article_list()
-        return _listing(request, _query(), articles, "artikelen", _article, pagina, pagina_grootte)
-
-    return _knowledge_list(request, schemas.ArticleList, pagina, pagina_grootte, build)
 
 
 @knowledge.get(
@@ -745,28 +740,17 @@ def _case(case: CaseDescription) -> dict:
     }
 
 
-@knowledge.get(
+_knowledge_list(
     "/kennisbank/casusbeschrijvingen",
-    response={200: schemas.CaseList, **ERRORS},
-    url_name="cases",
-    by_alias=True,
+    "cases",
+    schemas.CaseList,
+    "casusbeschrijvingen",
+    lambda: case_pdf.with_public_pdf(knowledge_selectors.case_list()),
+    _case,
+    CASE_PDF_FRAGMENTS,
     summary="Gepubliceerde casusbeschrijvingen",
     description="Nieuwste eerst, met de link naar de openbare PDF als die gemaakt is.",
 )
-def case_list(
-    request,
-    pagina: PageNumber = 1,
-    pagina_grootte: PageSize = DEFAULT_PAGE_SIZE,
-):
-    def build() -> dict:
-        cases = case_pdf.with_public_pdf(knowledge_selectors.case_list())
-        return _listing(
-            request, _query(), cases, "casusbeschrijvingen", _case, pagina, pagina_grootte
-        )
-
-    return _knowledge_list(
-        request, schemas.CaseList, pagina, pagina_grootte, build, CASE_PDF_FRAGMENTS
-    )
 
 
 @knowledge.get(
