@@ -29,6 +29,7 @@ COPY knowledge ./knowledge
 COPY municipalities ./municipalities
 COPY monitor ./monitor
 COPY staff ./staff
+COPY api ./api
 RUN pip install .
 COPY . .
 # collectstatic needs settings that load; the real key comes from the environment at run time.

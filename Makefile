@@ -20,8 +20,8 @@ $(VENV)/.installed-dev: $(BIN)/activate pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-# axe-core for the accessibility test, from the npm registry at the version package-lock.json pins
-# (never from a CDN); node_modules/ is not in git.
+# axe-core for the accessibility test and the Spectral CLI for the API's OpenAPI document, from the
+# npm registry at the versions package-lock.json pins (never from a CDN); node_modules/ is not in git.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

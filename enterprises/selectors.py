@@ -6,10 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -119,7 +120,7 @@ def directory(params: QueryDict, page_number: str | None = None) -> DirectoryRes
 
     Queries: the count, the page, its themes, and one per facet, whatever the number of rows.
     """
-    filterset = DirectoryFilter(params, queryset=published().select_related("municipality"))
+    filterset = directory_filter(params)
     queryset = filterset.qs
     if "sorteer" not in filterset.form.cleaned_data or not filterset.form.cleaned_data.get(
         "sorteer"
@@ -482,25 +483,37 @@ EXPORT_COLUMNS = [
 def export_rows(params: QueryDict, base_url: str):
     """The published directory as open data, filters applied, no personal data. A generator:
     rows are produced in batches so the export of thousands stays small in memory."""
-    filterset = DirectoryFilter(params, queryset=published().select_related("municipality"))
+    filterset = directory_filter(params)
     queryset = filterset.qs.order_by("name", "pk")
     themes = dict(Theme.objects.values_list("pk", "slug"))
     batch_size = 500
     for start in range(0, queryset.count(), batch_size):
-        batch = list(queryset[start : start + batch_size])
-        ids = [enterprise.pk for enterprise in batch]
-        links = defaultdict(list)
-        for enterprise_id, theme_id in Enterprise.themes.through.objects.filter(
-            enterprise_id__in=ids
-        ).values_list("enterprise_id", "theme_id"):
-            links[enterprise_id].append(themes[theme_id])
-        latest = {
-            row.enterprise_id: row for row in latest_figures(Enterprise.objects.filter(pk__in=ids))
-        }
-        for enterprise in batch:
-            row = latest.get(enterprise.pk)
-            mix = figures.IncomeMix(row.income_by_stream()) if row else None
-            yield {
+        yield from open_data_rows(list(queryset[start : start + batch_size]), base_url, themes)
+
+
+def open_data_rows(
+    enterprises: list[Enterprise], base_url: str, themes: dict[int, str] | None = None
+) -> list[dict]:
+    """The open-data columns (``EXPORT_COLUMNS``) of these published enterprises, with their
+    municipality selected: what the CSV export and the open-data API show, and nothing
+    personal. Two queries (three without ``themes``, the slugs by primary key)."""
+    if themes is None:
+        themes = dict(Theme.objects.values_list("pk", "slug"))
+    ids = [enterprise.pk for enterprise in enterprises]
+    links = defaultdict(list)
+    for enterprise_id, theme_id in Enterprise.themes.through.objects.filter(
+        enterprise_id__in=ids
+    ).values_list("enterprise_id", "theme_id"):
+        links[enterprise_id].append(themes[theme_id])
+    latest = {
+        row.enterprise_id: row for row in latest_figures(Enterprise.objects.filter(pk__in=ids))
+    }
+    rows = []
+    for enterprise in enterprises:
+        row = latest.get(enterprise.pk)
+        mix = figures.IncomeMix(row.income_by_stream()) if row else None
+        rows.append(
+            {
                 "name": enterprise.name,
                 "url": f"{base_url}{enterprise.get_absolute_url()}",
                 "kind": enterprise.kind,
@@ -523,3 +536,64 @@ def export_rows(params: QueryDict, base_url: str):
                 "paid_staff_fte": row.paid_staff_fte if row else None,
                 "volunteers": row.volunteers if row else None,
             }
+        )
+    return rows
+
+
+@dataclass
+class OpenDataPage:
+    """One page of the published directory as open data (``open_data_rows``), with the
+    enterprises themselves (for their slugs) and the paginator's page."""
+
+    page: Page
+    enterprises: list[Enterprise]
+    rows: list[dict]
+
+
+def open_data_page(filterset: DirectoryFilter, page_number: int, size: int) -> OpenDataPage:
+    """A page of the directory's result for the open-data API: the same filters and order as
+    the directory (``directory``) on a valid ``filterset``; a 404 past the last page (the
+    first page of nothing is empty). Four queries: the count, the page,
+    the theme links, the latest figures (and the theme slugs)."""
+    queryset = filterset.qs
+    if not filterset.form.cleaned_data.get("sorteer"):
+        queryset = queryset.order_by("name", "pk")
+    try:
+        page = Paginator(queryset, size).page(page_number)
+    except EmptyPage as error:  # past the last page: nothing there, not the nearest page
+        raise Http404 from error
+    enterprises = list(page.object_list)
+    return OpenDataPage(page, enterprises, open_data_rows(enterprises, settings.PORTAL_BASE_URL))
+
+
+def directory_filter(params: QueryDict) -> DirectoryFilter:
+    """The directory's filters on the published enterprises, as the directory applies them."""
+    return DirectoryFilter(params, queryset=published().select_related("municipality"))
+
+
+def published_enterprise(slug: str) -> Enterprise:
+    """A published enterprise with its municipality, or a 404 (whatever else exists)."""
+    return get_object_or_404(published().select_related("municipality"), slug=slug)
+
+
+@dataclass(frozen=True)
+class PublicYear:
+    """One year of figures as the public profile shows it: the turnover mix (loans apart), the
+    result and the people. ``people_from_benefits`` and ``residents_reached`` are shown for the
+    latest year only (None for the others), as on the profile; the checks' flags never."""
+
+    figures: YearFigures
+    mix: figures.IncomeMix
+    stream_percentages: dict[str, int]
+    latest: bool
+
+
+def public_year_figures(enterprise: Enterprise) -> list[PublicYear]:
+    """The yearly figures of a published enterprise, oldest first, as its profile shows them.
+    One query."""
+    rows = list(YearFigures.objects.filter(enterprise=enterprise).order_by("year"))
+    years = []
+    for index, row in enumerate(rows):
+        mix = figures.IncomeMix(row.income_by_stream(), row.expenses)
+        years.append(PublicYear(row, mix, mix.stream_percentages(), index == len(rows) - 1))
+    return years

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -260,6 +260,18 @@ def latest_done(case: CaseDescription) -> PdfJob | None:
     return (
         case.pdf_jobs.filter(status=PdfJobStatus.DONE).order_by("-version", "-created_at").first()
     )
+
+
+def with_public_pdf(cases: QuerySet[CaseDescription]) -> QuerySet[CaseDescription]:
+    """The cases with ``public_pdf``: the file of the version ``latest_done`` would serve
+    ("" or None when there is none, and then the PDF link of the case gives a 404). One
+    subquery, whatever the number of cases."""
+    latest = (
+        PdfJob.objects.filter(case=OuterRef("pk"), status=PdfJobStatus.DONE)
+        .order_by("-version", "-created_at")
+        .values("file")[:1]
+    )
+    return cases.annotate(public_pdf=Subquery(latest))
 
 
 def version_for(case: CaseDescription, pk: int, *, staff: bool) -> PdfJob | None:

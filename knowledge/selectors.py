@@ -663,21 +663,25 @@ class FAQGroup:
 
 def faq_page(*, staff: bool = False) -> list[FAQGroup]:
     """Every visible question grouped by category in the categories' order (two queries)."""
-    questions = (
-        _visible(FAQ, staff)
-        .select_related("category")
-        .prefetch_related(
-            Prefetch(
-                "related_reports",
-                queryset=Report.objects.public().only("slug", "title").order_by("title"),
-            )
+    questions = faq_questions(staff=staff).prefetch_related(
+        Prefetch(
+            "related_reports",
+            queryset=Report.objects.public().only("slug", "title").order_by("title"),
         )
-        .order_by("category__position", "category__name", "category_id", "order", "question")
     )
     return [
         FAQGroup(category, list(items))
         for category, items in groupby(questions, key=lambda faq: faq.category)
     ]
+
+
+def faq_questions(*, staff: bool = False) -> QuerySet[FAQ]:
+    """The visible questions with their category, in the order of the FAQ page."""
+    return (
+        _visible(FAQ, staff)
+        .select_related("category")
+        .order_by("category__position", "category__name", "category_id", "order", "question")
+    )
 
 
 def report_list(*, staff: bool = False) -> QuerySet[Report]:

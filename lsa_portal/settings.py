@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "municipalities",
     "monitor",
     "staff",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "lsa_portal.middleware.PermissionsPolicyMiddleware",
+    # The open-data API's common headers, errors and rate limit (api/middleware.py): before the
+    # session and CSRF middleware, so that it drops any cookie they set on an API answer.
+    "api.middleware.OpenDataApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lsa_portal.middleware.DutchFirstMiddleware",
@@ -349,6 +353,15 @@ KNOWLEDGE_DOWNLOAD_LINK_DAYS = env.int("KNOWLEDGE_DOWNLOAD_LINK_DAYS", default=1
 KNOWLEDGE_FORM_RATE_LIMIT = (env.int("KNOWLEDGE_FORM_RATE_PER_HOUR", default=10), 60 * 60)
 # Where advice requests are announced; empty: every active member of the staff group.
 KNOWLEDGE_STAFF_INBOX = env.list("KNOWLEDGE_STAFF_INBOX", default=[])
+
+# --- Open data API (/api/v1/) --------------------------------------------------------------
+# Requests per client address per minute; past it the API answers 429 with Retry-After.
+API_RATE_LIMIT = (env.int("API_RATE_PER_MINUTE", default=600), 60)
+# How long a client or a shared cache may keep an answer (Cache-Control max-age, seconds).
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
+# Who answers questions about the API (info.contact of the OpenAPI document).
+API_CONTACT_NAME = env.str("API_CONTACT_NAME", default="Redactie Wijkondernemingen")
+API_CONTACT_EMAIL = env.str("API_CONTACT_EMAIL", default="opendata@example.org")
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.views import open_data
 from enterprises.sitemaps import EnterpriseSitemap
 from knowledge.sitemaps import SITEMAPS
 
@@ -31,6 +32,8 @@ urlpatterns = [
     path("gemeenten/", include("municipalities.urls")),
     path("monitor/", include("monitor.urls")),
     path("medewerkers/", include("staff.urls")),
+    # The read-only open-data API: its own errors, headers and no trailing slashes (api/).
+    path("api/v1/", open_data.urls),
     path(
         "sitemap.xml",
         sitemap,

@@ -3,6 +3,7 @@ number of enterprises, pioneers or publications of the municipality."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,6 +47,7 @@ SORTS = {"naam": ("name",), "aantal": ("-enterprise_count", "name")}
 MUNICIPAL_AUDIENCE = "gemeente"  # the knowledge base's audience slug for municipalities
 FAQ_LIMIT = 5
 INDEX_PAGE_SIZE = 50
+CBS_CODE = re.compile(r"GM[0-9]{4}")
 
 
 def _published_filter(prefix: str = "enterprises__") -> Q:
@@ -53,14 +55,15 @@ def _published_filter(prefix: str = "enterprises__") -> Q:
 
 
 def _published_count() -> Count:
-    """The number of a municipality's published enterprises: the list's and the map's."""
+    """The number of a municipality's published enterprises: the list's, the map's and the
+    API's."""
     return Count("enterprises", filter=_published_filter(), distinct=True)
 
 
-def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipality]:
-    """Municipalities with at least one published enterprise, with their counts; one query."""
-    query = query.strip()[:100].replace("\x00", "")
-    municipalities = Municipality.objects.annotate(
+def with_counts(municipalities: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """The municipalities with ``enterprise_count`` (published enterprises) and
+    ``pioneer_count`` (pioneers shown on the programme page): what the list shows."""
+    return municipalities.annotate(
         enterprise_count=_published_count(),
         pioneer_count=Count(
             "enterprises__pioneer_tracks",
@@ -68,7 +71,23 @@ def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipa
             & Q(enterprises__pioneer_tracks__show_on_programme_page=True),
             distinct=True,
         ),
-    ).filter(enterprise_count__gt=0)
+    )
+
+
+def municipality_with_counts(code_or_slug: str) -> Municipality:
+    """One municipality by its CBS code (``GM0344``, any case) or its slug, with the counts of
+    ``with_counts``, or a 404. One query."""
+    if CBS_CODE.fullmatch(code_or_slug.upper()):
+        lookup = Q(cbs_code=code_or_slug.upper())
+    else:
+        lookup = Q(slug=code_or_slug)
+    return get_object_or_404(with_counts(Municipality.objects.filter(lookup)))
+
+
+def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipality]:
+    """Municipalities with at least one published enterprise, with their counts; one query."""
+    query = query.strip()[:100].replace("\x00", "")
+    municipalities = with_counts(Municipality.objects.all()).filter(enterprise_count__gt=0)
     if query:  # official names and the names people use ('Den Haag', 'Den Bosch')
         municipalities = municipalities.filter(search_names__contains=fold(query))
     return municipalities.order_by(*SORTS.get(sort, SORTS["naam"]))

@@ -17,7 +17,7 @@ from django.test import Client, override_settings
 from tests.factories import EnterpriseFactory, FAQFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "enterprises", "pioneers", "knowledge", "municipalities", "lsa_portal")
+APPS = ("accounts", "enterprises", "pioneers", "knowledge", "municipalities", "lsa_portal", "api")
 PUBLIC_PAGES = (
     "/",
     "/wijkondernemingen/",
@@ -27,6 +27,9 @@ PUBLIC_PAGES = (
     "/gemeenten/",
     "/accounts/login/",
     "/admin/login/",
+    # The API answers JSON, under the same policy (a browser that opens it runs nothing).
+    "/api/v1/openapi.json",
+    "/api/v1/wijkondernemingen",
 )
 
 

@@ -291,6 +291,29 @@ TARGETS: dict[str, Target] = {
     "knowledge:export_subscribers": Target(user="staff"),
     "knowledge:feed": Target(),
     "knowledge:feed_atom": Target(),
+    # The open-data API (JSON: what matters is that no text makes it fail)
+    "api:api-root": Target(),
+    "api:openapi-json": Target(),
+    # The API's query keys are camelCase (NLGov ADR); the rest are the directory's.
+    "api:enterprises": Target(
+        query=(
+            *(name for name in DIRECTORY if not name.startswith("opgericht_")),
+            "opgerichtVanaf",
+            "opgerichtTot",
+            "paginaGrootte",
+        )
+    ),
+    "api:enterprise": Target(path=("slug",)),
+    "api:enterprise_figures": Target(path=("slug",)),
+    "api:municipalities": Target(query=("q", "sorteer", "pagina", "paginaGrootte")),
+    "api:municipality": Target(path=("code",)),
+    "api:reports": Target(query=("pagina", "paginaGrootte")),
+    "api:report": Target(path=("slug",)),
+    "api:faqs": Target(query=("pagina", "paginaGrootte")),
+    "api:articles": Target(query=("pagina", "paginaGrootte")),
+    "api:article": Target(path=("slug",)),
+    "api:cases": Target(query=("pagina", "paginaGrootte")),
+    "api:case": Target(path=("slug",)),
     # Municipalities
     "municipalities:index": Target(query=("q", "sorteer")),
     "municipalities:link_queue": Target(user="staff"),
@@ -365,6 +388,7 @@ APPS = (
     "monitor",
     "staff",
     "lsa_portal",
+    "api",
 )
 
 
@@ -685,6 +709,8 @@ def test_any_text_on_a_public_form_is_refused_in_dutch_or_accepted(route, quiet,
         ("knowledge:search", ("q", "kind", "theme", "audience", "year", "page")),
         ("enterprises:index", DIRECTORY),
         ("municipalities:index", ("q", "sorteer")),
+        ("api:enterprises", (*DIRECTORY, "paginaGrootte")),
+        ("api:municipalities", ("q", "sorteer", "pagina", "paginaGrootte")),
     ],
 )
 def test_any_text_in_a_search_or_filter_never_fails(route, names, quiet, world):

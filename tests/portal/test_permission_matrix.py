@@ -256,6 +256,31 @@ municipalities:brief                                   L    405  405  405  405  
 municipalities:brief_status                            200  200  200  200  200  200  200  200
 municipalities:brief_download                          200  200  200  200  200  200  200  200
 
+# the open-data API: anonymous open data, the same for everyone (it reads no session)
+# (/api/v1/ ends in a slash: no address of the API does)
+api:api-root                                           404  404  404  404  404  404  404  404
+api:openapi-json                                       200  200  200  200  200  200  200  200
+api:enterprises                                        200  200  200  200  200  200  200  200
+api:enterprise                                         200  200  200  200  200  200  200  200
+api:enterprise@concept                                 404  404  404  404  404  404  404  404
+api:enterprise@archived                                404  404  404  404  404  404  404  404
+api:enterprise_figures                                 200  200  200  200  200  200  200  200
+api:enterprise_figures@submitted                       404  404  404  404  404  404  404  404
+api:municipalities                                     200  200  200  200  200  200  200  200
+api:municipality                                       200  200  200  200  200  200  200  200
+api:municipality@slug                                  200  200  200  200  200  200  200  200
+api:reports                                            200  200  200  200  200  200  200  200
+api:report                                             200  200  200  200  200  200  200  200
+api:report@on_request                                  200  200  200  200  200  200  200  200
+api:report@draft                                       404  404  404  404  404  404  404  404
+api:faqs                                               200  200  200  200  200  200  200  200
+api:articles                                           200  200  200  200  200  200  200  200
+api:article                                            200  200  200  200  200  200  200  200
+api:article@draft                                      404  404  404  404  404  404  404  404
+api:cases                                              200  200  200  200  200  200  200  200
+api:case                                               200  200  200  200  200  200  200  200
+api:case@draft                                         404  404  404  404  404  404  404  404
+
 # staff: their start page, what waits for them
 staff:home                                             L    404  404  404  404  404  200  200
 """
@@ -265,6 +290,8 @@ EXPECTED_POST = """
 set_language                                           302  302  302  302  302  302  302  302
 sitemap                                                200  200  200  200  200  200  200  200
 media                                                  404  404  404  404  404  404  404  404
+# (no address of the API ends in a slash, whatever the method)
+api:api-root                                           404  404  404  404  404  404  404  404
 
 # accounts: forms about one's own account (wrong passwords here: nothing may change)
 account_login                                          200  302  302  302  302  302  302  302
