@@ -14,9 +14,10 @@ import hashlib
 from http.cookies import SimpleCookie
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 
 from . import ratelimit
 from .problems import is_problem, problem
@@ -110,4 +111,25 @@ class OpenDataApiMiddleware:
         # A list's answer from the server's cache brings the ETag of its body (api/answers.py).
         etag = response.get("ETag") or etag_of(response.content)
         response["ETag"] = etag
-        return get_conditional_response(request, etag=etag, response=response) or response
+        # Only If-None-Match is honoured: the API is read-only, so If-Match and
+        # If-Unmodified-Since (preconditions of a write) guard nothing here, and it sends no
+        # Last-Modified, so a date could only ever fail (Django's check would answer a bare
+        # 412 for them). A client's If-None-Match that names the answer's ETag (weakly
+        # compared, or "*") gets a 304 with the ETag and the caching headers.
+        if _none_match(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            not_modified["Cache-Control"] = response["Cache-Control"]
+            return not_modified
+        return response
+
+
+def _none_match(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names ``etag`` (RFC 9110 13.1.2: weak comparison)."""
+    if not header:
+        return False
+    tags = parse_etags(header)
+    if "*" in tags:
+        return True
+    bare = etag.removeprefix("W/")
+    return any(tag.removeprefix("W/") == bare for tag in tags)

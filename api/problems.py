@@ -14,7 +14,6 @@ TITLES = {
     400: "Ongeldig verzoek",
     404: "Niet gevonden",
     405: "Methode niet toegestaan",
-    406: "Niet aanvaardbaar",
     429: "Te veel verzoeken",
     500: "Interne serverfout",
 }
@@ -22,7 +21,6 @@ DETAILS = {
     400: "Het verzoek is niet geldig.",
     404: "Deze bron bestaat niet of is niet openbaar.",
     405: "Deze API kan alleen lezen: gebruik GET of HEAD.",
-    406: "Deze API antwoordt alleen in JSON.",
     429: "Te veel verzoeken vanaf uw adres. Probeer het later opnieuw.",
     500: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
 }

@@ -22,11 +22,13 @@ from .models import (
 from .names import fold
 from .widgets import MunicipalitySelect
 
+# Every order ends in the primary key: names need not be unique, and a page must be the same
+# page on every request (the API's next links, the directory's pages), on PostgreSQL too.
 SORTS = {
-    "naam": ("name",),
-    "nieuw": ("-published_at", "name"),
-    "opgericht": ("founded_year", "name"),
-    "gemeente": ("municipality__name", "name"),
+    "naam": ("name", "pk"),
+    "nieuw": ("-published_at", "name", "pk"),
+    "opgericht": ("founded_year", "name", "pk"),
+    "gemeente": ("municipality__name", "name", "pk"),
 }
 
 

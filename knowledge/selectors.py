@@ -680,7 +680,7 @@ def faq_questions(*, staff: bool = False) -> QuerySet[FAQ]:
     return (
         _visible(FAQ, staff)
         .select_related("category")
-        .order_by("category__position", "category__name", "category_id", "order", "question")
+        .order_by("category__position", "category__name", "category_id", "order", "question", "pk")
     )
 
 
@@ -690,7 +690,7 @@ def report_list(*, staff: bool = False) -> QuerySet[Report]:
         _visible(Report, staff)
         .defer("body", "body_html", "key_lessons")
         .prefetch_related("themes")
-        .order_by("-publication_date", "title")
+        .order_by("-publication_date", "title", "pk")
     )
 
 
@@ -700,7 +700,7 @@ def article_list(*, staff: bool = False) -> QuerySet[Article]:
         _visible(Article, staff)
         .defer("body", "body_html")
         .prefetch_related("themes")
-        .order_by("-date", "title")
+        .order_by("-date", "title", "pk")
     )
 
 
@@ -711,7 +711,7 @@ def case_list(*, staff: bool = False) -> QuerySet[CaseDescription]:
         .defer("body", "body_html")
         .select_related("enterprise")
         .prefetch_related("themes")
-        .order_by("-published_at", "title")
+        .order_by("-published_at", "title", "pk")
     )
 
 

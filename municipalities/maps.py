@@ -89,6 +89,11 @@ class Map:
     legend_title: str = ""  # what the legend's classes count
 
     @property
+    def border(self) -> str:
+        """The areas' border colour, the one every fill keeps 3:1 contrast with."""
+        return geo.BORDER
+
+    @property
     def has_links(self) -> bool:
         """A map with links is a group of links (its SVG must not be role=img, whose children
         assistive technology does not see); without links it is one image."""

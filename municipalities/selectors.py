@@ -43,7 +43,7 @@ from pioneers.selectors import FRAGMENTS as PIONEER_FRAGMENTS
 from . import geo, maps
 from .models import BriefJob, LinkStatus, OfficerLink
 
-SORTS = {"naam": ("name",), "aantal": ("-enterprise_count", "name")}
+SORTS = {"naam": ("name", "pk"), "aantal": ("-enterprise_count", "name", "pk")}  # pk: stable pages
 MUNICIPAL_AUDIENCE = "gemeente"  # the knowledge base's audience slug for municipalities
 FAQ_LIMIT = 5
 INDEX_PAGE_SIZE = 50

@@ -62,18 +62,23 @@ def index(request):
     )
 
 
-def country_map_html() -> str:
-    """The country map with a link for every municipality that has a published enterprise:
-    the same for every visitor, search and page, so rendered once per language and version of
-    the directory (a publication or an archiving changes the shading and the links).
+def country_map_html(*, width: int | None = None, linked: bool = True, map_id: str = "") -> str:
+    """The country map, by default with a link for every municipality that has a published
+    enterprise (``linked=False``: one image, as on the home page): the same for every visitor,
+    search and page, so rendered once per language, size and version of the directory (a
+    publication or an archiving changes the shading and the links).
 
     A search filters the list, not the map: the map keeps showing the whole country (the page
     says so), so that it stays one cached drawing instead of one per search, and a visitor who
     searched still sees where their municipality lies among the others."""
+    sized = {} if width is None else {"width": width}
     return fragment_cache.cached(
         selectors.MAP_FRAGMENTS,
-        "map:country",
-        lambda: render_to_string("includes/_map.html", {"map": selectors.country_map()}),
+        f"map:country:{width or ''}:{'links' if linked else 'image'}",
+        lambda: render_to_string(
+            "includes/_map.html",
+            {"map": selectors.country_map(**sized, linked=linked), "map_id": map_id},
+        ),
     )
 
 

@@ -2,11 +2,8 @@
 views need not import an app: the template that shows it loads this tag."""
 
 from django import template
-from django.template.loader import render_to_string
 
-from lsa_portal import fragment_cache
-
-from .. import selectors
+from ..views import country_map_html
 
 register = template.Library()
 
@@ -18,11 +15,4 @@ def small_country_map() -> str:
     """The country shaded by published enterprises, SMALL_WIDTH wide, as one image (no links:
     a page that only points to the map needs no 340 keyboard stops) whose title says what it
     shows. Rendered once per language and version of the directory."""
-    return fragment_cache.cached(
-        selectors.MAP_FRAGMENTS,
-        f"map:country:small:{SMALL_WIDTH}",
-        lambda: render_to_string(
-            "includes/_map.html",
-            {"map": selectors.country_map(width=SMALL_WIDTH, linked=False), "map_id": "small-map"},
-        ),
-    )
+    return country_map_html(width=SMALL_WIDTH, linked=False, map_id="small-map")

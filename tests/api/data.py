@@ -29,10 +29,16 @@ ITEMS = {
 }
 HIDDEN_REPORT = "api-rapport-concept"
 
-# Existing identifiers by the type of a path parameter: slugs and codes, or years.
-IDENTIFIERS: dict[type, list] = {
-    str: [*ENTERPRISES, CONCEPT, *ITEMS.values(), HIDDEN_REPORT, *BUSY, *LONELY, *EMPTY],
-    int: YEARS,
+# Existing identifiers by operation path and path parameter, so that a detail operation gets
+# its own kind of object (and its 200 answer is checked against its schema), plus the ones it
+# must not show (a concept: a 404 as documented).
+IDENTIFIERS: dict[str, dict[str, list]] = {
+    "/wijkondernemingen/{slug}": {"slug": [*ENTERPRISES, CONCEPT]},
+    "/wijkondernemingen/{slug}/jaarcijfers": {"slug": [*ENTERPRISES, CONCEPT]},
+    "/gemeenten/{code}": {"code": [*BUSY, *LONELY, *EMPTY]},
+    "/kennisbank/rapporten/{slug}": {"slug": [ITEMS[ReportFactory], HIDDEN_REPORT]},
+    "/kennisbank/artikelen/{slug}": {"slug": [ITEMS[ArticleFactory]]},
+    "/kennisbank/casusbeschrijvingen/{slug}": {"slug": [ITEMS[CaseDescriptionFactory]]},
 }
 
 

@@ -102,6 +102,33 @@ def test_an_unchanged_answer_is_a_304_and_a_changed_one_is_not(client):
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
+def test_if_none_match_compares_weakly_and_knows_the_star(client):
+    EnterpriseFactory()
+    etag = client.get("/api/v1/gemeenten")["ETag"]
+    bare = etag.removeprefix("W/")
+    for header in (f'"other", {etag}', f"W/{bare}", bare, "*"):
+        answer = client.get("/api/v1/gemeenten", HTTP_IF_NONE_MATCH=header)
+        assert answer.status_code == 304, header
+        assert answer["ETag"] == etag and answer["Cache-Control"] == "public, max-age=60"
+    assert client.get("/api/v1/gemeenten", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_IF_MATCH": '"not-this-one"'},
+        {"HTTP_IF_UNMODIFIED_SINCE": "Mon, 01 Jan 2024 00:00:00 GMT"},
+        {"HTTP_IF_MODIFIED_SINCE": "Mon, 01 Jan 2024 00:00:00 GMT"},
+    ],
+)
+def test_the_preconditions_of_a_write_change_nothing_for_a_read(client, header):
+    # A read-only API has nothing for If-Match or a date to guard: the answer is the plain 200
+    # (Django's own check would answer a bare 412 that is neither documented nor problem+json).
+    EnterpriseFactory()
+    answer = client.get("/api/v1/gemeenten", **header)
+    assert answer.status_code == 200 and answer.json()["_embedded"]
+
+
 def test_head_answers_like_get_without_a_body(client):
     get = client.get("/api/v1/gemeenten")
     head = client.head("/api/v1/gemeenten")

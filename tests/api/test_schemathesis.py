@@ -63,15 +63,13 @@ schema = schemathesis.openapi.from_wsgi(SPEC_URL, WSGIHandler(), config=CONFIG)
 
 @schema.hook
 def flatmap_path_parameters(context, path_parameters):
-    """Keep the generated value or take identifiers of the data set, half and half."""
+    """Keep the generated value or take identifiers of the data set for this operation, half
+    and half. An operation with path parameters must be in the table (else a new detail
+    operation would only ever be tried with values that find nothing)."""
     if not path_parameters:
         return st.just(path_parameters)
-    existing = {
-        name: st.sampled_from(IDENTIFIERS[type(value)])
-        if IDENTIFIERS.get(type(value))
-        else st.just(value)
-        for name, value in path_parameters.items()
-    }
+    known = IDENTIFIERS[context.operation.path]
+    existing = {name: st.sampled_from(known[name]) for name in path_parameters}
     return st.one_of(st.just(path_parameters), st.fixed_dictionaries(existing))
 
 
