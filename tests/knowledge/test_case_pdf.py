@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,7 +17,7 @@ from enterprises.models import EnterpriseStatus
 from knowledge import case_pdf
 from knowledge.models import CaseDescription, PdfJob
 from lsa_portal import pdf_jobs
-from lsa_portal.pdf import local_path, render_document
+from lsa_portal.pdf import PDF_BASE_URL, local_path, render_document
 from lsa_portal.pdf_jobs import MAX_ATTEMPTS, PdfJobStatus, TransientError
 from pioneers import selectors as pioneer_selectors
 from pioneers.models import Element, Milestone, MilestoneStatus, Reading, ReadingValue, Visibility
@@ -277,9 +278,11 @@ def test_outside_references_in_a_case_text_are_not_fetched(
     job = generate(case, StaffFactory(), django_capture_on_commit_callbacks)
     assert job.status == PdfJobStatus.DONE
     assert "root:x:0:0" not in pdf_text(job)[1]
-    # The spy saw the stylesheet, so it was listening; everything asked for was the portal's own
-    # (the sanitizer already drops the images; the fetcher would refuse them: tests/portal).
+    # The spy saw the stylesheet, so it was listening; the stylesheet was all it was asked for,
+    # and that is the portal's own (the sanitizer already drops the images; the fetcher would
+    # refuse them: tests/portal).
     assert asked, "the renderer fetched nothing, not even its stylesheet"
+    assert asked == [f"{PDF_BASE_URL}{settings.STATIC_URL.lstrip('/')}css/pdf.css"], asked
     assert all(local_path(url) is not None for url in asked), asked
     assert CaseDescription.objects.get(pk=case.pk).pdf
 

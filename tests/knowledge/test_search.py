@@ -345,8 +345,11 @@ def _search_queries(django_assert_num_queries, client, count):
     with django_assert_num_queries(expected + 2):
         response = client.get(SEARCH, {"q": "wijk", "theme": "energie", "audience": "gemeente"})
     assert response.status_code == 200
+    # only the reports have the theme and the audience
+    assert response.content.decode().count("Wijk rapport ") == count
     with django_assert_num_queries(expected):
-        client.get(SEARCH)
+        response = client.get(SEARCH)
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("count", [2, 12])

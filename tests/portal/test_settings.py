@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -89,23 +90,142 @@ def test_setup_roles_is_idempotent():
     assert Group.objects.filter(name__in=[STAFF_GROUP, MUNICIPAL_GROUP]).count() == 2
 
 
-@pytest.mark.django_db
-def test_seed_demo_twice_changes_nothing():
+def _every_row() -> dict[str, list[tuple]]:
+    """Every row of every table, with all its columns, in primary-key order (the many-to-many
+    tables and the history included): a run that changes, adds, deletes or re-creates anything
+    changes this."""
     from django.apps import apps
 
-    def snapshot():
-        return {
-            model._meta.label: model.objects.count()
-            for model in apps.get_models()
-            if model._meta.app_label
-            in {"accounts", "account", "auth", "enterprises", "pioneers", "knowledge"}
-        }
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        columns = [field.attname for field in model._meta.concrete_fields]
+        rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*columns))
+    return rows
 
-    call_command("seed_demo")
-    first = snapshot()
-    assert first["accounts.User"] >= 3
-    call_command("seed_demo")
-    assert snapshot() == first
+
+def _demo_data() -> dict[str, object]:
+    """What each app's demo.py creates, by natural key and the fields its pages show."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from enterprises.models import Enterprise, YearFigures
+    from knowledge.models import FAQ, Article, CaseDescription, PdfJob, Report
+    from monitor.models import MonitorEdition, ReportingRound
+    from municipalities.models import OfficerLink
+    from pioneers.models import Application, Cohort, Expert, Lesson, Milestone, Pioneer, Reading
+
+    return {
+        "users": set(User.objects.values_list("email", "first_name", "last_name", "groups__name")),
+        "verified": set(EmailAddress.objects.filter(verified=True).values_list("email")),
+        "enterprises": set(
+            Enterprise.objects.values_list(
+                "slug", "name", "status", "municipality__cbs_code", "contact_name"
+            )
+        ),
+        "members": set(Enterprise.objects.values_list("slug", "memberships__user__email")),
+        "year_figures": set(
+            YearFigures.objects.values_list("enterprise__slug", "year", "income_sales")
+        ),
+        "cohorts": set(Cohort.objects.values_list("slug", "places")),
+        "pioneers": set(Pioneer.objects.values_list("slug", "cohort__slug", "flywheel_type")),
+        "applications": set(
+            Application.objects.values_list("cohort__slug", "enterprise__slug", "status")
+        ),
+        "experts": set(Expert.objects.values_list("name", "availability")),
+        "milestones": set(Milestone.objects.values_list("pioneer__slug", "title", "status")),
+        "readings": set(Reading.objects.values_list("pioneer__slug", "taken_on")),
+        "lessons": set(Lesson.objects.values_list("pioneer__slug", "title", "published")),
+        "reports": set(Report.objects.values_list("slug", "pdf")),
+        "faqs": set(FAQ.objects.values_list("slug", "category__slug")),
+        "articles": set(Article.objects.values_list("slug", "kind")),
+        "cases": set(CaseDescription.objects.values_list("slug", "enterprise__slug")),
+        "case_pdfs": set(PdfJob.objects.values_list("case__slug", "version")),
+        "officer_links": set(
+            OfficerLink.objects.values_list("user__email", "municipality__cbs_code", "status")
+        ),
+        "rounds": set(ReportingRound.objects.values_list("year", "deadline", "closed_at")),
+        "editions": set(MonitorEdition.objects.values_list("year")),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_changes_nothing():
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    from enterprises import demo as enterprises_demo
+    from knowledge import demo as knowledge_demo
+    from pioneers import demo as pioneers_demo
+
+    # The apps that bring demo data; staff (no tables) and api (no tables) bring none.
+    seeded = {config.label for config in apps.get_app_configs() if find_spec(f"{config.name}.demo")}
+    assert seeded == {
+        "accounts", "enterprises", "pioneers", "knowledge", "municipalities", "monitor"
+    }  # fmt: skip
+
+    call_command("seed_demo", stdout=StringIO())
+    first_rows, first = _every_row(), _demo_data()
+    # Each app's demo is there (so that the second run has something to leave alone).
+    assert {(email, group) for email, _first, _last, group in first["users"]} == {
+        ("medewerker@example.org", STAFF_GROUP),
+        ("ambtenaar@example.org", MUNICIPAL_GROUP),
+        ("bewoner@example.org", None),
+    }
+    assert first["verified"] == {
+        ("medewerker@example.org",), ("ambtenaar@example.org",), ("bewoner@example.org",)
+    }  # fmt: skip
+    assert len(first["enterprises"]) == len(enterprises_demo.NAMES) == 40
+    statuses = [status for _slug, _name, status, _code, _contact in first["enterprises"]]
+    assert (statuses.count("concept"), statuses.count("ingediend")) == (1, 2)
+    assert {contact for *_rest, contact in first["enterprises"]} == {
+        "",
+        "Noor Bakker",
+        "Joris Smit",
+    }
+    # the demo resident owns the first two (one of them the concept)
+    assert (
+        sorted(email for _slug, email in first["members"] if email) == ["bewoner@example.org"] * 2
+    )
+    # 39 enterprises (the concept has none) over 2021-2024, and most of them over 2025.
+    years = [year for _slug, year, _sales in first["year_figures"]]
+    assert [years.count(year) for year in range(2021, 2025)] == [39] * 4
+    assert 0 < years.count(2025) < 37
+    assert {slug for slug, _places in first["cohorts"]} == {
+        pioneers_demo.COHORT_SLUG, pioneers_demo.NEXT_COHORT_SLUG
+    }  # fmt: skip
+    assert {slug for slug, _cohort, _kind in first["pioneers"]} == {
+        row[0] for row in pioneers_demo.PIONEERS
+    }
+    assert len(first["applications"]) == 5 + 2  # the selected five, two for the next cohort
+    assert {name for name, _availability in first["experts"]} == {
+        row[0] for row in pioneers_demo.EXPERTS
+    }
+    assert first["milestones"] and first["readings"] and first["lessons"]
+    assert {slug for slug, _pdf in first["reports"]} == {r["slug"] for r in knowledge_demo.REPORTS}
+    assert all(pdf for _slug, pdf in first["reports"])
+    assert {slug for slug, _category in first["faqs"]} == {row[1] for row in knowledge_demo.FAQS}
+    assert {slug for slug, _kind in first["articles"]} == {
+        a["slug"] for a in knowledge_demo.ARTICLES
+    }
+    cases = {c["slug"] for c in knowledge_demo.CASES}
+    assert {slug for slug, _enterprise in first["cases"]} == cases
+    assert first["case_pdfs"] == {(slug, 1) for slug in cases}
+    ((email, _code, status),) = first["officer_links"]
+    assert (email, status) == ("ambtenaar@example.org", "goedgekeurd")
+    assert {(year, closed is None) for year, _deadline, closed in first["rounds"]} == {
+        (2023, False), (2024, False), (2025, True)
+    }  # fmt: skip
+    assert first["editions"] == {(2023,), (2024,)}
+
+    second_run = StringIO()
+    call_command("seed_demo", stdout=second_run)
+    assert second_run.getvalue() == "Demo data is in place.\n"  # nothing new to report
+    assert _demo_data() == first
+    second_rows = _every_row()
+    changed = [label for label in first_rows if second_rows[label] != first_rows[label]]
+    assert changed == [], changed
+    assert second_rows == first_rows
 
 
 def test_docker_compose_runs_the_production_shape():
