@@ -148,6 +148,25 @@ class YearFiguresFactory(factory.django.DjangoModelFactory):
     volunteers = 25
 
 
+# What a member types for one year's figures (the figures form, Dutch number formats).
+YEAR_FIGURES_FORM = {
+    "year": "2024",
+    "income_sales": "40.000",
+    "income_rent": "10000",
+    "income_contributions": "0",
+    "income_public_contracts": "0",
+    "income_subsidies": "50000",
+    "income_funds": "0",
+    "income_donations": "0",
+    "income_loans": "0",
+    "expenses": "95.000",
+    "paid_staff_fte": "1,5",
+    "volunteers": "30",
+    "people_from_benefits": "3",
+    "residents_reached": "800",
+}
+
+
 def profile_form_data(enterprise, **typed) -> dict:
     """What the profile form of ``enterprise`` sends: its required fields, then ``typed``."""
     return {

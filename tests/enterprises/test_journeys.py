@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -21,8 +22,10 @@ from enterprises.models import (
     Municipality,
     Theme,
 )
+from lsa_portal.models import AuditEntry
 from tests.factories import (
     DEFAULT_PASSWORD,
+    YEAR_FIGURES_FORM,
     AssetFactory,
     EnterpriseFactory,
     MembershipFactory,
@@ -32,6 +35,25 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+# What a member types to add an asset.
+ASSET_FORM = {
+    "kind": "gebouw",
+    "name": "De oude bibliotheek",
+    "tenure": "eigendom",
+    "ground_tenure": "erfpacht",
+    "size_m2": "640",
+    "since_year": "2019",
+}
+
+
+def _directory_rows() -> dict:
+    """Every row of the directory's tables (enterprises, members, invitations, assets, figures,
+    their history and themes) and of the audit log: what a refused request leaves as it was."""
+    config = apps.get_app_config("enterprises")
+    models = [*config.get_models(include_auto_created=True), AuditEntry]
+    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
 
 def concept_of(user, **fields):
@@ -70,6 +92,7 @@ def test_a_resident_registers_a_concept_and_becomes_its_owner(client):
 
 def test_registration_with_errors_keeps_what_was_typed(client):
     client.force_login(UserFactory())
+    before = _directory_rows()
     response = client.post(
         reverse("enterprises:register"), {"name": "Mijn initiatief", "kind": "??"}
     )
@@ -78,15 +101,18 @@ def test_registration_with_errors_keeps_what_was_typed(client):
     assert 'value="Mijn initiatief"' in html
     assert "Dit veld is verplicht." in html
     assert not Enterprise.objects.exists()
+    assert _directory_rows() == before
 
 
 def test_a_concept_is_invisible_to_visitors_and_other_residents(client):
     owner = UserFactory()
     enterprise = concept_of(owner)
     url = enterprise.get_absolute_url()
+    before = _directory_rows()
     assert client.get(url).status_code == 404
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
+    assert _directory_rows() == before
     client.force_login(owner)
     assert client.get(url).status_code == 200
     client.force_login(StaffFactory())
@@ -107,14 +133,27 @@ def test_a_concept_is_invisible_to_visitors_and_other_residents(client):
         ("submit", "post"),
     ],
 )
-def test_a_non_member_can_neither_see_nor_change_anything(client, name, method):
+def test_a_non_member_can_neither_see_nor_change_anything(
+    client, name, method, django_capture_on_commit_callbacks
+):
     enterprise = EnterpriseFactory()  # published, but not theirs
     client.force_login(UserFactory())
+    before = _directory_rows()
     url = reverse(f"enterprises:{name}", kwargs={"slug": enterprise.slug})
-    response = getattr(client, method)(url, {"name": "Overgenomen", "email": "x@example.org"})
+    # What a member would send to change each page: refused, it must change nothing.
+    data = {
+        "edit": profile_form_data(enterprise, name="Overgenomen"),
+        "asset_add": ASSET_FORM,
+        "figures_add": YEAR_FIGURES_FORM,
+        "members": {"email": "x@example.org", "role": "eigenaar"},
+    }.get(name, {})
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        response = getattr(client, method)(url, data)
     assert response.status_code == 404
     enterprise.refresh_from_db()
     assert enterprise.name != "Overgenomen"
+    assert _directory_rows() == before
+    assert (after_commit, mail.outbox) == ([], [])  # no mail, no task
 
 
 def test_editing_the_profile_is_saved_and_attributed(client):
@@ -149,12 +188,14 @@ def test_submitting_an_incomplete_concept_says_what_is_missing(client):
     owner = UserFactory()
     enterprise = concept_of(owner, pitch="", mission="")
     client.force_login(owner)
+    before = _directory_rows()
     response = client.post(
         reverse("enterprises:submit", kwargs={"slug": enterprise.slug}), follow=True
     )
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.CONCEPT
     assert "Nog niet ingevuld" in response.content.decode()
+    assert _directory_rows() == before
 
 
 def test_submit_publish_and_the_members_are_told(client, django_capture_on_commit_callbacks):
@@ -189,9 +230,15 @@ def test_rejecting_needs_a_reason_which_the_members_receive(
     enterprise = concept_of(owner, status=EnterpriseStatus.SUBMITTED)
     client.force_login(StaffFactory())
     url = reverse("enterprises:review", kwargs={"slug": enterprise.slug})
-    response = client.post(url, {"decision": "reject", "reason": "  "})
+    before = _directory_rows()
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        response = client.post(url, {"decision": "reject", "reason": "  "})
     assert response.status_code == 200
     assert "reden" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert (enterprise.status, enterprise.rejection_reason) == (EnterpriseStatus.SUBMITTED, "")
+    assert _directory_rows() == before
+    assert (after_commit, mail.outbox) == ([], [])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"decision": "reject", "reason": "Vul de missie aan met wat jullie doen."})
     enterprise.refresh_from_db()
@@ -204,16 +251,19 @@ def test_rejecting_needs_a_reason_which_the_members_receive(
     assert enterprise.rejection_reason == ""
 
 
-def test_review_pages_are_not_for_residents(client):
+def test_review_pages_are_not_for_residents(client, django_capture_on_commit_callbacks):
     enterprise = EnterpriseFactory(status=EnterpriseStatus.SUBMITTED)
     client.force_login(UserFactory())
+    before = _directory_rows()
     assert client.get(reverse("enterprises:review_queue")).status_code == 404
-    response = client.post(
-        reverse("enterprises:review", kwargs={"slug": enterprise.slug}), {"decision": "publish"}
-    )
-    assert response.status_code == 404
+    url = reverse("enterprises:review", kwargs={"slug": enterprise.slug})
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        assert client.post(url, {"decision": "publish"}).status_code == 404
+        assert client.post(url, {"decision": "reject", "reason": "Niet goed."}).status_code == 404
     enterprise.refresh_from_db()
     assert enterprise.status == EnterpriseStatus.SUBMITTED
+    assert _directory_rows() == before
+    assert (after_commit, mail.outbox) == ([], [])
 
 
 def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
@@ -240,8 +290,12 @@ def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
     assert "buurvrouw@example.org" not in page  # the whole address is not for whoever holds it
     assert "ingelogd als iemand.anders@example.org" in page
     assert "Uitnodiging accepteren" not in page
+    before = _directory_rows()
     assert client.post(link).status_code == 403
     assert not Membership.objects.filter(enterprise=enterprise, user=someone_else).exists()
+    invitation.refresh_from_db()
+    assert (invitation.accepted_at, invitation.accepted_by) == (None, None)
+    assert _directory_rows() == before
 
     neighbour = UserFactory(email="buurvrouw@example.org")
     client.force_login(neighbour)
@@ -304,8 +358,10 @@ def test_an_account_accepts_with_any_of_its_confirmed_addresses_never_an_unconfi
     assert "nog niet bevestigd" in page
     assert f'href="{reverse("account_email")}"' in page
     assert "Uitnodiging accepteren" not in page
+    before = _directory_rows()
     assert client.post(link).status_code == 403
     assert not Membership.objects.filter(enterprise=enterprise, user=person).exists()
+    assert _directory_rows() == before
 
     second.verified = True
     second.save()
@@ -316,15 +372,17 @@ def test_an_account_accepts_with_any_of_its_confirmed_addresses_never_an_unconfi
 def test_the_service_refuses_an_account_without_the_invited_address_whatever_the_view_does():
     enterprise, link = _invitation_to("uitgenodigd@example.org")
     invitation = Invitation.objects.get(enterprise=enterprise)
+    finder = UserFactory(email="vinder@example.org")
+    unconfirmed = UserFactory(email="uitgenodigd@example.org", verified=False)
+    before = _directory_rows()
     with pytest.raises(services.InvitationForSomeoneElse):
-        services.accept_invitation(invitation, user=UserFactory(email="vinder@example.org"))
+        services.accept_invitation(invitation, user=finder)
     with pytest.raises(services.InvitationForSomeoneElse):  # the address, never confirmed
-        services.accept_invitation(
-            invitation, user=UserFactory(email="uitgenodigd@example.org", verified=False)
-        )
+        services.accept_invitation(invitation, user=unconfirmed)
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert not Membership.objects.filter(enterprise=enterprise).exclude(role="eigenaar").exists()
+    assert _directory_rows() == before
 
 
 def test_an_anonymous_visitor_is_asked_to_log_in_and_comes_back(client):
@@ -359,11 +417,13 @@ def test_an_invitation_to_an_archived_enterprise_is_refused(client):
     services.archive(enterprise, by=owner)
     link = reverse("enterprises:invitation", kwargs={"token": invitation.token})
     client.force_login(UserFactory(email="later@example.org"))
+    before = _directory_rows()
     response = client.get(link)
     assert response.status_code == 410
     assert "werkt niet meer" in response.content.decode()
     assert client.post(link).status_code == 410
     assert not Membership.objects.filter(enterprise=enterprise, user__email="later@example.org")
+    assert _directory_rows() == before
 
 
 def test_an_expired_invitation_is_refused_with_a_clear_page(client):
@@ -375,20 +435,26 @@ def test_an_expired_invitation_is_refused_with_a_clear_page(client):
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
-    client.force_login(UserFactory())
-    response = client.get(reverse("enterprises:invitation", kwargs={"token": invitation.token}))
+    client.force_login(UserFactory(email="laat@example.org"))
+    before = _directory_rows()
+    link = reverse("enterprises:invitation", kwargs={"token": invitation.token})
+    response = client.get(link)
     assert response.status_code == 410
     assert "werkt niet meer" in response.content.decode()
+    assert client.post(link).status_code == 410  # not even by the invited address
     assert (
         client.get(reverse("enterprises:invitation", kwargs={"token": "verzonnen"})).status_code
         == 404
     )
+    assert not Membership.objects.filter(enterprise=enterprise, user__email="laat@example.org")
+    assert _directory_rows() == before
 
 
 def test_nobody_manages_the_members_of_an_archived_enterprise_but_anyone_may_leave():
     owner, editor = UserFactory(), UserFactory()
     enterprise = concept_of(owner, status=EnterpriseStatus.ARCHIVED)
     membership = MembershipFactory(enterprise=enterprise, user=editor, role=MembershipRole.EDITOR)
+    before = _directory_rows()
     with pytest.raises(PermissionDenied):
         services.change_role(membership, by=owner, role=MembershipRole.OWNER)
     with pytest.raises(PermissionDenied):
@@ -397,28 +463,34 @@ def test_nobody_manages_the_members_of_an_archived_enterprise_but_anyone_may_lea
         services.invite_member(enterprise, by=owner, email="laat@example.org", role="redacteur")
     membership.refresh_from_db()
     assert membership.role == MembershipRole.EDITOR
+    assert _directory_rows() == before
     services.remove_member(membership, by=editor)
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_an_editor_cannot_invite_or_remove_members(client):
+def test_an_editor_cannot_invite_or_remove_members(client, django_capture_on_commit_callbacks):
     owner, editor = UserFactory(), UserFactory()
     enterprise = concept_of(owner)
     MembershipFactory(enterprise=enterprise, user=editor, role=MembershipRole.EDITOR)
     client.force_login(editor)
-    response = client.post(
-        reverse("enterprises:members", kwargs={"slug": enterprise.slug}),
-        {"email": "x@example.org", "role": "eigenaar"},
-    )
+    before = _directory_rows()
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        response = client.post(
+            reverse("enterprises:members", kwargs={"slug": enterprise.slug}),
+            {"email": "x@example.org", "role": "eigenaar"},
+        )
     assert response.status_code == 403
+    assert (after_commit, mail.outbox) == ([], [])
     owner_membership = Membership.objects.get(user=owner)
-    client.post(
+    response = client.post(
         reverse(
             "enterprises:member_remove", kwargs={"slug": enterprise.slug, "pk": owner_membership.pk}
         )
     )
-    assert Membership.objects.filter(user=owner).exists()
+    assert response.status_code == 403
+    assert Membership.objects.get(user=owner).role == MembershipRole.OWNER
     assert not Invitation.objects.exists()
+    assert _directory_rows() == before
 
 
 def test_the_last_owner_cannot_leave_but_can_after_handing_over(client):
@@ -430,9 +502,11 @@ def test_the_last_owner_cannot_leave_but_can_after_handing_over(client):
     own = Membership.objects.get(user=owner)
     client.force_login(owner)
     leave = reverse("enterprises:member_remove", kwargs={"slug": enterprise.slug, "pk": own.pk})
+    before = _directory_rows()
     response = client.post(leave, follow=True)
     assert "laatste eigenaar" in response.content.decode()
-    assert Membership.objects.filter(pk=own.pk).exists()
+    assert Membership.objects.get(pk=own.pk).role == MembershipRole.OWNER
+    assert _directory_rows() == before
 
     client.post(
         reverse(
@@ -449,38 +523,12 @@ def test_members_keep_assets_and_yearly_figures(client):
     owner = UserFactory()
     enterprise = concept_of(owner)
     client.force_login(owner)
-    client.post(
-        reverse("enterprises:asset_add", kwargs={"slug": enterprise.slug}),
-        {
-            "kind": "gebouw",
-            "name": "De oude bibliotheek",
-            "tenure": "eigendom",
-            "ground_tenure": "erfpacht",
-            "size_m2": "640",
-            "since_year": "2019",
-        },
-    )
+    client.post(reverse("enterprises:asset_add", kwargs={"slug": enterprise.slug}), ASSET_FORM)
     asset = enterprise.assets.get()
     assert asset.name == "De oude bibliotheek"
     assert (asset.tenure, asset.ground_tenure) == ("eigendom", "erfpacht")
     client.post(
-        reverse("enterprises:figures_add", kwargs={"slug": enterprise.slug}),
-        {
-            "year": "2024",
-            "income_sales": "40.000",
-            "income_rent": "10000",
-            "income_contributions": "0",
-            "income_public_contracts": "0",
-            "income_subsidies": "50000",
-            "income_funds": "0",
-            "income_donations": "0",
-            "income_loans": "0",
-            "expenses": "95.000",
-            "paid_staff_fte": "1,5",
-            "volunteers": "30",
-            "people_from_benefits": "3",
-            "residents_reached": "800",
-        },
+        reverse("enterprises:figures_add", kwargs={"slug": enterprise.slug}), YEAR_FIGURES_FORM
     )
     figures = enterprise.year_figures.get()
     assert (figures.year, figures.income_sales, figures.expenses) == (2024, 40000, 95000)
@@ -496,10 +544,16 @@ def test_another_enterprises_asset_cannot_be_reached_through_my_enterprise(clien
     mine = concept_of(owner)
     theirs = AssetFactory()
     client.force_login(owner)
+    before = _directory_rows()
     url = reverse("enterprises:asset_edit", kwargs={"slug": mine.slug, "pk": theirs.pk})
     assert client.get(url).status_code == 404
+    assert client.post(url, {**ASSET_FORM, "name": "Overgenomen"}).status_code == 404
     delete = reverse("enterprises:asset_delete", kwargs={"slug": mine.slug, "pk": theirs.pk})
     assert client.post(delete).status_code == 404
+    theirs.refresh_from_db()  # still there
+    assert theirs.name == "Het oude schoolgebouw"
+    assert not mine.assets.exists()
+    assert _directory_rows() == before
 
 
 def test_my_initiatives_show_status_and_what_is_missing(client):
@@ -530,6 +584,7 @@ def test_a_logo_must_be_a_real_image_of_at_most_2_mb(client):
     enterprise = concept_of(owner)
     client.force_login(owner)
     url = reverse("enterprises:edit", kwargs={"slug": enterprise.slug})
+    before = _directory_rows()
     fake = SimpleUploadedFile("logo.png", b"<script>alert(1)</script>", content_type="image/png")
     response = client.post(url, profile_form_data(enterprise, logo=fake))
     assert response.status_code == 200
@@ -538,7 +593,10 @@ def test_a_logo_must_be_a_real_image_of_at_most_2_mb(client):
     assert not enterprise.logo
 
     huge = SimpleUploadedFile("groot.png", _png(1000, 1000, noise=True), content_type="image/png")
-    assert "te groot" in client.post(url, profile_form_data(enterprise, logo=huge)).content.decode()
+    response = client.post(url, profile_form_data(enterprise, logo=huge))
+    assert response.status_code == 200
+    assert "te groot" in response.content.decode()
+    assert _directory_rows() == before
     good = SimpleUploadedFile("logo.png", _png(64, 64), content_type="image/png")
     assert client.post(url, profile_form_data(enterprise, logo=good)).status_code == 302
     enterprise.refresh_from_db()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from enterprises.models import EnterpriseStatus, MembershipRole, Theme
 from tests.factories import (
+    YEAR_FIGURES_FORM,
     AssetFactory,
     EnterpriseFactory,
     MembershipFactory,
@@ -17,23 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-FIGURES = {
-    "year": "2024",
-    "income_sales": "40.000",
-    "income_rent": "10000",
-    "income_contributions": "0",
-    "income_public_contracts": "0",
-    "income_subsidies": "50000",
-    "income_funds": "0",
-    "income_donations": "0",
-    "income_loans": "0",
-    "expenses": "95.000",
-    "paid_staff_fte": "1,5",
-    "volunteers": "30",
-    "people_from_benefits": "3",
-    "residents_reached": "800",
-}
 
 
 @pytest.fixture
@@ -82,7 +66,7 @@ def test_new_figures_and_assets_show_at_once_and_a_removed_asset_goes(
     client, member_client, enterprise
 ):
     assert "Omzetmix 2024" not in _profile(client, enterprise)
-    member_client.post(_edit("figures_add", enterprise), FIGURES)
+    member_client.post(_edit("figures_add", enterprise), YEAR_FIGURES_FORM)
     assert "Omzetmix 2024" in _profile(client, enterprise)
     member_client.post(
         _edit("asset_add", enterprise),

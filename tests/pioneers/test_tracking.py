@@ -4,10 +4,12 @@ the dashboard shows what needs attention; pages keep their query count whatever 
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from lsa_portal.models import AuditEntry
 from pioneers.models import Element, Reading, ReadingValue
 from tests.factories import (
     ExpertFactory,
@@ -28,6 +30,13 @@ def _positions(pioneer, value=50, **overrides):
         data[f"position_{element.pk}"] = str(overrides.get(element.slug, value))
         data[f"note_{element.pk}"] = ""
     return data
+
+
+def _programme_rows() -> dict:
+    """Every row of the programme's tables and of the audit log: what a refused request must
+    leave as it was."""
+    models = [*apps.get_app_config("pioneers").get_models(), AuditEntry]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 
 def test_the_reading_form_starts_from_the_last_reading(client, staff, pioneer):
@@ -68,6 +77,7 @@ def test_preview_shows_what_moves_without_saving(client, staff, pioneer):
 @pytest.mark.parametrize("typed", ["101", "-5", "veel", "", "50.5"])
 def test_a_position_outside_0_to_100_is_refused_with_a_dutch_message(client, staff, pioneer, typed):
     client.force_login(staff)
+    before = _programme_rows()
     response = client.post(
         reverse("pioneers:reading_new", args=[pioneer.slug]),
         {**_positions(pioneer, 50, eigenaarschap=typed), "save": ""},
@@ -75,15 +85,19 @@ def test_a_position_outside_0_to_100_is_refused_with_a_dutch_message(client, sta
     assert response.status_code == 200
     assert "Vul een heel getal van 0 tot en met 100 in." in response.content.decode()
     assert not Reading.objects.exists()
+    assert _programme_rows() == before
 
 
 def test_a_reading_in_the_future_is_refused(client, staff, pioneer):
     client.force_login(staff)
     data = _positions(pioneer)
     data["taken_on"] = (timezone.localdate() + timedelta(days=3)).isoformat()
+    before = _programme_rows()
     response = client.post(reverse("pioneers:reading_new", args=[pioneer.slug]), data)
     assert response.status_code == 200
+    assert "Een stand kan niet in de toekomst liggen." in response.content.decode()
     assert not Reading.objects.exists()
+    assert _programme_rows() == before
 
 
 def test_an_extra_element_belongs_to_one_pioneer_only(client, staff, pioneer):
@@ -244,24 +258,30 @@ def test_staff_add_a_log_entry_and_a_milestone(client, staff, pioneer):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "status"),
     [
-        "/wijkbv/pioniers/?cohort=%00%ff",
-        "/wijkbv/experts/?gebied=%00&q=a%00b",
-        "/wijkbv/mengpaneel/zeggenschap/?cohort=%00",
-        "/wijkbv/pioniers/bestaat-niet/",
-        "/wijkbv/beoordelen/999999/",
-        "/wijkbv/beoordelen/?cohort=" + "x" * 500,
-        "/wijkbv/experts/?gebied=<script>&q=" + "%" * 50,
-        "/wijkbv/experts/99999999999999999999/",
-        "/wijkbv/mengpaneel/bestaat-niet/",
-        "/wijkbv/pioniers/het-badhuis/logboek/?pagina=abc",
-        "/wijkbv/pioniers/het-badhuis/mijlpalen/999/",
+        # A cohort, area or page number that means nothing is ignored: the page as without it.
+        ("/wijkbv/pioniers/?cohort=%00%ff", 200),
+        ("/wijkbv/experts/?gebied=%00&q=a%00b", 200),
+        ("/wijkbv/mengpaneel/zeggenschap/?cohort=%00", 200),
+        ("/wijkbv/beoordelen/?cohort=" + "x" * 500, 200),
+        ("/wijkbv/experts/?gebied=<script>&q=" + "%" * 50, 200),
+        ("/wijkbv/pioniers/het-badhuis/logboek/?pagina=abc", 200),
+        # Something in the path that does not exist is not found.
+        ("/wijkbv/pioniers/bestaat-niet/", 404),
+        ("/wijkbv/beoordelen/999999/", 404),
+        ("/wijkbv/experts/99999999999999999999/", 404),  # beyond any key the database holds
+        ("/wijkbv/mengpaneel/bestaat-niet/", 404),
+        ("/wijkbv/pioniers/het-badhuis/mijlpalen/999/", 404),
     ],
 )
-def test_anything_typed_in_the_address_bar_gives_a_page_not_an_error(client, staff, pioneer, url):
+def test_anything_typed_in_the_address_bar_gives_a_page_not_an_error(
+    client, staff, pioneer, url, status
+):
     client.force_login(staff)
-    assert client.get(url).status_code in (200, 404)
+    before = _programme_rows()
+    assert client.get(url).status_code == status
+    assert _programme_rows() == before
 
 
 def _grow(pioneer, size):
