@@ -14,31 +14,20 @@ from enterprises.permissions import is_member
 from .models import Application, Pioneer
 
 
-def is_staff(user) -> bool:
-    """Programme staff, remembered on the user object for the rest of the request."""
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_pioneers_is_staff", None)
-    if cached is None:
-        cached = is_lsa_staff(user)
-        user._pioneers_is_staff = cached
-    return cached
-
-
 def is_pioneer_member(user, pioneer: Pioneer) -> bool:
     return is_member(user, pioneer.enterprise)
 
 
 def can_view_pioneer(user, pioneer: Pioneer) -> bool:
     """Staff, and the pioneer's own members; for everyone else the page does not exist."""
-    return is_staff(user) or is_pioneer_member(user, pioneer)
+    return is_lsa_staff(user) or is_pioneer_member(user, pioneer)
 
 
 def can_view_pioneer_slug(user, slug: str) -> bool:
     """``can_view_pioneer`` for a pioneer known only by its slug, without loading it (one light
     query for a member, none for staff): the cached pioneer page needs no more. For staff it
     says nothing about whether the pioneer exists."""
-    if is_staff(user):
+    if is_lsa_staff(user):
         return True
     return (
         user.is_authenticated
@@ -48,12 +37,12 @@ def can_view_pioneer_slug(user, slug: str) -> bool:
 
 def can_see_internal(user) -> bool:
     """Internal log entries, draft lessons, support hours and review scores: staff only."""
-    return is_staff(user)
+    return is_lsa_staff(user)
 
 
 def can_track(user) -> bool:
     """Record readings, log entries, milestones, support items and lessons."""
-    return is_staff(user)
+    return is_lsa_staff(user)
 
 
 def can_apply_for(user, enterprise: Enterprise) -> bool:
@@ -62,7 +51,7 @@ def can_apply_for(user, enterprise: Enterprise) -> bool:
 
 
 def can_view_application(user, application: Application) -> bool:
-    return is_member(user, application.enterprise) or is_staff(user)
+    return is_member(user, application.enterprise) or is_lsa_staff(user)
 
 
 def can_edit_application(user, application: Application) -> bool:
@@ -70,4 +59,4 @@ def can_edit_application(user, application: Application) -> bool:
 
 
 def can_review(user) -> bool:
-    return is_staff(user)
+    return is_lsa_staff(user)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.roles import is_lsa_staff
 from enterprises.selectors import DIRECTORY_FRAGMENTS
 from lsa_portal import fragment_cache
 
@@ -40,7 +41,7 @@ def _message(error: ValidationError) -> str:
 
 
 def _staff_only(request) -> None:
-    if not permissions.is_staff(request.user):
+    if not is_lsa_staff(request.user):
         raise Http404
 
 
@@ -82,7 +83,7 @@ def index(request):
     return render(
         request,
         "pioneers/index.html",
-        {"programme_html": html, "staff": permissions.is_staff(request.user)},
+        {"programme_html": html, "staff": is_lsa_staff(request.user)},
     )
 
 
