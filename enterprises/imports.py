@@ -52,6 +52,7 @@ from .models import (
     MAX_EUROS,
     Enterprise,
     EnterpriseKind,
+    EnterpriseStatus,
     LegalForm,
     Membership,
     MembershipRole,
@@ -1418,7 +1419,7 @@ class _Planner:
             current = self.snapshot.enterprises[group.pk]
             if not changes:
                 planned["outcome"] = UNCHANGED
-            elif current["status"] == "gearchiveerd":
+            elif current["status"] == EnterpriseStatus.ARCHIVED:
                 planned["outcome"] = SKIPPED
                 planned["reason"] = _(
                     "This enterprise is archived in the portal: the import changes nothing of it."
@@ -1450,7 +1451,7 @@ class _Planner:
                 )
             else:
                 current = self.snapshot.enterprises[group.pk]
-                if current["owned"] or current["status"] == "gearchiveerd":
+                if current["owned"] or current["status"] == EnterpriseStatus.ARCHIVED:
                     continue
                 changed = {k: _json_value(v) for k, v in group.values.items() if current[k] != v}
                 themes = group.themes

@@ -7,9 +7,11 @@ import enum
 import re
 import secrets
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +28,7 @@ from lsa_portal.mail import absolute_url, send_templated
 from . import figures, imports, permissions, signals
 from .models import (
     INCOME_FIELDS,
+    Asset,
     Enterprise,
     EnterpriseStatus,
     ImportBatch,
@@ -37,6 +40,9 @@ from .models import (
     YearFigures,
 )
 from .permissions import SUBMITTABLE_STATUSES, can_archive
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 INVITATION_DAYS = 14
 RESERVED_SLUGS = {
@@ -198,6 +204,76 @@ def archive(enterprise: Enterprise, *, by) -> Enterprise:
     _save_by(enterprise, by, status=EnterpriseStatus.ARCHIVED)
     audit.record(by, audit.Action.ENTERPRISE_ARCHIVED, enterprise, previous_status=previous)
     return enterprise
+
+
+def _profile_value(enterprise: Enterprise, name: str) -> Any:
+    """A profile field as it can be compared before and after a save."""
+    if name == "themes":
+        return set(enterprise.themes.values_list("pk", flat=True))
+    value = getattr(enterprise, name)
+    return value.name if name == "logo" else value
+
+
+@transaction.atomic
+def update_profile(enterprise: Enterprise, *, by: User, changes: Mapping[str, Any]) -> Enterprise:
+    """Members (and staff while they keep it) save the profile: ``changes`` holds a field's
+    new value by name, as a ``ProfileForm`` cleans it (a logo: a new upload, ``False`` to clear
+    it, ``None`` to keep it; themes: the chosen ones).
+
+    Only these fields are written, onto the row as it is now (locked): a status that staff
+    changed since the form was opened stays. The directory's cache learns of the change from
+    ``signals.py`` (the save and the themes)."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if not permissions.can_edit(by, enterprise):
+        raise PermissionDenied
+    before = {name: _profile_value(enterprise, name) for name in changes}
+    many = {}
+    for name, value in changes.items():
+        field = Enterprise._meta.get_field(name)
+        if field.many_to_many:
+            many[field] = value
+        else:
+            field.save_form_data(enterprise, value)  # as a model form would
+    _save_by(enterprise, by)
+    for field, value in many.items():
+        field.save_form_data(enterprise, value)  # a history record of its own, by ``by``
+    changed = sorted(name for name in changes if _profile_value(enterprise, name) != before[name])
+    audit.record(by, audit.Action.ENTERPRISE_PROFILE_CHANGED, enterprise, fields=changed)
+    return enterprise
+
+
+def _editable_enterprise_of(asset: Asset, by: User) -> Enterprise:
+    """The asset's enterprise (locked), if ``by`` may edit it and the asset is one of its own."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=asset.enterprise_id)
+    if not permissions.can_edit(by, enterprise):
+        raise PermissionDenied
+    if asset.pk is not None and not enterprise.assets.filter(pk=asset.pk).exists():
+        raise PermissionDenied
+    return enterprise
+
+
+@transaction.atomic
+def save_asset(asset: Asset, *, by: User) -> Asset:
+    """Add an asset to its enterprise, or save one that is changed (``asset`` holds the new
+    values, e.g. from an ``AssetForm``). The directory's cache learns of it from
+    ``signals.py``."""
+    enterprise = _editable_enterprise_of(asset, by)
+    added = asset.pk is None
+    asset._history_user = by
+    asset.save()
+    action = audit.Action.ASSET_ADDED if added else audit.Action.ASSET_CHANGED
+    audit.record(by, action, enterprise, asset=asset.pk, kind=asset.kind)
+    return asset
+
+
+@transaction.atomic
+def delete_asset(asset: Asset, *, by: User) -> None:
+    """Remove an asset from its enterprise; its history stays. The directory's cache learns of
+    it from ``signals.py``."""
+    enterprise = _editable_enterprise_of(asset, by)
+    audit.record(by, audit.Action.ASSET_REMOVED, enterprise, asset=asset.pk, kind=asset.kind)
+    asset._history_user = by
+    asset.delete()
 
 
 def _fields_of(year_figures: YearFigures) -> dict:

@@ -271,10 +271,9 @@ def edit(request, slug):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
-        form.instance._history_user = request.user
-        form.save()
+        saved = services.update_profile(enterprise, by=request.user, changes=form.cleaned_data)
         messages.success(request, _("The profile is saved."))
-        return redirect("enterprises:edit", slug=form.instance.slug)
+        return redirect("enterprises:edit", slug=saved.slug)
     return _manage(
         request,
         "enterprises/edit.html",
@@ -327,8 +326,7 @@ def asset_form(request, slug, pk=None):
     )
     form = AssetForm(request.POST or None, instance=asset)
     if request.method == "POST" and form.is_valid():
-        form.instance._history_user = request.user
-        form.save()
+        services.save_asset(form.save(commit=False), by=request.user)
         messages.success(request, _("The asset is saved."))
         return redirect("enterprises:assets", slug=slug)
     return _manage(
@@ -341,8 +339,7 @@ def asset_form(request, slug, pk=None):
 def asset_delete(request, slug, pk):
     enterprise = _enterprise_for(request, slug, permissions.can_edit)
     asset = get_object_or_404(Asset, pk=pk, enterprise=enterprise)
-    asset._history_user = request.user
-    asset.delete()
+    services.delete_asset(asset, by=request.user)
     messages.success(request, _("The asset is removed."))
     return redirect("enterprises:assets", slug=slug)
 
