@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -236,6 +236,9 @@ def decide(application: Application, *, by, decision: str, message: str = "") ->
 # programme pages learn of the change from signals.py (post_save of any pioneers model).
 
 
+TrackRecord = TypeVar("TrackRecord", Milestone, SupportItem)
+
+
 def _may_track(by: User) -> None:
     if not permissions.can_track(by):
         raise PermissionDenied
@@ -255,9 +258,15 @@ def _save_checked(record: models.Model, fields: Mapping[str, object]) -> list[st
     return changed
 
 
-def _own_record(model: type[models.Model], record: models.Model, pioneer: Pioneer):
-    """The record locked for the change, if it belongs to this pioneer; refused otherwise."""
-    locked = model.objects.select_for_update().filter(pk=record.pk, pioneer=pioneer).first()
+def _new_or_own(
+    model: type[TrackRecord], record: TrackRecord | None, pioneer: Pioneer
+) -> TrackRecord:
+    """A new record of this pioneer, or ``record`` locked for the change if it is this pioneer's;
+    refused otherwise."""
+    if record is None:
+        return model(pioneer=pioneer)
+    rows = model._default_manager.select_for_update()
+    locked = rows.filter(pk=record.pk, pioneer=pioneer).first()
     if locked is None:
         raise PermissionDenied
     return locked
@@ -328,11 +337,8 @@ def save_milestone(
     """A new milestone, or a change to one of this pioneer's milestones. An achieved milestone
     without a date is achieved today (``Milestone.clean``)."""
     _may_track(by)
-    if milestone is None:
-        milestone, action = Milestone(pioneer=pioneer), audit.Action.MILESTONE_ADDED
-    else:
-        milestone = _own_record(Milestone, milestone, pioneer)
-        action = audit.Action.MILESTONE_CHANGED
+    milestone = _new_or_own(Milestone, milestone, pioneer)
+    action = audit.Action.MILESTONE_CHANGED if milestone.pk else audit.Action.MILESTONE_ADDED
     changed = _save_checked(
         milestone,
         {
@@ -362,11 +368,8 @@ def save_support_item(
 ) -> SupportItem:
     """A new part of the pioneer's support plan, or a change to one of its parts."""
     _may_track(by)
-    if item is None:
-        item, action = SupportItem(pioneer=pioneer), audit.Action.SUPPORT_ITEM_ADDED
-    else:
-        item = _own_record(SupportItem, item, pioneer)
-        action = audit.Action.SUPPORT_ITEM_CHANGED
+    item = _new_or_own(SupportItem, item, pioneer)
+    action = audit.Action.SUPPORT_ITEM_CHANGED if item.pk else audit.Action.SUPPORT_ITEM_ADDED
     changed = _save_checked(
         item,
         {

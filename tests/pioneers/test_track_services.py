@@ -84,15 +84,17 @@ def test_a_member_cannot_change_the_track(member, pioneer):
 # --- The log ------------------------------------------------------------------------------------
 
 
+def _log_entry(**overrides):
+    return {
+        "kind": LogKind.MEETING,
+        "date": date(2026, 3, 1),
+        "text": "Gesprek met de corporatie",
+        "visibility": Visibility.SHARED,
+    } | overrides
+
+
 def test_staff_add_a_log_entry_written_by_them(staff, pioneer):
-    entry = services.add_log_entry(
-        pioneer,
-        by=staff,
-        kind=LogKind.MEETING,
-        date=date(2026, 3, 1),
-        text="Gesprek met de corporatie",
-        visibility=Visibility.SHARED,
-    )
+    entry = services.add_log_entry(pioneer, by=staff, **_log_entry())
     assert LogEntry.objects.get() == entry and entry.author == staff
     audit = _only_entry(AuditAction.LOG_ENTRY_ADDED)
     assert audit.actor == staff and audit.target_id == str(entry.pk)
@@ -101,27 +103,13 @@ def test_staff_add_a_log_entry_written_by_them(staff, pioneer):
 
 def test_a_member_cannot_add_a_log_entry(member, pioneer):
     with pytest.raises(PermissionDenied):
-        services.add_log_entry(
-            pioneer,
-            by=member,
-            kind=LogKind.NOTE,
-            date=date(2026, 3, 1),
-            text="x",
-            visibility=Visibility.SHARED,
-        )
+        services.add_log_entry(pioneer, by=member, **_log_entry())
     assert not LogEntry.objects.exists() and not _entries().exists()
 
 
 def test_a_log_entry_of_an_unknown_kind_is_refused_and_nothing_is_written(staff, pioneer):
     with pytest.raises(ValidationError):
-        services.add_log_entry(
-            pioneer,
-            by=staff,
-            kind="roddel",
-            date=date(2026, 3, 1),
-            text="x",
-            visibility=Visibility.SHARED,
-        )
+        services.add_log_entry(pioneer, by=staff, **_log_entry(kind="roddel"))
     assert not LogEntry.objects.exists() and not _entries().exists()
 
 
