@@ -258,6 +258,9 @@ class LogEntryForm(forms.ModelForm):
 
 
 class MilestoneForm(forms.ModelForm):
+    """The rule for an achieved milestone lives in ``Milestone.clean``, which validating this
+    form runs too."""
+
     due_date = DateField(label=_("Due date"))
     achieved_on = DateField(label=_("Achieved on"), required=False)
 
@@ -265,12 +268,6 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["title", "due_date", "status", "achieved_on", "evidence"]
         widgets = {"evidence": forms.Textarea(attrs={"rows": 3})}
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") == "behaald" and not cleaned.get("achieved_on"):
-            cleaned["achieved_on"] = timezone.localdate()
-        return cleaned
 
 
 class SupportItemForm(forms.ModelForm):

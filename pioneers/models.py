@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
@@ -514,6 +515,12 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """An achieved milestone without a date was achieved today (the form, the admin and
+        ``services.save_milestone`` all validate through here)."""
+        if self.status == MilestoneStatus.ACHIEVED and not self.achieved_on:
+            self.achieved_on = timezone.localdate()
 
     def is_late(self, today: date) -> bool:
         return self.status in OPEN_MILESTONE_STATUSES and self.due_date < today

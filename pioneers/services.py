@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,13 +30,20 @@ from .models import (
     Cohort,
     Criterion,
     Element,
+    Expert,
     Lesson,
+    LogEntry,
+    Milestone,
     Pioneer,
     Reading,
     ReadingValue,
     ReviewScore,
+    SupportItem,
     SupportNeed,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 RESERVED_SLUGS = {"nieuw", "mengpaneel", "experts"}
 
@@ -222,39 +230,217 @@ def decide(application: Application, *, by, decision: str, message: str = "") ->
 
 
 # --- Tracking ---------------------------------------------------------------------------------
+# Staff keep a pioneer's track: the track itself, its log, milestones, support plan, lessons and
+# extra mengpaneel elements. Each write checks the actor, validates the record with the model's
+# own rules (``full_clean``), saves and records the audit entry in one transaction. The cached
+# programme pages learn of the change from signals.py (post_save of any pioneers model).
+
+
+TrackRecord = TypeVar("TrackRecord", Milestone, SupportItem)
+
+
+def _may_track(by: User) -> None:
+    if not permissions.can_track(by):
+        raise PermissionDenied
+
+
+def _save_checked(record: models.Model, fields: Mapping[str, object]) -> list[str]:
+    """Set ``fields`` on ``record``, validate it as the model says and save it; returns the
+    names of the fields whose value changed (all of them for a new record)."""
+    if record.pk is None:
+        changed = list(fields)
+    else:
+        changed = [name for name, value in fields.items() if getattr(record, name) != value]
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    return changed
+
+
+def _new_or_own(
+    model: type[TrackRecord], record: TrackRecord | None, pioneer: Pioneer
+) -> TrackRecord:
+    """A new record of this pioneer, or ``record`` locked for the change if it is this pioneer's;
+    refused otherwise."""
+    if record is None:
+        return model(pioneer=pioneer)
+    rows = model._default_manager.select_for_update()
+    locked = rows.filter(pk=record.pk, pioneer=pioneer).first()
+    if locked is None:
+        raise PermissionDenied
+    return locked
 
 
 @transaction.atomic
-def publish_lesson(lesson: Lesson, *, by) -> Lesson:
+def update_track(
+    pioneer: Pioneer,
+    *,
+    by: User,
+    ambition: str,
+    flywheel_type: str,
+    flywheel_plan: str,
+    active: bool,
+    show_on_programme_page: bool,
+    show_ambition_publicly: bool,
+) -> Pioneer:
+    """Staff change the ambition, the flywheel plan, whether the track is active and what the
+    pioneer agreed may be shown publicly."""
+    _may_track(by)
+    pioneer = Pioneer.objects.select_for_update().get(pk=pioneer.pk)
+    changed = _save_checked(
+        pioneer,
+        {
+            "ambition": ambition,
+            "flywheel_type": flywheel_type,
+            "flywheel_plan": flywheel_plan,
+            "active": active,
+            "show_on_programme_page": show_on_programme_page,
+            "show_ambition_publicly": show_ambition_publicly,
+        },
+    )
+    audit.record(by, audit.Action.TRACK_CHANGED, pioneer, fields=changed)
+    return pioneer
+
+
+@transaction.atomic
+def add_log_entry(
+    pioneer: Pioneer, *, by: User, kind: str, date: date, text: str, visibility: str
+) -> LogEntry:
+    """A meeting, interview or note in the pioneer's log, written by ``by``."""
+    _may_track(by)
+    entry = LogEntry(pioneer=pioneer, author=by)
+    _save_checked(entry, {"kind": kind, "date": date, "text": text, "visibility": visibility})
+    audit.record(
+        by,
+        audit.Action.LOG_ENTRY_ADDED,
+        entry,
+        pioneer=pioneer.pk,
+        kind=kind,
+        visibility=visibility,
+    )
+    return entry
+
+
+@transaction.atomic
+def save_milestone(
+    pioneer: Pioneer,
+    *,
+    by: User,
+    milestone: Milestone | None = None,
+    title: str,
+    due_date: date,
+    status: str,
+    achieved_on: date | None,
+    evidence: str,
+) -> Milestone:
+    """A new milestone, or a change to one of this pioneer's milestones. An achieved milestone
+    without a date is achieved today (``Milestone.clean``)."""
+    _may_track(by)
+    milestone = _new_or_own(Milestone, milestone, pioneer)
+    action = audit.Action.MILESTONE_CHANGED if milestone.pk else audit.Action.MILESTONE_ADDED
+    changed = _save_checked(
+        milestone,
+        {
+            "title": title,
+            "due_date": due_date,
+            "status": status,
+            "achieved_on": achieved_on,
+            "evidence": evidence,
+        },
+    )
+    audit.record(by, action, milestone, pioneer=pioneer.pk, status=milestone.status, fields=changed)
+    return milestone
+
+
+@transaction.atomic
+def save_support_item(
+    pioneer: Pioneer,
+    *,
+    by: User,
+    item: SupportItem | None = None,
+    area: Area,
+    description: str,
+    expert: Expert | None,
+    hours_planned: int,
+    hours_spent: int,
+    status: str,
+) -> SupportItem:
+    """A new part of the pioneer's support plan, or a change to one of its parts."""
+    _may_track(by)
+    item = _new_or_own(SupportItem, item, pioneer)
+    action = audit.Action.SUPPORT_ITEM_CHANGED if item.pk else audit.Action.SUPPORT_ITEM_ADDED
+    changed = _save_checked(
+        item,
+        {
+            "area": area,
+            "description": description,
+            "expert": expert,
+            "hours_planned": hours_planned,
+            "hours_spent": hours_spent,
+            "status": status,
+        },
+    )
+    audit.record(
+        by,
+        action,
+        item,
+        pioneer=pioneer.pk,
+        status=item.status,
+        hours_planned=item.hours_planned,
+        hours_spent=item.hours_spent,
+        fields=changed,
+    )
+    return item
+
+
+@transaction.atomic
+def add_lesson(pioneer: Pioneer, *, by: User, title: str, text: str) -> Lesson:
+    """A lesson learned, as a draft: only staff see it until it is published."""
+    _may_track(by)
+    lesson = Lesson(pioneer=pioneer, created_by=by)
+    _save_checked(lesson, {"title": title, "text": text})
+    audit.record(by, audit.Action.LESSON_ADDED, lesson, pioneer=pioneer.pk)
+    return lesson
+
+
+@transaction.atomic
+def publish_lesson(lesson: Lesson, *, by: User) -> Lesson:
     """Staff publish a lesson learned: the programme page and the knowledge base may show it."""
-    if not permissions.can_track(by):
-        raise PermissionDenied
+    _may_track(by)
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
     if not lesson.published:
         lesson.published = True
         lesson.published_at = timezone.now()
         lesson.save(update_fields=["published", "published_at"])
+        audit.record(by, audit.Action.LESSON_PUBLISHED, lesson, pioneer=lesson.pioneer_id)
     return lesson
 
 
 @transaction.atomic
-def unpublish_lesson(lesson: Lesson, *, by) -> Lesson:
-    if not permissions.can_track(by):
-        raise PermissionDenied
-    lesson.published = False
-    lesson.published_at = None
-    lesson.save(update_fields=["published", "published_at"])
+def unpublish_lesson(lesson: Lesson, *, by: User) -> Lesson:
+    """Staff withdraw a published lesson: it is a draft again."""
+    _may_track(by)
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if lesson.published:
+        lesson.published = False
+        lesson.published_at = None
+        lesson.save(update_fields=["published", "published_at"])
+        audit.record(by, audit.Action.LESSON_UNPUBLISHED, lesson, pioneer=lesson.pioneer_id)
     return lesson
 
 
-def add_extra_element(pioneer: Pioneer, *, name: str, low: str, high: str) -> Element:
+@transaction.atomic
+def add_extra_element(pioneer: Pioneer, *, by: User, name: str, low: str, high: str) -> Element:
     """An element only this pioneer has, after the catalogue's elements."""
+    _may_track(by)
     slug = slugify(name)[:80] or "element"
     if Element.objects.filter(pioneer__isnull=True, slug=slug).exists() or (
         Element.objects.filter(pioneer=pioneer, slug=slug).exists()
     ):
         raise ValidationError(_("There is already an element with this name."))
     last = Element.objects.order_by("-order").values_list("order", flat=True).first() or 0
-    return Element.objects.create(
+    element = Element.objects.create(
         pioneer=pioneer,
         name=name.strip(),
         slug=slug,
@@ -262,6 +448,8 @@ def add_extra_element(pioneer: Pioneer, *, name: str, low: str, high: str) -> El
         high_meaning=high.strip(),
         order=last + 10,
     )
+    audit.record(by, audit.Action.ELEMENT_ADDED, element, pioneer=pioneer.pk)
+    return element
 
 
 @dataclass(frozen=True)
@@ -273,7 +461,7 @@ class FaderInput:
 
 @transaction.atomic
 def record_reading(
-    pioneer: Pioneer, *, by, taken_on: date, values: Iterable[FaderInput], note: str = ""
+    pioneer: Pioneer, *, by: User, taken_on: date, values: Iterable[FaderInput], note: str = ""
 ) -> Reading:
     """A new reading of the mengpaneel. Earlier readings are never changed."""
     if not permissions.can_track(by):

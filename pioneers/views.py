@@ -360,24 +360,21 @@ def reading_new(request, slug):
     )
 
 
-def _track_form(request, slug, form_class, template_title, *, instance=None, saved, prepare=None):
-    """Add or change one part of a pioneer's track (staff)."""
-    found = _pioneer_for(request, slug, track=True)
-    form = form_class(request.POST or None, instance=instance)
+def _track_form(request, found, form, title, *, save, saved, instance=None):
+    """Add or change one part of a pioneer's track (staff): the form reads the input, ``save``
+    (a service) writes it. What the service refuses is shown on the form."""
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        if hasattr(obj, "pioneer_id"):
-            obj.pioneer = found
-        if prepare:
-            prepare(obj)
-        obj.save()
-        form.save_m2m()
-        messages.success(request, saved)
-        return redirect(found.get_absolute_url())
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, saved)
+            return redirect(found.get_absolute_url())
     return render(
         request,
         "pioneers/track_form.html",
-        {"pioneer": found, "form": form, "title": template_title, "instance": instance},
+        {"pioneer": found, "form": form, "title": title, "instance": instance},
     )
 
 
@@ -387,10 +384,11 @@ def pioneer_edit(request, slug):
     found = _pioneer_for(request, slug, track=True)
     return _track_form(
         request,
-        slug,
-        PioneerForm,
+        found,
+        PioneerForm(request.POST or None, instance=found),
         _("Ambition, plan and consent"),
         instance=found,
+        save=lambda **data: services.update_track(found, by=request.user, **data),
         saved=_("The track is saved."),
     )
 
@@ -398,13 +396,14 @@ def pioneer_edit(request, slug):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def log_new(request, slug):
+    found = _pioneer_for(request, slug, track=True)
     return _track_form(
         request,
-        slug,
-        LogEntryForm,
+        found,
+        LogEntryForm(request.POST or None),
         _("New log entry"),
+        save=lambda **data: services.add_log_entry(found, by=request.user, **data),
         saved=_("The log entry is saved."),
-        prepare=lambda entry: setattr(entry, "author", request.user),
     )
 
 
@@ -412,12 +411,16 @@ def log_new(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def milestone_form(request, slug, pk=None):
     instance = get_object_or_404(Milestone, pk=pk, pioneer__slug=slug) if pk else None
+    found = _pioneer_for(request, slug, track=True)
     return _track_form(
         request,
-        slug,
-        MilestoneForm,
+        found,
+        MilestoneForm(request.POST or None, instance=instance),
         _("Change milestone") if pk else _("New milestone"),
         instance=instance,
+        save=lambda **data: services.save_milestone(
+            found, by=request.user, milestone=instance, **data
+        ),
         saved=_("The milestone is saved."),
     )
 
@@ -426,12 +429,16 @@ def milestone_form(request, slug, pk=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 def support_form(request, slug, pk=None):
     instance = get_object_or_404(SupportItem, pk=pk, pioneer__slug=slug) if pk else None
+    found = _pioneer_for(request, slug, track=True)
     return _track_form(
         request,
-        slug,
-        SupportItemForm,
+        found,
+        SupportItemForm(request.POST or None, instance=instance),
         _("Change support item") if pk else _("New support item"),
         instance=instance,
+        save=lambda **data: services.save_support_item(
+            found, by=request.user, item=instance, **data
+        ),
         saved=_("The support plan is saved."),
     )
 
@@ -439,13 +446,14 @@ def support_form(request, slug, pk=None):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def lesson_new(request, slug):
+    found = _pioneer_for(request, slug, track=True)
     return _track_form(
         request,
-        slug,
-        LessonForm,
+        found,
+        LessonForm(request.POST or None),
         _("New lesson learned"),
+        save=lambda **data: services.add_lesson(found, by=request.user, **data),
         saved=_("The lesson is saved. Publish it when it may be shared."),
-        prepare=lambda lesson: setattr(lesson, "created_by", request.user),
     )
 
 
@@ -485,6 +493,7 @@ def element_new(request, slug):
         try:
             services.add_extra_element(
                 found,
+                by=request.user,
                 name=form.cleaned_data["name"],
                 low=form.cleaned_data["low_meaning"],
                 high=form.cleaned_data["high_meaning"],
