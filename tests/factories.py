@@ -296,7 +296,6 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
         model = "knowledge.Subscriber"
 
     email = factory.Sequence(lambda n: f"lezer{n}@example.org")
-    confirmed = False
 
 
 # --- Pioneers (the WijkBV programme) ------------------------------------------------------------

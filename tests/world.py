@@ -498,9 +498,7 @@ def _knowledge(w: World) -> None:
     case_draft = CaseDescriptionFactory(
         title="Conceptcasus Verborgen", slug="conceptcasus", status="concept"
     )
-    subscriber = SubscriberFactory(
-        email="lezer-geheim@example.org", confirmed=True, confirmed_at=timezone.now()
-    )
+    subscriber = SubscriberFactory(email="lezer-geheim@example.org", confirmed_at=timezone.now())
     unconfirmed = SubscriberFactory(email="nog-niet-bevestigd@example.org")
     AdviceRequest.objects.create(
         name="Adviesvrager",
