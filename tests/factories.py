@@ -486,4 +486,3 @@ class FollowerFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     email = factory.Sequence(lambda n: f"volger{n}@example.org")
-    token = factory.Sequence(lambda n: f"volg-token-{n}")
