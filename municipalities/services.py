@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
@@ -24,6 +23,8 @@ from . import permissions
 from .models import Follower, LinkStatus, OfficerLink
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 # A sign-up by e-mail that is not confirmed within this many days is deleted (retention).
