@@ -174,10 +174,25 @@ class ReportRequestAdmin(admin.ModelAdmin):
         return csv_response(services.export_requests(queryset, by=request.user))
 
 
+class ConfirmedFilter(admin.SimpleListFilter):
+    """Confirmed or not, read from ``confirmed_at`` (the one mark of a confirmation)."""
+
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Yes")), ("0", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"0", "1"}:
+            return queryset.filter(confirmed_at__isnull=self.value() == "0")
+        return queryset
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "confirmed", "created_at", "confirmed_at"]
-    list_filter = ["confirmed"]
+    list_display = ["email", "name", "is_confirmed", "created_at", "confirmed_at"]
+    list_filter = [ConfirmedFilter]
     search_fields = ["email", "name"]
     readonly_fields = ["created_at", "confirmed_at"]
     actions = ["export_confirmed"]
@@ -185,6 +200,10 @@ class SubscriberAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Only the double opt-in adds subscribers: nobody is subscribed without confirming.
         return False
+
+    @admin.display(boolean=True, description=_("confirmed"), ordering="confirmed_at")
+    def is_confirmed(self, subscriber: Subscriber) -> bool:
+        return subscriber.confirmed
 
     @admin.action(description=_("Export all confirmed subscribers as CSV"))
     def export_confirmed(self, request, queryset):

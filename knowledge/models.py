@@ -476,23 +476,21 @@ class Subscriber(models.Model):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
-    confirmed = models.BooleanField(_("confirmed"), default=False)
     created_at = models.DateTimeField(_("subscribed at"), default=timezone.now)
+    # None until the address is confirmed (see lsa_portal.optin): the one mark of "confirmed".
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("newsletter subscriber")
         verbose_name_plural = _("newsletter subscribers")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(confirmed=False) | Q(confirmed_at__isnull=False),
-                name="subscriber_confirmed_has_date",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class AdviceTopic(models.TextChoices):

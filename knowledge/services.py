@@ -21,6 +21,7 @@ from accounts.roles import STAFF_GROUP
 from enterprises.models import Municipality
 from lsa_portal import audit, fragment_cache
 from lsa_portal.mail import absolute_url, send_templated
+from lsa_portal.optin import LinkExpired, LinkInvalid, OptIn
 
 from .markdown import plain_text
 from .models import (
@@ -52,14 +53,6 @@ UNSUBSCRIBE_SALT = "knowledge.newsletter-unsubscribe"
 CONFIRM_DAYS = 7
 # Enough text for search and snippets; a longer body adds nothing but index size.
 MAX_INDEXED_CHARS = 50_000
-
-
-class LinkExpired(Exception):
-    """A signed link that was genuine but is too old."""
-
-
-class LinkInvalid(Exception):
-    """A signed link that was changed, cut short or made up, or whose record is gone."""
 
 
 # --- Search table ---------------------------------------------------------------------------
@@ -304,23 +297,22 @@ def delete_expired_requests(now=None) -> int:
 def delete_unconfirmed_subscribers(now=None) -> int:
     """Retention: newsletter sign-ups never confirmed within ``CONFIRM_DAYS`` (the confirmation
     link has expired by then); returns how many went."""
-    now = now or timezone.now()
-    deleted, _detail = Subscriber.objects.filter(
-        confirmed=False, created_at__lt=now - timedelta(days=CONFIRM_DAYS)
-    ).delete()
-    return deleted
+    return NEWSLETTER.delete_unconfirmed(now)
 
 
 # --- Newsletter ---------------------------------------------------------------------------------
 
 
-def confirm_token(subscriber: Subscriber) -> str:
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(subscriber.pk))
-
-
-def unsubscribe_token(subscriber: Subscriber) -> str:
-    # No expiry: an unsubscribe link in an old mail must keep working.
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(subscriber.pk))
+# The salts are those of the links already sent: they keep working.
+NEWSLETTER = OptIn(
+    model=Subscriber,
+    confirm_salt=CONFIRM_SALT,
+    unsubscribe_salt=UNSUBSCRIBE_SALT,
+    confirm_days=CONFIRM_DAYS,
+)
+confirm_token = NEWSLETTER.confirm_token
+# No expiry: an unsubscribe link in an old mail must keep working.
+unsubscribe_token = NEWSLETTER.unsubscribe_token
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
@@ -337,18 +329,19 @@ def _unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
     }
 
 
+@transaction.atomic
 def subscribe(email: str, name: str = "") -> Subscriber:
     """Start a subscription: the address receives a confirmation mail (double opt-in).
 
-    A confirmed address gets no new mail, so the form tells nobody who is subscribed.
+    A confirmed address gets no new mail, so the form tells nobody who is subscribed; an
+    unconfirmed one asked for again gets a new link.
     """
     email = email.strip().lower()
-    subscriber, created = Subscriber.objects.get_or_create(email=email, defaults={"name": name})
-    if subscriber.confirmed:
+    subscriber, mail_due = NEWSLETTER.request(
+        email=email, defaults={"name": name}, resend_unconfirmed=True
+    )
+    if not mail_due:
         return subscriber
-    if not created:
-        subscriber.created_at = timezone.now()
-        subscriber.save(update_fields=["created_at"])
     context = {
         "link": absolute(
             reverse("knowledge:newsletter_confirm", kwargs={"token": confirm_token(subscriber)})
@@ -362,23 +355,12 @@ def subscribe(email: str, name: str = "") -> Subscriber:
     return subscriber
 
 
+@transaction.atomic
 def confirm_subscription(token: str) -> Subscriber:
-    """Confirm the address behind a confirmation link; ``LinkExpired``/``LinkInvalid`` if not."""
-    try:
-        pk = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
-            token, max_age=timedelta(days=CONFIRM_DAYS)
-        )
-    except signing.SignatureExpired as error:
-        raise LinkExpired from error
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    subscriber = Subscriber.objects.filter(pk=pk).first()
-    if subscriber is None:
-        raise LinkExpired
-    if not subscriber.confirmed:
-        subscriber.confirmed = True
-        subscriber.confirmed_at = timezone.now()
-        subscriber.save(update_fields=["confirmed", "confirmed_at"])
+    """Confirm the address behind a confirmation link; ``LinkExpired``/``LinkInvalid`` if not.
+    The welcome mail goes once, however often the link is used."""
+    subscriber, confirmed_now = NEWSLETTER.confirm(token)
+    if confirmed_now:
         context = {"unsubscribe": unsubscribe_url(subscriber)}
         transaction.on_commit(
             lambda: _mail(
@@ -394,20 +376,13 @@ def confirm_subscription(token: str) -> Subscriber:
 def subscriber_for_unsubscribe(token: str) -> Subscriber | None:
     """The subscriber an unsubscribe link names; None when already gone. ``LinkInvalid`` if
     the link was tampered with."""
-    try:
-        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
-    except signing.BadSignature as error:
-        raise LinkInvalid from error
-    return Subscriber.objects.filter(pk=pk).first()
+    return NEWSLETTER.for_unsubscribe(token)
 
 
+@transaction.atomic
 def unsubscribe(token: str) -> bool:
     """Remove the subscription behind an unsubscribe link; True if there was one."""
-    subscriber = subscriber_for_unsubscribe(token)
-    if subscriber is None:
-        return False
-    subscriber.delete()
-    return True
+    return NEWSLETTER.unsubscribe(token) is not None
 
 
 # --- Advice -------------------------------------------------------------------------------------
@@ -508,7 +483,7 @@ def export_requests(requests: QuerySet[ReportRequest] | None = None, *, by) -> C
 def export_subscribers(*, by) -> CsvExport:
     """Confirmed newsletter subscribers, each with their own unsubscribe link for the mailing;
     the export is in the audit log."""
-    subscribers = Subscriber.objects.filter(confirmed=True).order_by("email")
+    subscribers = NEWSLETTER.confirmed().order_by("email")
     rows = [
         [
             item.email,

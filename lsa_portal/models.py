@@ -52,6 +52,9 @@ class AuditAction(models.TextChoices):
     MONITOR_CORRECTED = "monitor.corrected", _("Monitor corrected")
     MONITOR_REPORT_PUBLISHED = "monitor.report_published", _("Monitor report published")
     DATA_IMPORTED = "data.imported", _("Data imported")
+    DIGEST_FOLLOWED = "digest.followed", _("Municipality followed")
+    DIGEST_CONFIRMED = "digest.confirmed", _("Following confirmed")
+    DIGEST_UNFOLLOWED = "digest.unfollowed", _("Municipality unfollowed")
 
 
 class AuditEntry(models.Model):

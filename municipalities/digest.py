@@ -1,38 +1,29 @@
 """The monthly digest: what changed in a municipality last month, mailed to its followers.
 
-Followers by e-mail confirm first (double opt-in); every mail carries a one-click unsubscribe
-link and the List-Unsubscribe headers. Nothing is sent for a month without changes, and a
-follower gets each month at most once (``last_period``), so a second run sends nothing again.
+Followers by e-mail confirm first (double opt-in, see ``services.follow_by_email``); every mail
+carries a one-click unsubscribe link and the List-Unsubscribe headers. Nothing is sent for a
+month without changes, and a follower gets each month at most once (``last_period``), so a
+second run sends nothing again.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.roles import is_municipal_officer
 from enterprises.models import Enterprise, EnterpriseStatus, Municipality, YearFigures
 from knowledge.models import CaseDescription, Report
 from pioneers.models import Lesson, Milestone, MilestoneStatus
 
+from . import services
 from .models import Follower
-
-# A sign-up by e-mail that is not confirmed within this many days is deleted (retention).
-CONFIRM_DAYS = 7
-
-
-def _token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def previous_month(today: date) -> tuple[date, date]:
@@ -123,78 +114,6 @@ def _url(name: str, **kwargs) -> str:
     return settings.PORTAL_BASE_URL + reverse(name, kwargs=kwargs)
 
 
-def follow_as_officer(user, municipality: Municipality) -> Follower:
-    """An officer follows with their verified account address: no confirmation needed."""
-    if not is_municipal_officer(user):
-        raise ValidationError(_("Only municipal officers can follow with their account."))
-    follower, _created = Follower.objects.get_or_create(
-        municipality=municipality,
-        email=user.email.lower(),
-        defaults={"user": user, "token": _token(), "confirmed_at": timezone.now()},
-    )
-    if follower.confirmed_at is None:
-        follower.confirmed_at = timezone.now()
-        follower.user = user
-        follower.save(update_fields=["confirmed_at", "user"])
-    return follower
-
-
-def follow_by_email(email: str, municipality: Municipality) -> Follower | None:
-    """Anyone: a confirmation mail first; nothing is sent before the link in it is opened.
-    Says nothing about whether the address already followed (no address harvesting)."""
-    email = email.strip().lower()
-    try:
-        with transaction.atomic():
-            follower = Follower.objects.create(
-                municipality=municipality, email=email, token=_token()
-            )
-    except IntegrityError:
-        return None  # already following or waiting for confirmation: send nothing new
-    link = _url("municipalities:follow_confirm", token=follower.token)
-    subject = _("Confirm: monthly news from %(name)s") % {"name": municipality.name}
-    body = _(
-        "Someone (hopefully you) asked for the monthly digest of the neighbourhood enterprises "
-        "in %(name)s. Confirm with this link:\n\n%(link)s\n\nDid you not ask for it? Then do "
-        "nothing: without confirmation you receive nothing."
-    ) % {"name": municipality.name, "link": link}
-    transaction.on_commit(lambda: EmailMessage(subject, body, to=[email]).send())
-    return follower
-
-
-def follower_for(token: str) -> Follower | None:
-    """The sign-up a link in a mail stands for (None: unknown token, or it went)."""
-    return Follower.objects.filter(token=token).select_related("municipality").first()
-
-
-def confirm(token: str) -> Follower | None:
-    """The second step of the opt-in: from now on the digest is sent (None: unknown token)."""
-    follower = follower_for(token)
-    if follower is not None and follower.confirmed_at is None:
-        follower.confirmed_at = timezone.now()
-        follower.save(update_fields=["confirmed_at"])
-    return follower
-
-
-def delete_unconfirmed_followers(now: datetime | None = None) -> int:
-    """Retention: sign-ups by e-mail never confirmed within ``CONFIRM_DAYS``; returns how many
-    went (their confirmation link then leads nowhere)."""
-    now = now or timezone.now()
-    deleted, _detail = Follower.objects.filter(
-        confirmed_at__isnull=True, created_at__lt=now - timedelta(days=CONFIRM_DAYS)
-    ).delete()
-    return deleted
-
-
-def unsubscribe(token: str) -> Municipality | None:
-    """One click: the follower is deleted, address and all (None: unknown token)."""
-    follower = follower_for(token)
-    if follower is None:
-        return None
-    municipality = follower.municipality
-    follower.delete()
-    return municipality
-
-
 def send_digests(today: date | None = None) -> int:
     """Once a month (celery beat): last month's changes to every confirmed follower of a
     municipality where something changed. Returns the number of mails sent."""
@@ -216,7 +135,7 @@ def send_digests(today: date | None = None) -> int:
 
 
 def _send(follower: Follower, municipality: Municipality, found: Changes, start: date) -> None:
-    unsubscribe_url = _url("municipalities:unfollow", token=follower.token)
+    unsubscribe_url = services.unfollow_url(follower)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "municipality": municipality,

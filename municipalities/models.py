@@ -102,8 +102,9 @@ class BriefJob(RenderJob):
 class Follower(models.Model):
     """Someone who receives the monthly digest of a municipality.
 
-    An officer follows with their (verified) account; anyone else by e-mail with double opt-in:
-    nothing is sent before ``confirmed_at``. The token is in every mail's unsubscribe link.
+    An officer follows with their (verified) account; anyone else by e-mail with double opt-in
+    (``lsa_portal.optin``): nothing is sent before ``confirmed_at``. The links in the mails are
+    signed; ``legacy_token`` is the random token the links of mails sent before that carry.
     """
 
     municipality = models.ForeignKey(
@@ -121,7 +122,10 @@ class Follower(models.Model):
         related_name="followed_municipalities",
         verbose_name=_("user"),
     )
-    token = models.CharField(max_length=64, unique=True)
+    # Accepted for a transition (links in digests already sent); new sign-ups have none.
+    legacy_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     last_period = models.DateField(

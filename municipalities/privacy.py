@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from lsa_portal import privacy
 
-from . import digest
+from . import services
 from .models import Follower, OfficerLink
 
 
@@ -58,9 +58,9 @@ privacy.register_retention(
             "after %(days)d day.",
             "Sign-ups for a municipality's monthly digest that were never confirmed are deleted "
             "after %(days)d days.",
-            digest.CONFIRM_DAYS,
+            services.CONFIRM_DAYS,
         )
-        % {"days": digest.CONFIRM_DAYS}
+        % {"days": services.CONFIRM_DAYS}
     ),
-    digest.delete_unconfirmed_followers,
+    services.delete_unconfirmed_followers,
 )

@@ -1,20 +1,48 @@
-"""Every change of an officer's link to a municipality."""
+"""Every change of an officer's link to a municipality, and of who follows its monthly digest
+(the double opt-in itself is ``lsa_portal.optin``; the digest's sending is ``digest.py``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import is_municipal_officer
 from enterprises.models import Municipality
 from lsa_portal import audit
+from lsa_portal.mail import absolute_url
+from lsa_portal.optin import LinkExpired, LinkInvalid, OptIn
 
 from . import permissions
-from .models import LinkStatus, OfficerLink
+from .models import Follower, LinkStatus, OfficerLink
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+# A sign-up by e-mail that is not confirmed within this many days is deleted (retention).
+CONFIRM_DAYS = 7
+
+
+def _legacy_follower(token: str) -> Follower | None:
+    # The stored random token of the links in mails sent before the links were signed.
+    return Follower.objects.filter(legacy_token=token).select_related("municipality").first()
+
+
+FOLLOWERS = OptIn(
+    model=Follower,
+    confirm_salt="municipalities.follow-confirm",
+    unsubscribe_salt="municipalities.follow-unsubscribe",
+    confirm_days=CONFIRM_DAYS,
+    legacy_lookup=_legacy_follower,
+)
 
 
 def email_domain_matches(email: str, municipality: Municipality) -> bool:
@@ -103,3 +131,104 @@ def record_export(municipality: Municipality, *, by, file_format: str) -> None:
     audit.record(
         by, audit.Action.DATA_EXPORTED, municipality, export="municipality", format=file_format
     )
+
+
+# --- Following: the monthly digest ------------------------------------------------------------
+
+
+def confirm_url(follower: Follower) -> str:
+    token = FOLLOWERS.confirm_token(follower)
+    return absolute_url(reverse("municipalities:follow_confirm", kwargs={"token": token}))
+
+
+def unfollow_url(follower: Follower) -> str:
+    token = FOLLOWERS.unsubscribe_token(follower)
+    return absolute_url(reverse("municipalities:unfollow", kwargs={"token": token}))
+
+
+@transaction.atomic
+def follow_as_officer(municipality: Municipality, *, by: User) -> Follower:
+    """An officer follows with their verified account address: no confirmation needed."""
+    if not is_municipal_officer(by):
+        raise ValidationError(_("Only municipal officers can follow with their account."))
+    follower, created = Follower.objects.get_or_create(
+        municipality=municipality,
+        email=by.email.lower(),
+        defaults={"user": by, "confirmed_at": timezone.now()},
+    )
+    if not created and follower.confirmed_at is not None:
+        return follower
+    if not created:  # asked for by e-mail before: the account confirms it
+        follower.confirmed_at = timezone.now()
+        follower.user = by
+        follower.save(update_fields=["confirmed_at", "user"])
+    audit.record(
+        by, audit.Action.DIGEST_FOLLOWED, municipality, follower=follower.pk, channel="account"
+    )
+    return follower
+
+
+@transaction.atomic
+def follow_by_email(
+    email: str, municipality: Municipality, *, by: User | AnonymousUser | None
+) -> Follower | None:
+    """Anyone: a confirmation mail first; nothing is sent before the link in it is opened.
+    Says nothing about whether the address already followed (no address harvesting): an
+    address that follows or waits for its confirmation gets no new mail (None)."""
+    email = email.strip().lower()
+    follower, mail_due = FOLLOWERS.request(
+        municipality=municipality, email=email, defaults={}, resend_unconfirmed=False
+    )
+    if not mail_due:
+        return None
+    audit.record(
+        by, audit.Action.DIGEST_FOLLOWED, municipality, follower=follower.pk, channel="email"
+    )
+    subject = _("Confirm: monthly news from %(name)s") % {"name": municipality.name}
+    body = _(
+        "Someone (hopefully you) asked for the monthly digest of the neighbourhood enterprises "
+        "in %(name)s. Confirm with this link:\n\n%(link)s\n\nDid you not ask for it? Then do "
+        "nothing: without confirmation you receive nothing."
+    ) % {"name": municipality.name, "link": confirm_url(follower)}
+    transaction.on_commit(lambda: EmailMessage(subject, body, to=[email]).send())
+    return follower
+
+
+def follower_to_confirm(token: str) -> Follower | None:
+    """The sign-up a confirmation link stands for (None: not ours, too old, or gone)."""
+    try:
+        return FOLLOWERS.pending(token)
+    except (LinkExpired, LinkInvalid):
+        return None
+
+
+@transaction.atomic
+def confirm_follow(token: str, *, by: User | AnonymousUser | None) -> Follower | None:
+    """The second step of the opt-in: from now on the digest is sent (None: not ours, too
+    old, or gone). A second use of the link changes nothing."""
+    try:
+        follower, confirmed_now = FOLLOWERS.confirm(token)
+    except (LinkExpired, LinkInvalid):
+        return None
+    if confirmed_now:
+        audit.record(by, audit.Action.DIGEST_CONFIRMED, follower.municipality, follower=follower.pk)
+    return follower
+
+
+@transaction.atomic
+def unfollow(token: str, *, by: User | AnonymousUser | None) -> Municipality | None:
+    """One click: the follower is deleted, address and all (None: not ours, or gone)."""
+    try:
+        follower = FOLLOWERS.unsubscribe(token)
+    except LinkInvalid:
+        return None
+    if follower is None:
+        return None
+    audit.record(by, audit.Action.DIGEST_UNFOLLOWED, follower.municipality, follower=follower.pk)
+    return follower.municipality
+
+
+def delete_unconfirmed_followers(now=None) -> int:
+    """Retention: sign-ups by e-mail never confirmed within ``CONFIRM_DAYS``; returns how many
+    went (their confirmation link then leads nowhere)."""
+    return FOLLOWERS.delete_unconfirmed(now)

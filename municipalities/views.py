@@ -20,7 +20,7 @@ from lsa_portal import exports, fragment_cache, uploads
 from lsa_portal.pdf_jobs import PdfJobStatus
 
 from . import brief as briefs
-from . import digest, permissions, selectors, services
+from . import permissions, selectors, services
 from .forms import DecisionForm, FollowForm, LinkRequestForm, SearchForm
 from .models import BriefJob, LinkStatus, OfficerLink
 
@@ -334,7 +334,7 @@ def follow(request, slug):
     """An officer follows with their account; anyone else gets a confirmation mail first."""
     municipality = selectors.municipality_by_slug(slug)
     if permissions.can_request_link(request.user):
-        digest.follow_as_officer(request.user, municipality)
+        services.follow_as_officer(municipality, by=request.user)
         messages.success(
             request,
             _("You follow %(name)s: once a month you receive what changed.")
@@ -345,7 +345,7 @@ def follow(request, slug):
     if not form.is_valid():
         messages.error(request, _("Fill in a valid e-mail address to follow this municipality."))
         return redirect(f"{municipality_url(slug)}#follow-title")
-    digest.follow_by_email(form.cleaned_data["email"], municipality)
+    services.follow_by_email(form.cleaned_data["email"], municipality, by=request.user)
     # The same words whether or not the address already followed: nobody learns who follows.
     messages.success(
         request,
@@ -366,7 +366,10 @@ def follow_confirm(request, token):
     """GET shows a button (mail scanners follow links, and must not sign anyone up); the POST
     confirms."""
     token = token[:100]
-    follower = digest.confirm(token) if request.method == "POST" else digest.follower_for(token)
+    if request.method == "POST":
+        follower = services.confirm_follow(token, by=request.user)
+    else:
+        follower = services.follower_to_confirm(token)
     if follower is not None and request.method != "POST":
         return render(
             request,
@@ -386,7 +389,7 @@ def follow_confirm(request, token):
 def unfollow(request, token):
     token = token[:100]
     if request.method == "POST":
-        municipality = digest.unsubscribe(token)
+        municipality = services.unfollow(token, by=request.user)
         return render(
             request,
             "municipalities/follow_result.html",

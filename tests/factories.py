@@ -315,7 +315,6 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
         model = "knowledge.Subscriber"
 
     email = factory.Sequence(lambda n: f"lezer{n}@example.org")
-    confirmed = False
 
 
 # --- Pioneers (the WijkBV programme) ------------------------------------------------------------
@@ -506,4 +505,3 @@ class FollowerFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     email = factory.Sequence(lambda n: f"volger{n}@example.org")
-    token = factory.Sequence(lambda n: f"volg-token-{n}")

@@ -59,6 +59,7 @@ from knowledge import services as knowledge_services
 from knowledge.models import AdviceRequest, Audience, PdfJob
 from lsa_portal.pdf_jobs import PdfJobStatus
 from monitor import services as monitor_services
+from municipalities import services as municipality_services
 from municipalities.models import BriefJob, Follower, LinkStatus
 from pioneers.models import Area, Element, ReviewScore
 from tests.factories import (
@@ -498,9 +499,7 @@ def _knowledge(w: World) -> None:
     case_draft = CaseDescriptionFactory(
         title="Conceptcasus Verborgen", slug="conceptcasus", status="concept"
     )
-    subscriber = SubscriberFactory(
-        email="lezer-geheim@example.org", confirmed=True, confirmed_at=timezone.now()
-    )
+    subscriber = SubscriberFactory(email="lezer-geheim@example.org", confirmed_at=timezone.now())
     unconfirmed = SubscriberFactory(email="nog-niet-bevestigd@example.org")
     AdviceRequest.objects.create(
         name="Adviesvrager",
@@ -552,7 +551,6 @@ def _municipalities(w: World) -> None:
     follower = Follower.objects.create(
         municipality=w.municipality,
         email="volger@example.org",
-        token="volger-matrix-token",
         confirmed_at=timezone.now(),
     )
     other_town = MunicipalityFactory(name="Andere Stad", slug="andere-stad", cbs_code="GM9902")
@@ -584,7 +582,10 @@ def _municipalities(w: World) -> None:
         other_town=other_town,
         mapped_town=mapped_town,
     )
-    w.tokens["follower"] = follower.token
+    w.tokens.update(
+        follower_confirm=municipality_services.FOLLOWERS.confirm_token(follower),
+        follower_unsubscribe=municipality_services.FOLLOWERS.unsubscribe_token(follower),
+    )
 
 
 def _monitor_report(w: World) -> None:
@@ -829,8 +830,8 @@ PATHS = {
     "municipalities:link_request": _slug("other_town"),
     "municipalities:link_decide": lambda w: {"pk": w.pending_link.pk},
     "municipalities:follow": _slug("municipality"),
-    "municipalities:follow_confirm": lambda w: {"token": w.tokens["follower"]},
-    "municipalities:unfollow": lambda w: {"token": w.tokens["follower"]},
+    "municipalities:follow_confirm": lambda w: {"token": w.tokens["follower_confirm"]},
+    "municipalities:unfollow": lambda w: {"token": w.tokens["follower_unsubscribe"]},
     "municipalities:brief": _slug("municipality"),
     "municipalities:brief_status": lambda w: {"slug": w.municipality.slug, "pk": w.brief.pk},
     "municipalities:brief_download": lambda w: {"slug": w.municipality.slug, "pk": w.brief.pk},

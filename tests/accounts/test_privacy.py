@@ -112,9 +112,7 @@ def test_the_download_holds_everything_about_me_and_nothing_about_others(client,
         contact_email="fatima@example.org",
         contact_phone="06-12345678",
     )
-    SubscriberFactory(
-        email="fatima@example.org", confirmed=True, confirmed_at=timezone.now(), name="Fatima"
-    )
+    SubscriberFactory(email="fatima@example.org", confirmed_at=timezone.now(), name="Fatima")
     SubscriberFactory(email="iemand-anders@example.org")
     SubscriberFactory(email="niet-bevestigd@example.org")  # not proven to be hers
     ReportRequestFactory(email="fatima@example.org", name="Fatima Proef")

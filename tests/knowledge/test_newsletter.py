@@ -64,7 +64,7 @@ def test_tampered_confirmation_link_is_refused(client):
     forged = f"{other.pk}:{token.split(':', 1)[1]}"
     response = client.post(reverse("knowledge:newsletter_confirm", args=[forged]))
     assert response.status_code == 400
-    assert not Subscriber.objects.filter(confirmed=True).exists()
+    assert not Subscriber.objects.filter(confirmed_at__isnull=False).exists()
 
 
 def test_every_mail_has_a_one_click_unsubscribe(client, post):
@@ -87,7 +87,7 @@ def test_every_mail_has_a_one_click_unsubscribe(client, post):
 
 
 def test_tampered_unsubscribe_link_is_refused(client):
-    subscriber = SubscriberFactory(confirmed=True, confirmed_at="2025-01-01T00:00Z")
+    subscriber = SubscriberFactory(confirmed_at="2025-01-01T00:00Z")
     token = services.unsubscribe_token(subscriber)
     response = client.post(reverse("knowledge:newsletter_unsubscribe", args=[token[:-3] + "xyz"]))
     assert response.status_code == 400
@@ -95,7 +95,7 @@ def test_tampered_unsubscribe_link_is_refused(client):
 
 
 def test_subscribing_an_address_twice_tells_nobody_it_is_subscribed(client, post):
-    SubscriberFactory(email="al@example.org", confirmed=True, confirmed_at="2025-01-01T00:00Z")
+    SubscriberFactory(email="al@example.org", confirmed_at="2025-01-01T00:00Z")
     response = post(NEWSLETTER, {"email": "al@example.org"})
     assert response.status_code == 302
     assert not mail.outbox
@@ -113,7 +113,7 @@ def test_invalid_address_is_explained_in_dutch(client):
     ("user_factory", "expected"), [(None, 302), (UserFactory, 403), (StaffFactory, 200)]
 )
 def test_staff_export_only_confirmed_subscribers(client, user_factory, expected):
-    SubscriberFactory(email="ja@example.org", confirmed=True, confirmed_at="2025-01-01T00:00Z")
+    SubscriberFactory(email="ja@example.org", confirmed_at="2025-01-01T00:00Z")
     SubscriberFactory(email="nog-niet@example.org")
     if user_factory:
         client.force_login(user_factory())

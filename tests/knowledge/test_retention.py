@@ -38,7 +38,6 @@ def test_unconfirmed_subscriptions_go_after_seven_days():
     stale = SubscriberFactory(created_at=now - timedelta(days=services.CONFIRM_DAYS, minutes=1))
     fresh = SubscriberFactory(created_at=now - timedelta(days=services.CONFIRM_DAYS - 1))
     confirmed = SubscriberFactory(
-        confirmed=True,
         created_at=now - timedelta(days=400),
         confirmed_at=now - timedelta(days=399),
     )

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from municipalities import digest
+from municipalities import services
 from municipalities.models import Follower
 from tests.factories import FollowerFactory
 
@@ -20,11 +20,13 @@ def _created(follower, days_ago):
 
 
 def test_unconfirmed_followers_go_after_seven_days():
-    stale = _created(FollowerFactory(), digest.CONFIRM_DAYS + 1)
-    fresh = _created(FollowerFactory(), digest.CONFIRM_DAYS - 1)
+    stale = _created(FollowerFactory(), services.CONFIRM_DAYS + 1)
+    fresh = _created(FollowerFactory(), services.CONFIRM_DAYS - 1)
     confirmed = _created(FollowerFactory(confirmed_at=timezone.now()), 300)
 
-    assert digest.delete_unconfirmed_followers() == 1
+    stale_link = services.FOLLOWERS.confirm_token(stale)
+    assert services.delete_unconfirmed_followers() == 1
 
     assert set(Follower.objects.all()) == {fresh, confirmed}
-    assert digest.confirm(stale.token) is None  # the old confirmation link leads nowhere
+    # the old confirmation link leads nowhere
+    assert services.confirm_follow(stale_link, by=None) is None

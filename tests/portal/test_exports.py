@@ -133,7 +133,7 @@ def test_the_report_request_export_neutralises_formulas(client):
 
 
 def test_the_subscriber_export_neutralises_formulas(client):
-    SubscriberFactory(name=FORMULAS[0], confirmed=True, confirmed_at=timezone.now())
+    SubscriberFactory(name=FORMULAS[0], confirmed_at=timezone.now())
     rows = _csv_cells(_staff(client).get(reverse("knowledge:export_subscribers")))
     _assert_no_formula(rows, [FORMULAS[0]])
 
@@ -143,7 +143,7 @@ def test_the_subscriber_export_neutralises_formulas(client):
 )
 def test_the_admin_exports_neutralise_formulas(client, model, action):
     request = ReportRequestFactory(name=FORMULAS[4])
-    subscriber = SubscriberFactory(name=FORMULAS[4], confirmed=True, confirmed_at=timezone.now())
+    subscriber = SubscriberFactory(name=FORMULAS[4], confirmed_at=timezone.now())
     selected = request if model == "reportrequest" else subscriber
     response = _staff(client).post(
         reverse(f"admin:knowledge_{model}_changelist"),
