@@ -38,6 +38,8 @@ class AuditAction(models.TextChoices):
     MONITOR_CORRECTED = "monitor.corrected", _("Monitor corrected")
     MONITOR_REPORT_PUBLISHED = "monitor.report_published", _("Monitor report published")
     DATA_IMPORTED = "data.imported", _("Data imported")
+    KNOWLEDGE_PUBLISHED = "knowledge.published", _("Knowledge item published")
+    KNOWLEDGE_UNPUBLISHED = "knowledge.unpublished", _("Knowledge item taken back to draft")
 
 
 class AuditEntry(models.Model):
