@@ -5,7 +5,8 @@ advice requests, the retention clean-up and the CSV exports (the last two in the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -37,6 +38,11 @@ from .models import (
     facet_bit,
 )
 from .selectors import SEARCH_FRAGMENTS
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+KnowledgeItem = Report | FAQ | Article | CaseDescription
 
 KNOWLEDGE_MODELS: dict[str, type] = {
     ItemKind.REPORT: Report,
@@ -176,21 +182,51 @@ def save_item(item) -> None:
     index_item(item)
 
 
-def publish(item, *, when=None) -> None:
-    """Publish an item, now or at ``when``. A report needs its PDF first."""
+@transaction.atomic
+def publish(item: KnowledgeItem, *, by: User | None, when: datetime | None = None) -> None:
+    """Publish an item, now or at ``when`` (an item published before keeps its moment unless
+    ``when`` is given). A report needs its PDF first. ``by`` is who did it (None: the system).
+
+    The status, the audit entry and the search table change together or not at all; the cached
+    pages follow the saved item and its search row (``signals.py``)."""
     if isinstance(item, Report) and not item.pdf:
         raise ValidationError(_("Add the PDF file before publishing this report."), code="no_pdf")
+    previous = _lock(item)
     item.status = Status.PUBLISHED
     item.published_at = when or item.published_at or timezone.now()
     item.save(update_fields=["status", "published_at", "updated_at"])
+    audit.record(
+        by,
+        audit.Action.KNOWLEDGE_PUBLISHED,
+        item,
+        kind=KIND_OF_MODEL[type(item)],
+        previous=previous,
+        published_at=item.published_at.isoformat(),
+    )
     index_item(item)
 
 
-def unpublish(item) -> None:
-    """Take an item back to draft: it disappears from the site, the search and the feed."""
+@transaction.atomic
+def unpublish(item: KnowledgeItem, *, by: User | None) -> None:
+    """Take an item back to draft: it disappears from the site, the search and the feed.
+    ``by`` is who did it (None: the system); atomic like ``publish``."""
+    previous = _lock(item)
     item.status = Status.DRAFT
     item.save(update_fields=["status", "updated_at"])
+    audit.record(
+        by,
+        audit.Action.KNOWLEDGE_UNPUBLISHED,
+        item,
+        kind=KIND_OF_MODEL[type(item)],
+        previous=previous,
+    )
     index_item(item)
+
+
+def _lock(item: KnowledgeItem) -> str:
+    """Lock the item's row until the transaction ends (two staff members publishing and taking
+    back the same item at once queue up) and return its status as stored."""
+    return type(item).objects.select_for_update().values_list("status", flat=True).get(pk=item.pk)
 
 
 # --- Counters (no personal data) ------------------------------------------------------------
