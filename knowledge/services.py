@@ -191,42 +191,43 @@ def publish(item: KnowledgeItem, *, by: User | None, when: datetime | None = Non
     pages follow the saved item and its search row (``signals.py``)."""
     if isinstance(item, Report) and not item.pdf:
         raise ValidationError(_("Add the PDF file before publishing this report."), code="no_pdf")
-    previous = _lock(item)
-    item.status = Status.PUBLISHED
-    item.published_at = when or item.published_at or timezone.now()
-    item.save(update_fields=["status", "published_at", "updated_at"])
-    audit.record(
-        by,
-        audit.Action.KNOWLEDGE_PUBLISHED,
-        item,
-        kind=KIND_OF_MODEL[type(item)],
-        previous=previous,
-        published_at=item.published_at.isoformat(),
-    )
-    index_item(item)
+    published_at = when or item.published_at or timezone.now()
+    _change_status(item, Status.PUBLISHED, by=by, published_at=published_at)
 
 
 @transaction.atomic
 def unpublish(item: KnowledgeItem, *, by: User | None) -> None:
     """Take an item back to draft: it disappears from the site, the search and the feed.
     ``by`` is who did it (None: the system); atomic like ``publish``."""
-    previous = _lock(item)
-    item.status = Status.DRAFT
-    item.save(update_fields=["status", "updated_at"])
+    _change_status(item, Status.DRAFT, by=by)
+
+
+STATUS_ACTIONS = {
+    Status.PUBLISHED: audit.Action.KNOWLEDGE_PUBLISHED,
+    Status.DRAFT: audit.Action.KNOWLEDGE_UNPUBLISHED,
+}
+
+
+def _change_status(item: KnowledgeItem, status: Status, *, by: User | None, **fields) -> None:
+    """Write the status (and ``fields``), its audit entry and the search row, in the caller's
+    transaction. The row stays locked until it ends, so that two staff members publishing and
+    taking back the same item at once queue up; the entry says what the status was before."""
+    previous = (
+        type(item).objects.select_for_update().values_list("status", flat=True).get(pk=item.pk)
+    )
+    item.status = status
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save(update_fields=["status", *fields, "updated_at"])
     audit.record(
         by,
-        audit.Action.KNOWLEDGE_UNPUBLISHED,
+        STATUS_ACTIONS[status],
         item,
         kind=KIND_OF_MODEL[type(item)],
         previous=previous,
+        **fields,
     )
     index_item(item)
-
-
-def _lock(item: KnowledgeItem) -> str:
-    """Lock the item's row until the transaction ends (two staff members publishing and taking
-    back the same item at once queue up) and return its status as stored."""
-    return type(item).objects.select_for_update().values_list("status", flat=True).get(pk=item.pk)
 
 
 # --- Counters (no personal data) ------------------------------------------------------------
