@@ -41,7 +41,7 @@ class PublishableAdmin(admin.ModelAdmin):
         done = 0
         for item in queryset:
             try:
-                services.publish(item)
+                services.publish(item, by=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{item}: {' '.join(error.messages)}", messages.ERROR)
             else:
@@ -53,7 +53,7 @@ class PublishableAdmin(admin.ModelAdmin):
     @admin.action(description=_("Take the selected items back to draft"))
     def unpublish_selected(self, request, queryset):
         for item in queryset:
-            services.unpublish(item)
+            services.unpublish(item, by=request.user)
         count = len(queryset)
         self.message_user(
             request,

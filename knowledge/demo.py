@@ -10,7 +10,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts.models import User
 from enterprises.models import Enterprise, Theme
+from pioneers.demo import STAFF_EMAIL
 
 from . import case_pdf, services
 from .markdown import render_markdown
@@ -316,6 +318,8 @@ def _themes(slugs: list[str]):
 
 def seed(log) -> None:
     now = timezone.now()
+    # The demo staff member (accounts' demo) publishes, as staff would in the admin.
+    staff = User.objects.filter(email=STAFF_EMAIL).first()
     reports = {}
     for position, data in enumerate(REPORTS):
         data = dict(data)
@@ -331,7 +335,7 @@ def seed(log) -> None:
             report.save()
             report.themes.set(_themes(theme_slugs))
             report.audiences.set(Audience.objects.filter(slug__in=audience_slugs))
-            services.publish(report, when=now - timedelta(days=30 + position))
+            services.publish(report, by=staff, when=now - timedelta(days=30 + position))
             log(f"Demo report {report.title}")
         reports[report.slug] = report
 
@@ -347,7 +351,7 @@ def seed(log) -> None:
             slug=slug, question=question, answer=answer, category=categories[category], order=order
         )
         faq.related_reports.set([reports[item] for item in related if item in reports])
-        services.publish(faq, when=now - timedelta(days=20))
+        services.publish(faq, by=staff, when=now - timedelta(days=20))
         log(f"Demo question {question}")
 
     for position, data in enumerate(ARTICLES):
@@ -357,7 +361,7 @@ def seed(log) -> None:
             continue
         article = Article.objects.create(**data)
         article.themes.set(_themes(theme_slugs))
-        services.publish(article, when=now - timedelta(days=10 + position))
+        services.publish(article, by=staff, when=now - timedelta(days=10 + position))
         log(f"Demo article {article.title}")
 
     for position, data in enumerate(CASES):
@@ -370,6 +374,6 @@ def seed(log) -> None:
             data["enterprise"] = Enterprise.objects.filter(slug=enterprise_slug).first()
         case = CaseDescription.objects.create(**data)
         case.themes.set(_themes(theme_slugs))
-        services.publish(case, when=now - timedelta(days=5 + position))
+        services.publish(case, by=staff, when=now - timedelta(days=5 + position))
         case_pdf.request_pdf(case, by=None)  # rendered in-process without a broker
         log(f"Demo case description {case.title}")

@@ -86,6 +86,22 @@ class Publishable(models.Model):
         )
 
 
+class RendersMarkdown(models.Model):
+    """An item with a Markdown field whose sanitised HTML is kept beside it: rendered on every
+    save, so that a page never renders Markdown while a visitor waits. Name the pair with
+    ``markdown_field`` and ``html_field``."""
+
+    markdown_field = "body"
+    html_field = "body_html"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        setattr(self, self.html_field, render_markdown(getattr(self, self.markdown_field)))
+        super().save(*args, **kwargs)
+
+
 class Audience(models.Model):
     """Who a publication is for: municipalities, professionals, residents (reference data)."""
 
@@ -114,7 +130,7 @@ class ReportAccess(models.TextChoices):
     ON_REQUEST = "op-aanvraag", _("On request")
 
 
-class Report(Publishable):
+class Report(RendersMarkdown, Publishable):
     """A published study, as a PDF, with its summary and key lessons on the page."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -183,10 +199,6 @@ class Report(Publishable):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("knowledge:report", kwargs={"slug": self.slug})
 
@@ -219,8 +231,11 @@ class FAQCategory(models.Model):
         return self.name
 
 
-class FAQ(Publishable):
+class FAQ(RendersMarkdown, Publishable):
     """A frequently asked question and its answer; linkable by its anchor on the FAQ page."""
+
+    markdown_field = "answer"
+    html_field = "answer_html"
 
     question = models.CharField(_("question"), max_length=300)
     slug = models.SlugField(_("anchor"), max_length=200, unique=True)
@@ -250,10 +265,6 @@ class FAQ(Publishable):
     def __str__(self) -> str:
         return self.question
 
-    def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return f"{reverse('knowledge:faq')}#{self.slug}"
 
@@ -268,7 +279,7 @@ class ArticleKind(models.TextChoices):
     NEWS = "nieuws", _("News")
 
 
-class Article(Publishable):
+class Article(RendersMarkdown, Publishable):
     """Tips, an interview or news: a lead and a Markdown body."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -295,15 +306,11 @@ class Article(Publishable):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("knowledge:article", kwargs={"slug": self.slug})
 
 
-class CaseDescription(Publishable):
+class CaseDescription(RendersMarkdown, Publishable):
     """A casus: how an enterprise or a pioneer did it, in sections (Markdown headings)."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -348,10 +355,6 @@ class CaseDescription(Publishable):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("knowledge:case", kwargs={"slug": self.slug})

@@ -5,7 +5,8 @@ advice requests, the retention clean-up and the CSV exports (the last two in the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -38,6 +39,11 @@ from .models import (
     facet_bit,
 )
 from .selectors import SEARCH_FRAGMENTS
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+KnowledgeItem = Report | FAQ | Article | CaseDescription
 
 KNOWLEDGE_MODELS: dict[str, type] = {
     ItemKind.REPORT: Report,
@@ -169,20 +175,51 @@ def save_item(item) -> None:
     index_item(item)
 
 
-def publish(item, *, when=None) -> None:
-    """Publish an item, now or at ``when``. A report needs its PDF first."""
+@transaction.atomic
+def publish(item: KnowledgeItem, *, by: User | None, when: datetime | None = None) -> None:
+    """Publish an item, now or at ``when`` (an item published before keeps its moment unless
+    ``when`` is given). A report needs its PDF first. ``by`` is who did it (None: the system).
+
+    The status, the audit entry and the search table change together or not at all; the cached
+    pages follow the saved item and its search row (``signals.py``)."""
     if isinstance(item, Report) and not item.pdf:
         raise ValidationError(_("Add the PDF file before publishing this report."), code="no_pdf")
-    item.status = Status.PUBLISHED
-    item.published_at = when or item.published_at or timezone.now()
-    item.save(update_fields=["status", "published_at", "updated_at"])
-    index_item(item)
+    published_at = when or item.published_at or timezone.now()
+    _change_status(item, Status.PUBLISHED, by=by, published_at=published_at)
 
 
-def unpublish(item) -> None:
-    """Take an item back to draft: it disappears from the site, the search and the feed."""
-    item.status = Status.DRAFT
-    item.save(update_fields=["status", "updated_at"])
+@transaction.atomic
+def unpublish(item: KnowledgeItem, *, by: User | None) -> None:
+    """Take an item back to draft: it disappears from the site, the search and the feed.
+    ``by`` is who did it (None: the system); atomic like ``publish``."""
+    _change_status(item, Status.DRAFT, by=by)
+
+
+STATUS_ACTIONS = {
+    Status.PUBLISHED: audit.Action.KNOWLEDGE_PUBLISHED,
+    Status.DRAFT: audit.Action.KNOWLEDGE_UNPUBLISHED,
+}
+
+
+def _change_status(item: KnowledgeItem, status: Status, *, by: User | None, **fields) -> None:
+    """Write the status (and ``fields``), its audit entry and the search row, in the caller's
+    transaction. The row stays locked until it ends, so that two staff members publishing and
+    taking back the same item at once queue up; the entry says what the status was before."""
+    previous = (
+        type(item).objects.select_for_update().values_list("status", flat=True).get(pk=item.pk)
+    )
+    item.status = status
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save(update_fields=["status", *fields, "updated_at"])
+    audit.record(
+        by,
+        STATUS_ACTIONS[status],
+        item,
+        kind=KIND_OF_MODEL[type(item)],
+        previous=previous,
+        **fields,
+    )
     index_item(item)
 
 

@@ -55,6 +55,8 @@ class AuditAction(models.TextChoices):
     DIGEST_FOLLOWED = "digest.followed", _("Municipality followed")
     DIGEST_CONFIRMED = "digest.confirmed", _("Following confirmed")
     DIGEST_UNFOLLOWED = "digest.unfollowed", _("Municipality unfollowed")
+    KNOWLEDGE_PUBLISHED = "knowledge.published", _("Knowledge item published")
+    KNOWLEDGE_UNPUBLISHED = "knowledge.unpublished", _("Knowledge item taken back to draft")
 
 
 class AuditEntry(models.Model):

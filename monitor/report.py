@@ -154,7 +154,7 @@ def publish_report(job: ReportJob, *, by) -> Report:
     )
     report.save()
     report.audiences.set(Audience.objects.filter(slug__in=AUDIENCES))
-    knowledge_services.publish(report, when=timezone.now())
+    knowledge_services.publish(report, by=by, when=timezone.now())
     audit.record(
         by,
         audit.Action.MONITOR_REPORT_PUBLISHED,

@@ -88,12 +88,12 @@ def test_publishing_and_unpublishing_a_knowledge_item_changes_the_list_at_once(c
     ArticleFactory(title="Bekend artikel")
     draft = ArticleFactory(title="Nieuw artikel", status=Status.DRAFT)
     assert _names(client.get(ARTICLES), "artikelen", "titel") == ["Bekend artikel"]
-    knowledge_services.publish(draft)
+    knowledge_services.publish(draft, by=StaffFactory())
     assert sorted(_names(client.get(ARTICLES), "artikelen", "titel")) == [
         "Bekend artikel",
         "Nieuw artikel",
     ]
-    knowledge_services.unpublish(draft)
+    knowledge_services.unpublish(draft, by=StaffFactory())
     assert _names(client.get(ARTICLES), "artikelen", "titel") == ["Bekend artikel"]
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from knowledge.models import Report, SearchDocument
+from knowledge.models import ItemKind, Report, SearchDocument, Status
+from lsa_portal.models import AuditAction, AuditEntry
 from tests.factories import (
     MINIMAL_PDF,
     ArticleFactory,
@@ -90,17 +91,24 @@ def test_admin_refuses_a_file_that_is_not_a_pdf(staff_client):
     assert not Report.objects.exists()
 
 
-def test_publish_and_unpublish_actions(staff_client):
-    article = ArticleFactory(status="concept", published_at=None)
+def test_publish_and_unpublish_actions_record_the_staff_member(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+    article = ArticleFactory(status=Status.DRAFT, published_at=None)
     url = reverse("admin:knowledge_article_changelist")
-    staff_client.post(url, {"action": "publish_selected", "_selected_action": [article.pk]})
+    client.post(url, {"action": "publish_selected", "_selected_action": [article.pk]})
     article.refresh_from_db()
-    assert article.status == "gepubliceerd" and article.published_at
-    assert SearchDocument.objects.filter(kind="artikel", object_id=article.pk).exists()
-    staff_client.post(url, {"action": "unpublish_selected", "_selected_action": [article.pk]})
+    assert article.status == Status.PUBLISHED and article.published_at
+    assert SearchDocument.objects.filter(kind=ItemKind.ARTICLE, object_id=article.pk).exists()
+    client.post(url, {"action": "unpublish_selected", "_selected_action": [article.pk]})
     article.refresh_from_db()
-    assert article.status == "concept"
-    assert not SearchDocument.objects.filter(kind="artikel").exists()
+    assert article.status == Status.DRAFT
+    assert not SearchDocument.objects.filter(kind=ItemKind.ARTICLE).exists()
+    entries = AuditEntry.objects.filter(action__startswith="knowledge.").order_by("pk")
+    assert [(entry.action, entry.actor) for entry in entries] == [
+        (AuditAction.KNOWLEDGE_PUBLISHED, staff),
+        (AuditAction.KNOWLEDGE_UNPUBLISHED, staff),
+    ]
 
 
 def test_publish_action_explains_a_report_without_pdf(staff_client):

@@ -243,7 +243,7 @@ def test_pdf_validator_refuses_a_file_that_is_too_large(settings):
 def test_publishing_a_report_needs_its_pdf():
     report = ReportFactory(status="concept", pdf=None)
     with pytest.raises(ValidationError):
-        services.publish(report)
+        services.publish(report, by=StaffFactory())
     assert Report.objects.get(pk=report.pk).status == "concept"
 
 

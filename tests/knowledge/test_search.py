@@ -377,7 +377,7 @@ def test_a_cached_search_page_shows_new_and_withdrawn_items_at_once(client):
     second = ArticleFactory(title="Buurtkracht in de praktijk")
     html = client.get(SEARCH, {"q": "buurtkracht"}).content.decode()
     assert "Buurtkracht in de praktijk" in html
-    services.unpublish(second)
+    services.unpublish(second, by=None)
     assert (
         "Buurtkracht in de praktijk"
         not in client.get(SEARCH, {"q": "buurtkracht"}).content.decode()

@@ -100,7 +100,7 @@ def test_unpublishing_removes_an_item_from_the_search(client):
 
     report = ReportFactory(title="Rapport dat teruggaat")
     assert "Rapport dat teruggaat" in client.get(reverse("knowledge:search")).content.decode()
-    services.unpublish(report)
+    services.unpublish(report, by=StaffFactory())
     assert "Rapport dat teruggaat" not in client.get(reverse("knowledge:search")).content.decode()
     assert client.get(report.get_absolute_url()).status_code == 404
 
