@@ -130,6 +130,13 @@ def is_lsa_staff(user) -> bool:
     return user.is_superuser or STAFF_GROUP in _group_names(user)
 
 
+def require_staff(user) -> None:
+    """For a view that checks inside (after its method and log-in decorators): a staff page
+    does not exist for anyone else (404)."""
+    if not is_lsa_staff(user):
+        raise Http404
+
+
 def staff_only(view):
     """Staff pages exist for staff alone: 404 for everyone else, whatever the method (checked
     before the method, so a page that takes only POST says nothing either). Put

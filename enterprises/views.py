@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.roles import require_staff
 from lsa_portal import exports, fragment_cache
+from lsa_portal.forms import validation_message
 
 from . import imports, permissions, selectors, services
 from .charts import income_chart, totals_chart
@@ -53,10 +55,6 @@ def _enterprise_for(request, slug: str, check) -> Enterprise:
     if not check(request.user, enterprise):
         raise Http404
     return enterprise
-
-
-def _validation_message(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _manage(request, template: str, enterprise: Enterprise, section: str, **context):
@@ -294,7 +292,7 @@ def submit(request, slug):
     try:
         services.submit(enterprise, by=request.user)
     except ValidationError as error:
-        messages.error(request, _validation_message(error))
+        messages.error(request, validation_message(error))
         return redirect("enterprises:edit", slug=slug)
     messages.success(
         request, _("Submitted. Staff of the association review it; you receive an e-mail.")
@@ -442,7 +440,7 @@ def member_remove(request, slug, pk):
     try:
         services.remove_member(membership, by=request.user)
     except ValidationError as error:
-        messages.error(request, _validation_message(error))
+        messages.error(request, validation_message(error))
         return redirect("enterprises:members", slug=slug)
     if leaving:
         messages.success(
@@ -465,7 +463,7 @@ def member_role(request, slug, pk):
         try:
             services.change_role(membership, by=request.user, role=form.cleaned_data["role"])
         except ValidationError as error:
-            messages.error(request, _validation_message(error))
+            messages.error(request, validation_message(error))
         else:
             messages.success(request, _("The role is changed."))
     return redirect("enterprises:members", slug=slug)
@@ -545,15 +543,10 @@ def invitation(request, token):
 # --- Staff ------------------------------------------------------------------------------------
 
 
-def _staff_only(request) -> None:
-    if not request.user.is_authenticated or not permissions.can_review(request.user):
-        raise Http404
-
-
 @login_required
 @require_safe
 def review_queue(request):
-    _staff_only(request)
+    require_staff(request.user)
     return render(
         request, "enterprises/review_queue.html", {"enterprises": selectors.review_queue()}
     )
@@ -562,7 +555,7 @@ def review_queue(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request, slug):
-    _staff_only(request)
+    require_staff(request.user)
     enterprise = selectors.enterprise_with_details(slug)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -576,7 +569,7 @@ def review(request, slug):
                     request, _("%(name)s is sent back to its members.") % {"name": enterprise.name}
                 )
         except ValidationError as error:
-            messages.error(request, _validation_message(error))
+            messages.error(request, validation_message(error))
         return redirect("enterprises:review_queue")
     latest = enterprise.year_figures.all()
     latest = list(latest)[-1] if latest else None
@@ -600,7 +593,7 @@ def review(request, slug):
 def import_start(request):
     """Upload a spreadsheet: a file that cannot be read is refused with its reason; otherwise
     the preview of every row opens, and nothing is written until staff confirm."""
-    _staff_only(request)
+    require_staff(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = services.preview_import(
@@ -625,7 +618,7 @@ def import_start(request):
 @login_required
 @require_safe
 def import_preview(request, pk):
-    _staff_only(request)
+    require_staff(request.user)
     preview = selectors.import_preview(
         selectors.import_batch(pk), request.GET.get("toon"), request.GET.get("pagina")
     )
@@ -669,12 +662,12 @@ def _import_summary(created: int, updated: int, figures: int) -> str:
 @login_required
 @require_POST
 def import_confirm(request, pk):
-    _staff_only(request)
+    require_staff(request.user)
     batch = selectors.import_batch(pk)
     try:
         batch = services.apply_import(batch, by=request.user)
     except ValidationError as error:
-        messages.error(request, _validation_message(error))
+        messages.error(request, validation_message(error))
         return redirect(batch)
     applied = batch.plan["applied"]
     messages.success(
@@ -691,12 +684,12 @@ def import_confirm(request, pk):
 @login_required
 @require_POST
 def import_discard(request, pk):
-    _staff_only(request)
+    require_staff(request.user)
     batch = selectors.import_batch(pk)
     try:
         services.discard_import(batch, by=request.user)
     except ValidationError as error:
-        messages.error(request, _validation_message(error))
+        messages.error(request, validation_message(error))
         return redirect(batch)
     messages.success(request, _("The preview is discarded: nothing was imported."))
     return redirect("enterprises:import")
@@ -706,7 +699,7 @@ def import_discard(request, pk):
 @require_safe
 def import_template_xlsx(request):
     """The template: the columns on the first sheet, what to type in each on the second."""
-    _staff_only(request)
+    require_staff(request.user)
     return exports.xlsx_sheets_response(
         "sjabloon-wijkondernemingen.xlsx",
         [
@@ -724,7 +717,7 @@ def import_template_xlsx(request):
 @require_safe
 def import_template_csv(request):
     """The template as CSV: the header row, separated by semicolons as Dutch offices write."""
-    _staff_only(request)
+    require_staff(request.user)
     return exports.csv_response(
         "sjabloon-wijkondernemingen.csv", imports.template_header(), [], delimiter=";"
     )

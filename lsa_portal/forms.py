@@ -5,6 +5,11 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
+def validation_message(error: ValidationError) -> str:
+    """A service's refusal as one sentence for a flash message."""
+    return " ".join(error.messages)
+
+
 class PortalFormRenderer(TemplatesSetting):
     """Django's accessible field groups (errors and help tied with aria-describedby), with Dutch
     labels without a trailing colon and optional fields marked as such, and an error summary

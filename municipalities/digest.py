@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise, EnterpriseStatus, Municipality, YearFigures
 from knowledge.models import CaseDescription, Report
+from lsa_portal.mail import absolute_url
 from pioneers.models import Lesson, Milestone, MilestoneStatus
 
 from . import services
@@ -110,10 +111,6 @@ def changes(municipality: Municipality, start: date, end: date) -> Changes:
     )
 
 
-def _url(name: str, **kwargs) -> str:
-    return settings.PORTAL_BASE_URL + reverse(name, kwargs=kwargs)
-
-
 def send_digests(today: date | None = None) -> int:
     """Once a month (celery beat): last month's changes to every confirmed follower of a
     municipality where something changed. Returns the number of mails sent."""
@@ -142,7 +139,9 @@ def _send(follower: Follower, municipality: Municipality, found: Changes, start:
             "changes": found,
             "month": start,
             "base_url": settings.PORTAL_BASE_URL,
-            "page_url": _url("municipalities:detail", slug=municipality.slug),
+            "page_url": absolute_url(
+                reverse("municipalities:detail", kwargs={"slug": municipality.slug})
+            ),
             "unsubscribe_url": unsubscribe_url,
         }
         subject = _("What changed in %(name)s") % {"name": municipality.name}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.roles import require_staff
 from enterprises.charts import totals_chart
 from lsa_portal import exports, fragment_cache, uploads
 from lsa_portal.pdf_jobs import PdfJobStatus
@@ -288,23 +289,18 @@ def export_xlsx(request, slug):
     )
 
 
-def _staff_only(request) -> None:
-    if not permissions.can_decide_links(request.user):
-        raise Http404
-
-
 @login_required
 @require_safe
 def link_queue(request):
     """Staff: the officers' requests that wait for a decision."""
-    _staff_only(request)
+    require_staff(request.user)
     return render(request, "municipalities/link_queue.html", {"links": selectors.pending_links()})
 
 
 @login_required
 @require_POST
 def link_decide(request, pk):
-    _staff_only(request)
+    require_staff(request.user)
     link = get_object_or_404(OfficerLink.objects.select_related("user", "municipality"), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.roles import is_lsa_staff
+from accounts.roles import is_lsa_staff, require_staff
 from enterprises.selectors import DIRECTORY_FRAGMENTS
 from lsa_portal import fragment_cache
+from lsa_portal.forms import validation_message
 
 from . import mengpaneel, permissions, selectors, services
 from .forms import (
@@ -34,15 +35,6 @@ from .forms import (
     SupportItemForm,
 )
 from .models import Element, Lesson, Milestone, SupportItem
-
-
-def _message(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _staff_only(request) -> None:
-    if not is_lsa_staff(request.user):
-        raise Http404
 
 
 def _pioneer_for(request, slug: str, *, track: bool = False):
@@ -107,7 +99,7 @@ def apply(request):
                 cohort=form.cleaned_data["cohort"],
             )
         except ValidationError as error:
-            messages.error(request, _message(error))
+            messages.error(request, validation_message(error))
         else:
             return redirect("pioneers:application", pk=application.pk)
     return render(request, "pioneers/apply.html", {"data": data, "form": form, "today": today})
@@ -135,7 +127,7 @@ def application(request, pk):
                 try:
                     services.submit_application(found, by=request.user)
                 except ValidationError as error:
-                    messages.error(request, _message(error))
+                    messages.error(request, validation_message(error))
                     return redirect("pioneers:application", pk=pk)
                 messages.success(
                     request,
@@ -163,7 +155,7 @@ def application(request, pk):
 @login_required
 @require_safe
 def review_list(request):
-    _staff_only(request)
+    require_staff(request.user)
     today = timezone.localdate()
     cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
     return render(
@@ -181,7 +173,7 @@ def review_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request, pk):
     """Scores side by side, my own scores, and the decision."""
-    _staff_only(request)
+    require_staff(request.user)
     found = selectors.application_with_details(pk)
     if found.is_draft:
         raise Http404
@@ -199,7 +191,7 @@ def review(request, pk):
                         message=decision_form.cleaned_data["message"],
                     )
                 except ValidationError as error:
-                    messages.error(request, _message(error))
+                    messages.error(request, validation_message(error))
                 else:
                     messages.success(
                         request,
@@ -232,7 +224,7 @@ def review(request, pk):
 @require_safe
 def dashboard(request):
     """Staff: all pioneers of a cohort at a glance."""
-    _staff_only(request)
+    require_staff(request.user)
     today = timezone.localdate()
     asked = selectors.clean_slug(request.GET.get("cohort")) or "-"
     # Staff only, the same for every staff member: rendered once per asked cohort, language and
@@ -343,7 +335,7 @@ def reading_new(request, slug):
                     ],
                 )
             except ValidationError as error:
-                messages.error(request, _message(error))
+                messages.error(request, validation_message(error))
             else:
                 messages.success(request, _("The reading is saved."))
                 return redirect(found.get_absolute_url() + "#mengpaneel")
@@ -514,7 +506,7 @@ def element_new(request, slug):
 @require_safe
 def compare(request, element_slug):
     """Staff: every pioneer of a cohort on one catalogue element."""
-    _staff_only(request)
+    require_staff(request.user)
     element = get_object_or_404(Element, slug=element_slug[:80], pioneer__isnull=True)
     today = timezone.localdate()
     cohort = selectors.cohort_by_slug_or_current(request.GET.get("cohort"), today)
@@ -529,7 +521,7 @@ def compare(request, element_slug):
 @login_required
 @require_safe
 def experts(request):
-    _staff_only(request)
+    require_staff(request.user)
     found, area = selectors.expert_search(request.GET.get("gebied"), request.GET.get("q"))
     return render(
         request,
@@ -546,5 +538,5 @@ def experts(request):
 @login_required
 @require_safe
 def expert(request, pk):
-    _staff_only(request)
+    require_staff(request.user)
     return render(request, "pioneers/expert.html", {"expert": selectors.expert_with_support(pk)})
