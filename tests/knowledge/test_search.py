@@ -333,6 +333,60 @@ def test_any_typed_text_answers_with_a_page(client, q, theme, year, page):
     assert response.status_code == 200
 
 
+# What a person may type that means something to SQL, to LIKE or to tsquery.
+METACHARACTERS = [
+    "O'Reilly",
+    "''",
+    '"',
+    "\\",
+    "back\\slash",
+    "\\'; --",
+    "'; DROP TABLE knowledge_searchdocument; --",
+    "100%",
+    "%",
+    "_",
+    "%_%",
+    "%s",
+    "%(q)s",
+    "{}",
+    "$1",
+    "E'\\x00'",
+    "& | ! : * ( )",
+    "buurt & !bus",
+    "buurt:*",
+    "(buurt | bus)",
+    "!!buurt",
+    "buurt <-> bus",
+    "x" * 5000,
+    "buurt " * 2000,
+]
+
+
+@pytest.mark.parametrize("text", METACHARACTERS, ids=range(len(METACHARACTERS)))
+def test_sql_and_tsquery_metacharacters_are_searched_as_text(client, text):
+    """On PostgreSQL (CI) the words reach websearch_to_tsquery and the filters LIKE only as
+    parameters: nothing typed is SQL or tsquery syntax, so nothing typed is an error, and a
+    filter's % and _ are no wildcards."""
+    ReportFactory(title="O'Reilly: 100% buurt_bus \\ plan (test) & meer", themes=["energie"])
+    results = search.search(SearchParams(q=text))
+    assert results.page.paginator.count in (0, 1)
+    filtered = search.search(SearchParams(q=text, theme=text, audience=text))
+    assert filtered.hits == [] and filtered.page.paginator.count == 0
+    for value in (text, f"{text}\x00{text}"):  # the form turns NUL into a space
+        assert client.get(SEARCH, {"q": value, "theme": value, "page": value}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "words", ["O'Reilly", "100%", "buurt_bus", "plan (test)", "buurt_bus & (test)"]
+)
+def test_words_among_metacharacters_still_find_their_item(words):
+    ReportFactory(title="O'Reilly: 100% buurt_bus \\ plan (test) & meer", themes=["energie"])
+    ReportFactory(title="Iets anders", themes=["energie"])
+    assert _titles(search.search(SearchParams(q=words))) == [
+        "O'Reilly: 100% buurt_bus \\ plan (test) & meer"
+    ]
+
+
 def _search_queries(django_assert_num_queries, client, count):
     for number in range(count):
         ReportFactory(title=f"Wijk rapport {number}", themes=["energie"], audiences=["gemeente"])
