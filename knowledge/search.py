@@ -36,7 +36,9 @@ SQL
 The statements are composed with ``psycopg.sql``: fixed SQL text, quoted identifiers, literals
 only for constants of this module, and every value that comes from a request a parameter
 (``%s``). :func:`_render` turns a composition into the text Django's cursor takes, on PostgreSQL
-and SQLite alike (SQLite reads the quoted identifiers and the ``%s`` placeholders as well). They
+and SQLite alike (SQLite reads the quoted identifiers and the ``%s`` placeholders as well). The
+pieces that never change (a facet's test, a column's name) are rendered once, at import: a search
+composes only what its request varies, which keeps it as fast as the f-strings it replaced. They
 are not ORM expressions because the counts combine a dozen and more conditions in one pass:
 building and compiling those as Django expressions took longer than the database needs to count
 thousands of matches, and the ORM cannot share one set of matches between the counts and the page.
@@ -48,6 +50,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -180,12 +183,18 @@ def public_documents() -> QuerySet[SearchDocument]:
 
 
 def _render(statement: sql.Composable) -> str:
-    """A composition as the text Django's cursor executes: rendered for the open PostgreSQL
-    connection, or without one (SQLite): quoted identifiers and ``%s`` placeholders either way."""
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        return statement.as_string(connection.connection)
+    """A composition as the text Django's cursor executes, for PostgreSQL and SQLite alike:
+    quoted identifiers, ``%s`` placeholders, and literals only of this module's numbers and
+    ASCII words, which need no connection's encoding or quoting rules."""
     return statement.as_string(None)
+
+
+def _fixed(statement: sql.Composable) -> sql.SQL:
+    """A composition of constants rendered once, to be composed into statements as it is."""
+    return sql.SQL(_render(statement))
+
+
+_AND = sql.SQL(" AND ")
 
 
 @dataclass(frozen=True)
@@ -199,9 +208,7 @@ class Condition:
     def __and__(self, other: Condition) -> Condition:
         if not self or not other:
             return self if self else other
-        return Condition(
-            sql.SQL("{} AND {}").format(self.clause, other.clause), self.params + other.params
-        )
+        return Condition(self.clause + _AND + other.clause, self.params + other.params)
 
     def __bool__(self) -> bool:
         return self.clause is not None
@@ -232,16 +239,21 @@ class Dimension:
     mask: str  # column: the bits of the facets that have one
     keys: str  # column: every facet's slug, as "|energie|vastgoed|"
 
+    @cached_property
+    def _has_bit(self) -> sql.SQL:
+        return _fixed(sql.SQL("({} & %s) <> 0").format(sql.Identifier(self.mask)))
+
+    @cached_property
+    def _has_slug(self) -> sql.SQL:
+        return _fixed(sql.SQL(r"{} LIKE %s ESCAPE '\'").format(sql.Identifier(self.keys)))
+
     def holds(self, item: Theme | Audience) -> Condition:
         """The documents that have this facet: by its bit, or by its slug when it has none (an
         item not in the database, an unknown slug a person asked for, has none)."""
         bit = facet_bit(item.pk)
         if bit is None:
-            return Condition(
-                sql.SQL(r"{} LIKE %s ESCAPE '\'").format(sql.Identifier(self.keys)),
-                (f"%|{_like_escaped(item.slug)}|%",),
-            )
-        return Condition(sql.SQL("({} & %s) <> 0").format(sql.Identifier(self.mask)), (bit,))
+            return Condition(self._has_slug, (f"%|{_like_escaped(item.slug)}|%",))
+        return Condition(self._has_bit, (bit,))
 
     def count_name(self, item: Theme | Audience) -> str:
         return f"{self.name}_{item.pk}"
@@ -254,14 +266,24 @@ _COUNTED = ("year", "kind")
 _FACET_COLUMNS = (THEMES.mask, AUDIENCES.mask, THEMES.keys, AUDIENCES.keys)
 
 
+_COUNT_WHERE, _COUNT_AS, _COUNT_ALL_AS, _COMMA = map(
+    sql.SQL, ("COUNT(*) FILTER (WHERE ", ") AS ", "COUNT(*) AS ", ", ")
+)
+
+
 def _counted(conditions: dict[str, Condition]) -> sql.Composable:
-    """``COUNT(*) FILTER (WHERE ...) AS name`` for each of ``conditions``."""
-    return sql.SQL(", ").join(
-        sql.SQL("COUNT(*) FILTER (WHERE {}) AS {}").format(condition.clause, sql.Identifier(name))
-        if condition
-        else sql.SQL("COUNT(*) AS {}").format(sql.Identifier(name))
-        for name, condition in conditions.items()
-    )
+    """``COUNT(*) FILTER (WHERE condition) AS name`` (``COUNT(*) AS name`` for the empty
+    condition) for each of ``conditions``; put together as one flat list of pieces, as a
+    search does this for every theme and audience."""
+    pieces: list[sql.Composable] = []
+    for name, condition in conditions.items():
+        if pieces:
+            pieces.append(_COMMA)
+        if condition:
+            pieces += [_COUNT_WHERE, condition.clause, _COUNT_AS, sql.Identifier(name)]
+        else:
+            pieces += [_COUNT_ALL_AS, sql.Identifier(name)]
+    return sql.Composed(pieces)
 
 
 def _parameters(conditions: dict[str, Condition]) -> list:
@@ -620,6 +642,60 @@ SELECT (SELECT json_agg(counts) FROM counts),
 )
 
 
+def _full_text_template(words: bool) -> sql.SQL:
+    """``_FULL_TEXT`` for a search with words or without, its constant parts rendered once;
+    ``{counts}`` and ``{shown}`` (the facets and filters of the request) are left to compose."""
+    if words:
+        words_sql = sql.SQL("(SELECT q FROM query)")
+        start = sql.SQL("WITH query AS (SELECT websearch_to_tsquery('dutch', %s) AS q),")
+        rank = sql.SQL("ts_rank(head_vector, {})").format(words_sql)
+        match = sql.SQL("AND search_vector @@ {}").format(words_sql)
+        order = ("rank", "date", "id")
+        # ts_headline takes time per character and runs for the shown rows only: on the
+        # summary when the title or summary matched, else on the start of the body.
+        snippet = sql.SQL(
+            "ts_headline('dutch', CASE WHEN shown.rank > 0 AND d.summary <> '' THEN d.summary "
+            "ELSE substr(d.body, 1, {}) END, {}, %s)"
+        ).format(sql.Literal(HEADLINE_SOURCE_CHARS), words_sql)
+        # The matches are found and ranked once, for the counts and the page alike.
+        materialized = sql.SQL("MATERIALIZED")
+    else:
+        start, rank, match = sql.SQL("WITH"), sql.SQL("0::real"), sql.SQL("")
+        order = ("date", "published_at", "id")
+        # A snippet needs the summary, or the start of the body: never the whole body.
+        snippet = sql.SQL("COALESCE(NULLIF(d.summary, ''), substr(d.body, 1, {}))").format(
+            sql.Literal(PLAIN_SNIPPET_CHARS)
+        )
+        # Everything public: counted in one pass over the table, while the page reads the
+        # newest rows from the date index and stops after the page.
+        materialized = sql.SQL("NOT MATERIALIZED")
+    return _fixed(
+        _FULL_TEXT.format(
+            start=start,
+            materialized=materialized,
+            facet_columns=sql.SQL(", ").join(map(sql.Identifier, _FACET_COLUMNS)),
+            rank=rank,
+            table=sql.Identifier(SearchDocument._meta.db_table),
+            match=match,
+            by=sql.SQL(", ").join(map(sql.Identifier, _COUNTED)),
+            counts=sql.SQL("{counts}"),  # rendered as the placeholder itself
+            shown=sql.SQL("{shown}"),
+            order=sql.SQL(", ").join(sql.SQL("{} DESC").format(sql.Identifier(c)) for c in order),
+            hit=sql.SQL(", ").join(
+                sql.SQL("{}, {}").format(sql.Literal(column), sql.Identifier("d", column))
+                for column in _HIT_COLUMNS
+            ),
+            snippet=snippet,
+            shown_order=sql.SQL(", ").join(
+                sql.SQL("{} DESC").format(sql.Identifier("shown", column)) for column in order
+            ),
+        )
+    )
+
+
+_WITH_WORDS, _WITHOUT_WORDS = _full_text_template(words=True), _full_text_template(words=False)
+
+
 def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
     """The statement behind a full-text search page, with its parameters. It returns one row:
     the counts (per year and kind, as JSON) and the page's hits (as JSON, in order).
@@ -636,64 +712,18 @@ def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
     they are. ``websearch_to_tsquery`` reads whatever a person types ("quotes", -not, or, and
     tsquery's own operators as plain characters) without an error.
     """
-    params = choices.params
-    if params.q:
-        words = sql.SQL("(SELECT q FROM query)")
-        start = sql.SQL("WITH query AS (SELECT websearch_to_tsquery('dutch', %s) AS q),")
-        start_values = [params.q]
-        rank = sql.SQL("ts_rank(head_vector, {})").format(words)
-        match = sql.SQL("AND search_vector @@ {}").format(words)
-        order = ("rank", "date", "id")
-        # ts_headline takes time per character and runs for the shown rows only: on the
-        # summary when the title or summary matched, else on the start of the body.
-        snippet = sql.SQL(
-            "ts_headline('dutch', CASE WHEN shown.rank > 0 AND d.summary <> '' THEN d.summary "
-            "ELSE substr(d.body, 1, {}) END, {}, %s)"
-        ).format(sql.Literal(HEADLINE_SOURCE_CHARS), words)
-        snippet_values = [HEADLINE_OPTIONS]
-        # The matches are found and ranked once, for the counts and the page alike.
-        materialized = sql.SQL("MATERIALIZED")
-    else:
-        start, start_values = sql.SQL("WITH"), []
-        rank, match = sql.SQL("0::real"), sql.SQL("")
-        order = ("date", "published_at", "id")
-        # A snippet needs the summary, or the start of the body: never the whole body.
-        snippet = sql.SQL("COALESCE(NULLIF(d.summary, ''), substr(d.body, 1, {}))").format(
-            sql.Literal(PLAIN_SNIPPET_CHARS)
-        )
-        snippet_values = []
-        # Everything public: counted in one pass over the table, while the page reads the
-        # newest rows from the date index and stops after the page.
-        materialized = sql.SQL("NOT MATERIALIZED")
+    q = choices.params.q
     conditions = _Counts.conditions(choices)
     shown = choices.condition()
-    statement = _FULL_TEXT.format(
-        start=start,
-        materialized=materialized,
-        facet_columns=sql.SQL(", ").join(map(sql.Identifier, _FACET_COLUMNS)),
-        rank=rank,
-        table=sql.Identifier(SearchDocument._meta.db_table),
-        match=match,
-        by=sql.SQL(", ").join(map(sql.Identifier, _Counts.BY)),
-        counts=_counted(conditions),
-        shown=shown.where(),
-        order=sql.SQL(", ").join(sql.SQL("{} DESC").format(sql.Identifier(c)) for c in order),
-        hit=sql.SQL(", ").join(
-            sql.SQL("{}, {}").format(sql.Literal(column), sql.Identifier("d", column))
-            for column in _HIT_COLUMNS
-        ),
-        snippet=snippet,
-        shown_order=sql.SQL(", ").join(
-            sql.SQL("{} DESC").format(sql.Identifier("shown", column)) for column in order
-        ),
-    )
+    template = _WITH_WORDS if q else _WITHOUT_WORDS
+    statement = template.format(counts=_counted(conditions), shown=shown.where())
     values = [
-        *start_values,
+        *([q] if q else []),
         timezone.now(),
         *_parameters(conditions),
         *shown.params,
         PAGE_SIZE,
         offset,
-        *snippet_values,
+        *([HEADLINE_OPTIONS] if q else []),
     ]
     return _render(statement), values
