@@ -37,9 +37,9 @@ The statements are composed with ``psycopg.sql``: fixed SQL text, quoted identif
 only for constants of this module, and every value that comes from a request a parameter
 (``%s``). :func:`_render` turns a composition into the text Django's cursor takes, on PostgreSQL
 and SQLite alike (SQLite reads the quoted identifiers and the ``%s`` placeholders as well). The
-pieces that never change (a facet's test, a column's name) are rendered once, at import: a search
-composes only what its request varies, which keeps it as fast as the f-strings it replaced. They
-are not ORM expressions because the counts combine a dozen and more conditions in one pass:
+pieces that never change (a facet's tests, the full-text statement around its counts and filters)
+are rendered once: a search composes only what its request varies, as fast as the f-strings were.
+They are not ORM expressions because the counts combine a dozen and more conditions in one pass:
 building and compiling those as Django expressions took longer than the database needs to count
 thousands of matches, and the ORM cannot share one set of matches between the counts and the page.
 """
