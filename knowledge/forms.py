@@ -10,7 +10,7 @@ from enterprises.widgets import MunicipalitySelect
 from lsa_portal.validators import YearRangeValidator
 
 from .models import AdviceRequest, AdviceTopic, ItemKind, RequesterRole
-from .selectors import SearchParams
+from .search import SearchParams
 
 MAX_QUERY_LENGTH = 200
 

@@ -6,7 +6,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import ItemKind
-from .selectors import public_documents
+from .search import public_documents
 
 
 class KnowledgePagesSitemap(Sitemap):

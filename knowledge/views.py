@@ -26,6 +26,7 @@ from . import case_pdf, permissions, selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
 from .models import AdviceTopic, PdfJob, Report
 from .ratelimit import is_limited
+from .search import search as search_items
 
 
 @require_safe
@@ -48,7 +49,7 @@ def search(request):
         # The page links carry the search's own parameters, never the visitor's query string:
         # this fragment is cached for everyone who searches the same.
         links = QueryDict(params.query_string())
-        context = {"form": form, "results": selectors.search(params), "links": links}
+        context = {"form": form, "results": search_items(params), "links": links}
         return render_to_string("knowledge/_search.html", context, request=request)
 
     identity = f"{params.query_string()}&page={params.page or ''}"

@@ -10,8 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge import selectors
-from knowledge.selectors import SearchParams
+from knowledge import search
+from knowledge.search import SearchParams
 from tests.conftest import require_service
 from tests.factories import ArticleFactory, CaseDescriptionFactory, FAQFactory, ReportFactory
 
@@ -27,7 +27,7 @@ def _titles(results) -> list[str]:
 @pytest.fixture
 def sqlite_fallback(monkeypatch):
     """The embedded default's search, on whatever database the tests run."""
-    monkeypatch.setattr(selectors, "uses_full_text", lambda: False)
+    monkeypatch.setattr(search, "uses_full_text", lambda: False)
 
 
 def test_fallback_finds_words_in_title_summary_and_body(sqlite_fallback):
@@ -35,14 +35,14 @@ def test_fallback_finds_words_in_title_summary_and_body(sqlite_fallback):
     ArticleFactory(title="Iets anders", lead="Over de buurtbus van de coöperatie")
     FAQFactory(question="Een vraag", answer="Het antwoord noemt de BUURTBUS ook.")
     ArticleFactory(title="Over energie", lead="Zonnepanelen")
-    results = selectors.search(SearchParams(q="buurtbus"))
+    results = search.search(SearchParams(q="buurtbus"))
     assert sorted(_titles(results)) == ["Buurtbus in het dorp", "Een vraag", "Iets anders"]
 
 
 def test_fallback_finds_the_singular_for_a_plural(sqlite_fallback):
     ReportFactory(title="De wijkonderneming als motor")
     ReportFactory(title="Bewoners en hun gemeente")
-    assert _titles(selectors.search(SearchParams(q="wijkondernemingen"))) == [
+    assert _titles(search.search(SearchParams(q="wijkondernemingen"))) == [
         "De wijkonderneming als motor"
     ]
 
@@ -50,12 +50,12 @@ def test_fallback_finds_the_singular_for_a_plural(sqlite_fallback):
 def test_fallback_needs_every_word(sqlite_fallback):
     ArticleFactory(title="Groen in de wijk", lead="onderhoud")
     ArticleFactory(title="Groen in het dorp", lead="plantsoen")
-    assert _titles(selectors.search(SearchParams(q="groen plantsoen"))) == ["Groen in het dorp"]
+    assert _titles(search.search(SearchParams(q="groen plantsoen"))) == ["Groen in het dorp"]
 
 
 def test_fallback_marks_the_words_in_an_escaped_snippet(sqlite_fallback):
     ArticleFactory(title="Snippet", lead="De <b>buurt</b> en de buurtbus")
-    hit = selectors.search(SearchParams(q="buurtbus")).hits[0]
+    hit = search.search(SearchParams(q="buurtbus")).hits[0]
     assert "<mark>buurtbus</mark>" in hit.snippet
     assert "&lt;b&gt;" in hit.snippet and "<b>" not in hit.snippet
 
@@ -74,7 +74,7 @@ def test_fallback_marks_whole_words_never_a_part_apart_from_its_ending(client, s
 
 def test_fallback_never_marks_inside_an_escaped_character(sqlite_fallback):
     ArticleFactory(title="Tekens", lead="Huur & pacht voor <de> buurt, amper 5 gulden")
-    hit = selectors.search(SearchParams(q="amp")).hits[0]
+    hit = search.search(SearchParams(q="amp")).hits[0]
     assert str(hit.snippet) == "Huur &amp; pacht voor &lt;de&gt; buurt, <mark>amper</mark> 5 gulden"
 
 
@@ -90,7 +90,7 @@ def test_plural_finds_singular_with_dutch_stemming():
     require_service(connection.vendor == "postgresql", "PostgreSQL as DATABASE_URL")
     ReportFactory(title="De wijkonderneming als motor", summary="Over één buurt.")
     ArticleFactory(title="Bewonersbedrijven", lead="Geen match hier.")
-    results = selectors.search(SearchParams(q="wijkondernemingen"))
+    results = search.search(SearchParams(q="wijkondernemingen"))
     assert _titles(results) == ["De wijkonderneming als motor"]
 
 
@@ -100,7 +100,7 @@ def test_title_match_ranks_above_summary_above_body():
     ArticleFactory(title="Iets", lead="Iets", body="Hier staat energiecoöperatie in de tekst.")
     ArticleFactory(title="Anders", lead="Een energiecoöperatie in de inleiding", body="x")
     ArticleFactory(title="De energiecoöperatie", lead="inleiding", body="x")
-    assert _titles(selectors.search(SearchParams(q="energiecoöperatie"))) == [
+    assert _titles(search.search(SearchParams(q="energiecoöperatie"))) == [
         "De energiecoöperatie",
         "Anders",
         "Iets",
@@ -113,7 +113,7 @@ def test_headline_marks_matches_and_escapes_the_rest():
     ArticleFactory(
         title="Veilig", lead="Over <script>alert(1)</script> en wijkondernemingen", body="tekst"
     )
-    hit = selectors.search(SearchParams(q="wijkonderneming")).hits[0]
+    hit = search.search(SearchParams(q="wijkonderneming")).hits[0]
     assert "<mark>wijkondernemingen</mark>" in hit.snippet
     assert "<script>" not in hit.snippet
 
@@ -133,14 +133,14 @@ def test_filters_narrow_the_results_and_facets_count_the_other_choices():
     ReportFactory(title="Energie rapport", themes=["energie"], audiences=["gemeente"])
     ReportFactory(title="Zorg rapport", themes=["zorg-en-welzijn"], audiences=["bewoner"])
     ArticleFactory(title="Energie artikel", themes=["energie"])
-    results = selectors.search(SearchParams(theme="energie"))
+    results = search.search(SearchParams(theme="energie"))
     assert sorted(_titles(results)) == ["Energie artikel", "Energie rapport"]
     kinds = {option.value: option.count for option in results.facets["kind"]}
     assert kinds["rapport"] == 1 and kinds["artikel"] == 1
     themes = {option.value: option.count for option in results.facets["theme"]}
     # The theme facet ignores its own filter: it shows what choosing another theme would give.
     assert themes["energie"] == 2 and themes["zorg-en-welzijn"] == 1
-    results = selectors.search(SearchParams(theme="energie", kind="rapport", audience="gemeente"))
+    results = search.search(SearchParams(theme="energie", kind="rapport", audience="gemeente"))
     assert _titles(results) == ["Energie rapport"]
     audiences = {option.value: option.count for option in results.facets["audience"]}
     assert audiences == {"gemeente": 1, "professional": 0, "bewoner": 0}
@@ -151,7 +151,7 @@ def test_year_filter_and_facet():
 
     ReportFactory(title="Oud", publication_date=date(2019, 5, 1))
     ReportFactory(title="Nieuw", publication_date=date(2024, 5, 1))
-    results = selectors.search(SearchParams(year=2019))
+    results = search.search(SearchParams(year=2019))
     assert _titles(results) == ["Oud"]
     assert {option.value: option.count for option in results.facets["year"]} == {
         "2024": 1,
@@ -169,14 +169,14 @@ def test_kind_and_year_filters_shape_each_others_counts():
     def counts(results, facet):
         return {option.value: option.count for option in results.facets[facet] if option.count}
 
-    reports = selectors.search(SearchParams(kind="rapport"))
+    reports = search.search(SearchParams(kind="rapport"))
     assert reports.page.paginator.count == 2
     assert counts(reports, "year") == {"2024": 1, "2019": 1}  # the reports' years only
     assert counts(reports, "kind") == {"rapport": 2, "artikel": 1}  # ignores its own filter
-    recent = selectors.search(SearchParams(year=2024))
+    recent = search.search(SearchParams(year=2024))
     assert counts(recent, "kind") == {"rapport": 1, "artikel": 1}
     assert counts(recent, "year") == {"2024": 2, "2019": 1}
-    both = selectors.search(SearchParams(kind="rapport", year=2024))
+    both = search.search(SearchParams(kind="rapport", year=2024))
     assert _titles(both) == ["Rapport nieuw"]
     assert both.page.paginator.count == 1
 
@@ -191,11 +191,11 @@ def test_a_theme_without_a_bit_is_counted_and_filtered_by_its_slug():
     ReportFactory(title="Molen", themes=["erf_goed", "energie"])
     ReportFactory(title="Kerk", themes=["erfxgoed"])
     assert SearchDocument.objects.get(title="Molen").theme_keys == "|energie|erf_goed|"
-    results = selectors.search(SearchParams(theme="erf_goed"))
+    results = search.search(SearchParams(theme="erf_goed"))
     assert _titles(results) == ["Molen"]
     themes = {option.value: option.count for option in results.facets["theme"]}
     assert themes["erf_goed"] == 1 and themes["erfxgoed"] == 1 and themes["energie"] == 1
-    narrowed = selectors.search(SearchParams(theme="energie"))
+    narrowed = search.search(SearchParams(theme="energie"))
     assert {o.value: o.count for o in narrowed.facets["theme"]}["erf_goed"] == 1
 
 
@@ -210,17 +210,17 @@ def test_rebuilding_the_index_restores_what_the_filters_count():
     ArticleFactory(title="Zorg artikel", themes=["zorg-en-welzijn"])
     SearchDocument.objects.all().delete()
     call_command("rebuild_search_index", stdout=io.StringIO())
-    results = selectors.search(SearchParams(audience="gemeente"))
+    results = search.search(SearchParams(audience="gemeente"))
     assert _titles(results) == ["Energie rapport"]
     themes = {option.value: option.count for option in results.facets["theme"]}
     assert themes["energie"] == 1 and themes["zorg-en-welzijn"] == 0
-    everything = selectors.search(SearchParams(theme="zorg-en-welzijn"))
+    everything = search.search(SearchParams(theme="zorg-en-welzijn"))
     assert _titles(everything) == ["Zorg artikel"]
 
 
 def test_an_unknown_theme_finds_nothing_but_keeps_the_page_working(client):
     ReportFactory(title="Energie rapport", themes=["energie"])
-    results = selectors.search(SearchParams(theme="bestaat-niet"))
+    results = search.search(SearchParams(theme="bestaat-niet"))
     assert results.hits == [] and results.page.paginator.count == 0
     themes = {option.value: option.count for option in results.facets["theme"]}
     assert themes["energie"] == 1  # the other choices still say what they would give
@@ -254,13 +254,13 @@ def test_a_word_in_every_item_is_still_found_through_the_gin_index():
     services.update_search_vectors(SearchDocument.objects.all())
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
-    choices = selectors._Choices(SearchParams(q="bewoners buurt"), [], [])
-    sql, params = selectors.full_text_sql(choices)
+    choices = search._Choices(SearchParams(q="bewoners buurt"), [], [])
+    sql, params = search.full_text_sql(choices)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "searchdoc_vector_gin" in plan, plan
-    assert selectors.search(SearchParams(q="bewoners buurt")).page.paginator.count == 3000
+    assert search.search(SearchParams(q="bewoners buurt")).page.paginator.count == 3000
 
 
 def test_search_page_shows_filters_with_counts_and_removable_chips(client):
@@ -276,7 +276,7 @@ def test_without_a_query_everything_public_is_listed_newest_first(client):
 
     ReportFactory(title="Eerder", publication_date=date(2020, 1, 1))
     ReportFactory(title="Later", publication_date=date(2023, 1, 1))
-    assert _titles(selectors.search(SearchParams())) == ["Later", "Eerder"]
+    assert _titles(search.search(SearchParams())) == ["Later", "Eerder"]
 
 
 def test_each_hit_shows_its_date_in_dutch_with_a_machine_readable_date(client):
@@ -333,6 +333,60 @@ def test_any_typed_text_answers_with_a_page(client, q, theme, year, page):
     assert response.status_code == 200
 
 
+# What a person may type that means something to SQL, to LIKE or to tsquery.
+METACHARACTERS = [
+    "O'Reilly",
+    "''",
+    '"',
+    "\\",
+    "back\\slash",
+    "\\'; --",
+    "'; DROP TABLE knowledge_searchdocument; --",
+    "100%",
+    "%",
+    "_",
+    "%_%",
+    "%s",
+    "%(q)s",
+    "{}",
+    "$1",
+    "E'\\x00'",
+    "& | ! : * ( )",
+    "buurt & !bus",
+    "buurt:*",
+    "(buurt | bus)",
+    "!!buurt",
+    "buurt <-> bus",
+    "x" * 5000,
+    "buurt " * 2000,
+]
+
+
+@pytest.mark.parametrize("text", METACHARACTERS, ids=range(len(METACHARACTERS)))
+def test_sql_and_tsquery_metacharacters_are_searched_as_text(client, text):
+    """On PostgreSQL (CI) the words reach websearch_to_tsquery and the filters LIKE only as
+    parameters: nothing typed is SQL or tsquery syntax, so nothing typed is an error, and a
+    filter's % and _ are no wildcards."""
+    ReportFactory(title="O'Reilly: 100% buurt_bus \\ plan (test) & meer", themes=["energie"])
+    results = search.search(SearchParams(q=text))
+    assert results.page.paginator.count in (0, 1)
+    filtered = search.search(SearchParams(q=text, theme=text, audience=text))
+    assert filtered.hits == [] and filtered.page.paginator.count == 0
+    for value in (text, f"{text}\x00{text}"):  # the form turns NUL into a space
+        assert client.get(SEARCH, {"q": value, "theme": value, "page": value}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "words", ["O'Reilly", "100%", "buurt_bus", "plan (test)", "buurt_bus & (test)"]
+)
+def test_words_among_metacharacters_still_find_their_item(words):
+    ReportFactory(title="O'Reilly: 100% buurt_bus \\ plan (test) & meer", themes=["energie"])
+    ReportFactory(title="Iets anders", themes=["energie"])
+    assert _titles(search.search(SearchParams(q=words))) == [
+        "O'Reilly: 100% buurt_bus \\ plan (test) & meer"
+    ]
+
+
 def _search_queries(django_assert_num_queries, client, count):
     for number in range(count):
         ReportFactory(title=f"Wijk rapport {number}", themes=["energie"], audiences=["gemeente"])
@@ -360,7 +414,7 @@ def test_search_query_count_does_not_grow_with_the_results(
 
 
 def test_search_results_are_paginated(client):
-    for number in range(selectors.PAGE_SIZE + 3):
+    for number in range(search.PAGE_SIZE + 3):
         ArticleFactory(title=f"Artikel nummer {number}")
     first = client.get(SEARCH).content.decode()
     assert "Pagina 1 van 2" in first and 'rel="next"' in first
@@ -385,7 +439,7 @@ def test_a_cached_search_page_shows_new_and_withdrawn_items_at_once(client):
 
 
 def test_a_page_past_the_last_shows_the_last_page(client):
-    for number in range(selectors.PAGE_SIZE + 3):
+    for number in range(search.PAGE_SIZE + 3):
         ArticleFactory(title=f"Wijkartikel nummer {number}")
     for query in ({}, {"q": "wijkartikel"}):
         for page in (99, "9" * 30):

@@ -64,9 +64,9 @@ REVIEWED_SAFE = {
     # A fixed marker string of the PDF pipeline (knowledge/case_pdf.py), no user text.
     ("knowledge/templates/knowledge/pdf/case.html", "footer_marker|safe"),
     # Search snippets: escaped first, then only <mark> added.
-    ("knowledge/selectors.py", "mark_safe(escaped)"),
+    ("knowledge/search.py", "mark_safe(escaped)"),
     # The SQLite fallback's highlight: every part of the text escaped; only <mark> added.
-    ("knowledge/selectors.py", "mark_safe(html)"),
+    ("knowledge/search.py", "mark_safe(html)"),
     # The rich_text filter: nh3 with the allow-list.
     ("knowledge/templatetags/rich_text.py", "mark_safe(sanitize_html(value))"),
 }
