@@ -412,7 +412,7 @@ class SearchDocument(models.Model):
     date = models.DateField(_("date"))
     year = models.PositiveSmallIntegerField(_("year"))
     # The item's theme and audience slugs as "|energie|vastgoed|": one scan of the matching rows
-    # counts every facet at once, on PostgreSQL and SQLite alike (see selectors.search).
+    # counts every facet at once, on PostgreSQL and SQLite alike (see knowledge/search.py).
     theme_keys = models.CharField(_("themes"), max_length=1000, blank=True)
     audience_keys = models.CharField(_("audiences"), max_length=300, blank=True)
     theme_mask = models.BigIntegerField(default=0, editable=False)

@@ -33,7 +33,6 @@ from .models import (
     SearchDocument,
     Status,
 )
-from .search import SEARCH_FRAGMENTS as SEARCH_FRAGMENTS  # services.py bumps it from here
 from .search import public_documents, theme_counts
 
 # The fragment-cache namespace of pages built on the knowledge base's items (e.g. a

@@ -38,7 +38,7 @@ from .models import (
     Subscriber,
     facet_bit,
 )
-from .selectors import SEARCH_FRAGMENTS
+from .search import SEARCH_FRAGMENTS
 
 if TYPE_CHECKING:
     from accounts.models import User
