@@ -80,7 +80,12 @@ class EnterpriseAdmin(HistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         """Membership changes made here go in the audit log, like those on the members page."""
+        # A deleted asset loses its number in the save: note it before.
+        removed = [f.instance for f in formset.deleted_forms if f.instance.pk is not None]
+        removed = [(item.pk, item.kind, item.enterprise) for item in removed]
         super().save_formset(request, form, formset, change)
+        if formset.model is Asset:
+            self._audit_assets(request, formset, removed)
         if formset.model is not Membership:
             return
         for item in formset.new_objects:
@@ -108,6 +113,15 @@ class EnterpriseAdmin(HistoryAdmin):
                 member=item.user_id,
                 role=item.role,
             )
+
+    def _audit_assets(self, request, formset, removed):
+        """Asset changes made here go in the audit log, like those on the assets page."""
+        changes = [(audit.Action.ASSET_ADDED, item) for item in formset.new_objects]
+        changes += [(audit.Action.ASSET_CHANGED, item) for item, _fields in formset.changed_objects]
+        kept = [(action, item.pk, item.kind, item.enterprise) for action, item in changes]
+        kept += [(audit.Action.ASSET_REMOVED, *item) for item in removed]
+        for action, pk, kind, enterprise in kept:
+            audit.record(request.user, action, enterprise, asset=pk, kind=kind, in_admin=True)
 
     @admin.action(description=_("Publish the selected submitted registrations"))
     def publish_selected(self, request, queryset):

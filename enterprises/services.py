@@ -147,6 +147,7 @@ def submit(enterprise: Enterprise, *, by) -> Enterprise:
         submitted_at=timezone.now(),
         rejection_reason="",
     )
+    audit.record(by, audit.Action.ENTERPRISE_SUBMITTED, enterprise)
     return enterprise
 
 

@@ -41,6 +41,8 @@ from .models import (
 from .search import SEARCH_FRAGMENTS
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 KnowledgeItem = Report | FAQ | Article | CaseDescription
@@ -367,7 +369,7 @@ def _unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
 
 
 @transaction.atomic
-def subscribe(email: str, name: str = "") -> Subscriber:
+def subscribe(email: str, name: str = "", *, by: User | AnonymousUser | None) -> Subscriber:
     """Start a subscription: the address receives a confirmation mail (double opt-in).
 
     A confirmed address gets no new mail, so the form tells nobody who is subscribed; an
@@ -379,6 +381,7 @@ def subscribe(email: str, name: str = "") -> Subscriber:
     )
     if not mail_due:
         return subscriber
+    audit.record(by, audit.Action.NEWSLETTER_SUBSCRIBED, None, subscriber=subscriber.pk)
     context = {
         "link": absolute(
             reverse("knowledge:newsletter_confirm", kwargs={"token": confirm_token(subscriber)})
@@ -393,11 +396,12 @@ def subscribe(email: str, name: str = "") -> Subscriber:
 
 
 @transaction.atomic
-def confirm_subscription(token: str) -> Subscriber:
+def confirm_subscription(token: str, *, by: User | AnonymousUser | None) -> Subscriber:
     """Confirm the address behind a confirmation link; ``LinkExpired``/``LinkInvalid`` if not.
     The welcome mail goes once, however often the link is used."""
     subscriber, confirmed_now = NEWSLETTER.confirm(token)
     if confirmed_now:
+        audit.record(by, audit.Action.NEWSLETTER_CONFIRMED, None, subscriber=subscriber.pk)
         context = {"unsubscribe": unsubscribe_url(subscriber)}
         transaction.on_commit(
             lambda: _mail(
@@ -417,9 +421,13 @@ def subscriber_for_unsubscribe(token: str) -> Subscriber | None:
 
 
 @transaction.atomic
-def unsubscribe(token: str) -> bool:
+def unsubscribe(token: str, *, by: User | AnonymousUser | None) -> bool:
     """Remove the subscription behind an unsubscribe link; True if there was one."""
-    return NEWSLETTER.unsubscribe(token) is not None
+    subscriber = NEWSLETTER.unsubscribe(token)
+    if subscriber is None:
+        return False
+    audit.record(by, audit.Action.NEWSLETTER_UNSUBSCRIBED, None, subscriber=subscriber.pk)
+    return True
 
 
 # --- Advice -------------------------------------------------------------------------------------

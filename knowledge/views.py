@@ -272,7 +272,9 @@ def newsletter(request):
             form.add_error(None, _("Too many requests from your connection. Try again later."))
             status = 429
         elif form.is_valid():
-            services.subscribe(form.cleaned_data["email"], form.cleaned_data["name"])
+            services.subscribe(
+                form.cleaned_data["email"], form.cleaned_data["name"], by=request.user
+            )
             return redirect("knowledge:newsletter_sent")
     return render(request, "knowledge/newsletter.html", {"form": form}, status=status)
 
@@ -287,7 +289,7 @@ def newsletter_confirm(request, token: str):
     """GET shows a button (mail scanners follow links); the POST confirms."""
     if request.method == "POST":
         try:
-            services.confirm_subscription(token)
+            services.confirm_subscription(token, by=request.user)
         except services.LinkExpired:
             return _link_refused(request, None, expired=True)
         except services.LinkInvalid:
@@ -305,7 +307,7 @@ def newsletter_unsubscribe(request, token: str):
     except services.LinkInvalid:
         return _link_refused(request, None, expired=False)
     if request.method == "POST":
-        services.unsubscribe(token)
+        services.unsubscribe(token, by=request.user)
         return render(request, "knowledge/newsletter_unsubscribed.html")
     if subscriber is None:
         return render(request, "knowledge/newsletter_unsubscribed.html")

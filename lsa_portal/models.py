@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditAction(models.TextChoices):
     """The sensitive actions the audit log records."""
 
+    ENTERPRISE_SUBMITTED = "enterprise.submitted", _("Enterprise submitted for review")
     ENTERPRISE_PUBLISHED = "enterprise.published", _("Enterprise published")
     ENTERPRISE_REJECTED = "enterprise.rejected", _("Enterprise rejected")
     ENTERPRISE_ARCHIVED = "enterprise.archived", _("Enterprise archived")
@@ -57,6 +58,19 @@ class AuditAction(models.TextChoices):
     DIGEST_UNFOLLOWED = "digest.unfollowed", _("Municipality unfollowed")
     KNOWLEDGE_PUBLISHED = "knowledge.published", _("Knowledge item published")
     KNOWLEDGE_UNPUBLISHED = "knowledge.unpublished", _("Knowledge item taken back to draft")
+    APPLICATION_STARTED = "programme.application_started", _("Application started")
+    APPLICATION_SAVED = "programme.application_saved", _("Application draft saved")
+    APPLICATION_SUBMITTED = "programme.application_submitted", _("Application submitted")
+    APPLICATION_SCORED = "programme.application_scored", _("Application scored")
+    LOG_ENTRY_CHANGED = "programme.log_entry_changed", _("Log entry changed")
+    LOG_ENTRY_REMOVED = "programme.log_entry_removed", _("Log entry removed")
+    MILESTONE_REMOVED = "programme.milestone_removed", _("Milestone removed")
+    SUPPORT_ITEM_REMOVED = "programme.support_removed", _("Support plan item removed")
+    LESSON_CHANGED = "programme.lesson_changed", _("Lesson learned changed")
+    LESSON_REMOVED = "programme.lesson_removed", _("Lesson learned removed")
+    NEWSLETTER_SUBSCRIBED = "newsletter.subscribed", _("Newsletter subscription asked for")
+    NEWSLETTER_CONFIRMED = "newsletter.confirmed", _("Newsletter subscription confirmed")
+    NEWSLETTER_UNSUBSCRIBED = "newsletter.unsubscribed", _("Newsletter unsubscribed")
 
 
 class AuditEntry(models.Model):

@@ -23,6 +23,39 @@ from .models import (
 )
 
 
+class AuditedTrackAdmin(admin.ModelAdmin):
+    """The admin saves and deletes a track's records itself: each change gets the audit entry
+    its service would write (and so do those of the inlines)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.record_admin_change(
+            obj, by=request.user, change="changed" if change else "added", fields=form.changed_data
+        )
+
+    def delete_model(self, request, obj):
+        services.record_admin_change(obj, by=request.user, change="removed")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_admin_change(obj, by=request.user, change="removed")
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.model, services.ADMIN_AUDITED):
+            super().save_formset(request, form, formset, change)
+            return
+        for obj in formset.deleted_forms:
+            if obj.instance.pk is not None:
+                services.record_admin_change(obj.instance, by=request.user, change="removed")
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            services.record_admin_change(obj, by=request.user, change="added")
+        for obj, fields in formset.changed_objects:
+            services.record_admin_change(obj, by=request.user, change="changed", fields=fields)
+
+
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
     list_display = [
@@ -119,7 +152,7 @@ class ExtraElementInline(admin.TabularInline):
 
 
 @admin.register(Pioneer)
-class PioneerAdmin(admin.ModelAdmin):
+class PioneerAdmin(AuditedTrackAdmin):
     list_display = ["enterprise", "cohort", "started_on", "active", "show_on_programme_page"]
     list_filter = ["cohort", "active", "show_on_programme_page", "flywheel_type"]
     search_fields = ["enterprise__name", "slug"]
@@ -137,7 +170,7 @@ class ExpertAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportItem)
-class SupportItemAdmin(admin.ModelAdmin):
+class SupportItemAdmin(AuditedTrackAdmin):
     list_display = ["description", "pioneer", "area", "expert", "hours_planned", "hours_spent"]
     list_filter = ["area", "status", "pioneer__cohort"]
     search_fields = ["description", "pioneer__enterprise__name", "expert__name"]
@@ -146,7 +179,7 @@ class SupportItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(AuditedTrackAdmin):
     list_display = ["title", "pioneer", "due_date", "status", "achieved_on"]
     list_filter = ["status", "pioneer__cohort"]
     search_fields = ["title", "pioneer__enterprise__name"]
@@ -156,7 +189,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(AuditedTrackAdmin):
     list_display = ["date", "pioneer", "kind", "visibility", "author"]
     list_filter = ["kind", "visibility", "pioneer__cohort"]
     search_fields = ["text", "pioneer__enterprise__name"]
@@ -172,7 +205,7 @@ class LogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(AuditedTrackAdmin):
     list_display = ["title", "pioneer", "published", "published_at"]
     list_filter = ["published", "pioneer__cohort"]
     search_fields = ["title", "text", "pioneer__enterprise__name"]

@@ -58,9 +58,10 @@ _absolute = absolute_url
 # --- Applications ----------------------------------------------------------------------------
 
 
-def start_application(*, user, enterprise: Enterprise, cohort: Cohort) -> Application:
+@transaction.atomic
+def start_application(*, by: User, enterprise: Enterprise, cohort: Cohort) -> Application:
     """A member of a published enterprise starts (or returns to) its draft for an open cohort."""
-    if not permissions.can_apply_for(user, enterprise):
+    if not permissions.can_apply_for(by, enterprise):
         raise PermissionDenied
     existing = Application.objects.filter(enterprise=enterprise, cohort=cohort).first()
     if existing is not None:
@@ -69,21 +70,48 @@ def start_application(*, user, enterprise: Enterprise, cohort: Cohort) -> Applic
         raise ValidationError(_("This cohort does not accept applications now."))
     try:
         with transaction.atomic():
-            return Application.objects.create(
-                enterprise=enterprise, cohort=cohort, created_by=user, contact_email=user.email
+            application = Application.objects.create(
+                enterprise=enterprise, cohort=cohort, created_by=by, contact_email=by.email
             )
     except IntegrityError:  # two members started at the same moment: one application
         return Application.objects.get(enterprise=enterprise, cohort=cohort)
+    audit.record(by, audit.Action.APPLICATION_STARTED, application, cohort=cohort.pk)
+    return application
 
 
-def save_support_needs(application: Application, needs: Mapping[Area, str]) -> None:
-    """Keep exactly the areas with a described need."""
+def _save_support_needs(application: Application, needs: Mapping[Area, str]) -> list[int]:
+    """Keep exactly the areas with a described need; returns the areas whose need changed."""
     keep = {area.pk: text.strip() for area, text in needs.items() if text and text.strip()}
+    before = dict(application.support_needs.values_list("area_id", "description"))
     application.support_needs.exclude(area_id__in=keep).delete()
     for area_id, text in keep.items():
         SupportNeed.objects.update_or_create(
             application=application, area_id=area_id, defaults={"description": text}
         )
+    return sorted(area for area in {*before, *keep} if before.get(area) != keep.get(area))
+
+
+@transaction.atomic
+def save_application(
+    application: Application,
+    *,
+    by: User,
+    answers: Mapping[str, object],
+    needs: Mapping[Area, str],
+) -> Application:
+    """A member saves the draft: ``answers`` holds a field's new value by name (as
+    ``ApplicationForm`` cleans it), ``needs`` the support need per area (empty: none). A draft
+    may be incomplete; submitting checks what is missing."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not permissions.can_edit_application(by, application):
+        raise PermissionDenied
+    changed = sorted(name for name, value in answers.items() if getattr(application, name) != value)
+    for name, value in answers.items():
+        setattr(application, name, value)
+    application.save()
+    areas = _save_support_needs(application, needs)
+    audit.record(by, audit.Action.APPLICATION_SAVED, application, fields=changed, areas=areas)
+    return application
 
 
 def missing_for_submission(application: Application) -> list[str]:
@@ -122,16 +150,17 @@ def submit_application(application: Application, *, by, today: date | None = Non
     application.submitted_at = timezone.now()
     application.submitted_by = by
     application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit.record(by, audit.Action.APPLICATION_SUBMITTED, application, cohort=application.cohort_id)
     return application
 
 
 @transaction.atomic
 def score_application(
-    application: Application, *, reviewer, scores: Mapping[str, tuple[int, str]]
+    application: Application, *, by: User, scores: Mapping[str, tuple[int, str]]
 ) -> None:
-    """A reviewer (staff) scores the criteria 1–5 with a comment; scoring again replaces their
-    own earlier scores, never another reviewer's."""
-    if not permissions.can_review(reviewer):
+    """A reviewer (staff, ``by``) scores the criteria 1–5 with a comment; scoring again replaces
+    their own earlier scores, never another reviewer's."""
+    if not permissions.can_review(by):
         raise PermissionDenied
     if application.is_draft:
         raise ValidationError(_("A draft cannot be reviewed yet."))
@@ -140,10 +169,16 @@ def score_application(
             raise ValidationError(_("Unknown criterion."))
         ReviewScore.objects.update_or_create(
             application=application,
-            reviewer=reviewer,
+            reviewer=by,
             criterion=criterion,
             defaults={"score": score, "comment": comment.strip()},
         )
+    audit.record(
+        by,
+        audit.Action.APPLICATION_SCORED,
+        application,
+        scores={criterion: score for criterion, (score, _comment) in scores.items()},
+    )
 
 
 def unique_pioneer_slug(enterprise: Enterprise, cohort: Cohort) -> str:
@@ -428,6 +463,43 @@ def unpublish_lesson(lesson: Lesson, *, by: User) -> Lesson:
         lesson.save(update_fields=["published", "published_at"])
         audit.record(by, audit.Action.LESSON_UNPUBLISHED, lesson, pioneer=lesson.pioneer_id)
     return lesson
+
+
+_ADMIN_ACTIONS = {
+    LogEntry: {
+        "added": audit.Action.LOG_ENTRY_ADDED,
+        "changed": audit.Action.LOG_ENTRY_CHANGED,
+        "removed": audit.Action.LOG_ENTRY_REMOVED,
+    },
+    Milestone: {
+        "added": audit.Action.MILESTONE_ADDED,
+        "changed": audit.Action.MILESTONE_CHANGED,
+        "removed": audit.Action.MILESTONE_REMOVED,
+    },
+    SupportItem: {
+        "added": audit.Action.SUPPORT_ITEM_ADDED,
+        "changed": audit.Action.SUPPORT_ITEM_CHANGED,
+        "removed": audit.Action.SUPPORT_ITEM_REMOVED,
+    },
+    Lesson: {
+        "added": audit.Action.LESSON_ADDED,
+        "changed": audit.Action.LESSON_CHANGED,
+        "removed": audit.Action.LESSON_REMOVED,
+    },
+}
+ADMIN_AUDITED = tuple(_ADMIN_ACTIONS)
+
+
+@transaction.atomic
+def record_admin_change(
+    record: models.Model, *, by: User, change: str, fields: Iterable[str] = ()
+) -> None:
+    """Staff changed a record of a track in the Django admin, which saves (or deletes) it
+    itself: the entry the track's services write, marked ``in_admin``. ``change`` is "added",
+    "changed" or "removed" (call it before the delete, while the record has its number)."""
+    action = _ADMIN_ACTIONS[type(record)][change]
+    pioneer = getattr(record, "pioneer_id", None)
+    audit.record(by, action, record, pioneer=pioneer, fields=sorted(fields), in_admin=True)
 
 
 @transaction.atomic

@@ -94,7 +94,7 @@ def apply(request):
     if request.method == "POST" and form.is_valid():
         try:
             application = services.start_application(
-                user=request.user,
+                by=request.user,
                 enterprise=form.cleaned_data["enterprise"],
                 cohort=form.cleaned_data["cohort"],
             )
@@ -121,8 +121,12 @@ def application(request, pk):
         if not editable:
             raise PermissionDenied
         if form.is_valid():
-            form.save()
-            services.save_support_needs(found, form.needs())
+            services.save_application(
+                found,
+                by=request.user,
+                answers={name: form.cleaned_data[name] for name in ApplicationForm.Meta.fields},
+                needs=form.needs(),
+            )
             if "submit" in request.POST:
                 try:
                     services.submit_application(found, by=request.user)
@@ -201,7 +205,7 @@ def review(request, pk):
         else:
             score_form = ScoreForm(request.POST)
             if score_form.is_valid():
-                services.score_application(found, reviewer=request.user, scores=score_form.scores())
+                services.score_application(found, by=request.user, scores=score_form.scores())
                 messages.success(request, _("Your scores are saved."))
                 return redirect("pioneers:review", pk=pk)
     return render(

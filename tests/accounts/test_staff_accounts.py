@@ -32,7 +32,7 @@ def reviewer():
     staff = StaffFactory(email="anna.beoordelaar@example.org", first_name="Anna", last_name="Smit")
     application = ApplicationFactory(status="ingediend", submitted_at=timezone.now())
     pioneer_services.score_application(
-        application, reviewer=staff, scores={"ambitie": (5, "Sterk plan"), "haalbaar": (3, "")}
+        application, by=staff, scores={"ambitie": (5, "Sterk plan"), "haalbaar": (3, "")}
     )
     return staff
 

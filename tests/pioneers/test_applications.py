@@ -162,7 +162,7 @@ def test_staff_scores_side_by_side_and_the_selection_mails_and_creates_the_track
     )
     first, second = StaffFactory(first_name="Anna"), StaffFactory(first_name="Bert")
     services.score_application(
-        application, reviewer=first, scores={"ambitie": (5, "Sterk"), "haalbaar": (2, "Krap")}
+        application, by=first, scores={"ambitie": (5, "Sterk"), "haalbaar": (2, "Krap")}
     )
     client.force_login(second)
     url = reverse("pioneers:review", args=[application.pk])
@@ -218,7 +218,7 @@ def test_selecting_ties_the_application_to_the_track_staff_already_started(
 def test_applicants_never_see_the_reviewers_scores(client, member, submitted_application):
     services.score_application(
         submitted_application,
-        reviewer=StaffFactory(),
+        by=StaffFactory(),
         scores={"ambitie": (1, "Geheim oordeel van de commissie")},
     )
     client.force_login(member)
