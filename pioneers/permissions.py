@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from accounts.roles import is_lsa_staff
 from enterprises.models import Enterprise, Membership
-from enterprises.permissions import is_member
+from enterprises.permissions import is_member as is_member  # also asked here by services
 
 from .models import Application, Pioneer
 
