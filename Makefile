@@ -46,6 +46,7 @@ test: $(VENV)/.installed-dev node_modules/.installed messages lint
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
