@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -39,6 +39,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .pdf import render_document
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
 logger = logging.getLogger(__name__)
 
@@ -267,7 +270,7 @@ class JobRunner(Generic[JobT]):
             self.enqueue(job_id)
         return len(ids)
 
-    def failed(self, limit: int, where: Q | None = None) -> tuple[int, list[JobT]]:
+    def failed(self, limit: int, where: Q | Combinable | None = None) -> tuple[int, list[JobT]]:
         """What staff should look at: the subjects whose newest job failed (a later job, done
         or still running, means someone tried again), of the jobs ``where`` allows. How many
         there are, and the newest ``limit`` of those jobs with their subjects, in one query."""
