@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -783,7 +783,7 @@ def until_next_publication() -> float:
 # --- For staff ----------------------------------------------------------------------------------
 
 
-def waiting_for_staff(now: datetime | None = None) -> list[Waiting]:
+def waiting_for_staff(now=None) -> list[Waiting]:
     """Advice requests not yet handled, the case descriptions whose newest PDF could not be
     made, and, worth knowing but asking nothing (their links were mailed at once), the report
     requests of the past 7 days. Three queries."""
