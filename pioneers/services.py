@@ -58,7 +58,7 @@ _absolute = absolute_url
 # --- Applications ----------------------------------------------------------------------------
 
 
-def start_application(*, user: User, enterprise: Enterprise, cohort: Cohort) -> Application:
+def start_application(*, user, enterprise: Enterprise, cohort: Cohort) -> Application:
     """A member of a published enterprise starts (or returns to) its draft for an open cohort."""
     if not permissions.can_apply_for(user, enterprise):
         raise PermissionDenied
@@ -129,7 +129,7 @@ def submit_application(
 
 @transaction.atomic
 def score_application(
-    application: Application, *, reviewer: User, scores: Mapping[str, tuple[int, str]]
+    application: Application, *, reviewer, scores: Mapping[str, tuple[int, str]]
 ) -> None:
     """A reviewer (staff) scores the criteria 1–5 with a comment; scoring again replaces their
     own earlier scores, never another reviewer's."""
