@@ -43,9 +43,12 @@ run: messages seed
 test: $(VENV)/.installed-dev node_modules/.installed messages lint
 	$(BIN)/pytest
 
+## make lint: ruff, then mypy with django-stubs ([tool.mypy] in pyproject.toml: strict on every
+## app's services, selectors and permissions; the modules not yet checked are listed there)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

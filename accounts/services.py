@@ -35,12 +35,12 @@ UNVERIFIED_ACCOUNT_DAYS = 14
 class DeletionBlocked(Exception):
     """The account cannot be deleted yet; ``blockers`` say what to do first."""
 
-    def __init__(self, blockers: list[privacy.Blocker]):
+    def __init__(self, blockers: list[privacy.Blocker]) -> None:
         super().__init__("; ".join(blocker.message for blocker in blockers))
         self.blockers = blockers
 
 
-def verified_addresses(user) -> frozenset[str]:
+def verified_addresses(user: User) -> frozenset[str]:
     """The person's verified e-mail addresses, lower case: data given without an account
     (a newsletter sign-up, a report request) is theirs only through an address they proved."""
     return frozenset(
@@ -51,7 +51,7 @@ def verified_addresses(user) -> frozenset[str]:
     )
 
 
-def personal_data(user) -> dict[str, Any]:
+def personal_data(user: User) -> dict[str, Any]:
     """Everything the portal keeps about the person, by app, ready for JSON."""
     addresses = verified_addresses(user)
     data: dict[str, Any] = {
@@ -64,14 +64,14 @@ def personal_data(user) -> dict[str, Any]:
 
 
 @transaction.atomic
-def export_personal_data(user) -> dict[str, Any]:
+def export_personal_data(user: User) -> dict[str, Any]:
     """The person downloads their own data; the download is in the audit log."""
     data = personal_data(user)
     audit.record(user, audit.Action.PERSONAL_DATA_EXPORTED, user)
     return data
 
 
-def deletion_blockers(user, *, lock: bool = False) -> list[privacy.Blocker]:
+def deletion_blockers(user: User, *, lock: bool = False) -> list[privacy.Blocker]:
     """What must happen before the account can go (a last owner hands over first). ``lock``
     (inside a transaction) holds the rows the answer depends on until the deletion commits."""
     found: list[privacy.Blocker] = []
@@ -81,7 +81,7 @@ def deletion_blockers(user, *, lock: bool = False) -> list[privacy.Blocker]:
     return found
 
 
-def account_stays(user) -> bool:
+def account_stays(user: User) -> bool:
     """Whether erasing this account empties it instead of deleting it: staff (and superusers),
     and any account that records the association keeps still refer to (a former reviewer)."""
     if user.is_staff or user.is_superuser or is_lsa_staff(user):
@@ -93,7 +93,7 @@ def account_stays(user) -> bool:
     return False
 
 
-def _empty(user, now: datetime) -> None:
+def _empty(user: User, now: datetime) -> None:
     """What deleting the account would remove goes (its addresses, memberships, links: every row
     that cascades with it); the row itself stays, without name, address, password or rights, so
     that what refers to it (scores, decisions) reads "former staff member"."""
@@ -102,11 +102,12 @@ def _empty(user, now: datetime) -> None:
             relation.auto_created
             and not relation.concrete
             and (relation.one_to_many or relation.one_to_one)
-            and relation.on_delete is models.CASCADE
+            # get_fields() is typed as any field; these are reverse relations (ForeignObjectRel).
+            and relation.on_delete is models.CASCADE  # type: ignore[union-attr]
         )
         # The admin's change history is the association's record, like the scores.
-        if cascades and relation.related_model._meta.label != "admin.LogEntry":
-            relation.related_model._base_manager.filter(**{relation.field.name: user}).delete()
+        if cascades and relation.related_model._meta.label != "admin.LogEntry":  # type: ignore[union-attr]
+            relation.related_model._base_manager.filter(**{relation.field.name: user}).delete()  # type: ignore[union-attr]
     user.groups.clear()
     user.user_permissions.clear()
     user.email = f"voormalig-medewerker-{user.pk}@forgotten.invalid"  # .invalid: never delivered
@@ -118,7 +119,7 @@ def _empty(user, now: datetime) -> None:
     user.save()
 
 
-def _erase(user, *, actor) -> bool:
+def _erase(user: User, *, actor: User | None) -> bool:
     """Every app removes or anonymises its part; then the account goes, or is emptied when it
     must stay (``account_stays``). Returns whether it stayed."""
     stays = account_stays(user)
@@ -136,7 +137,7 @@ def _erase(user, *, actor) -> bool:
 
 
 @transaction.atomic
-def delete_account(user, *, password: str) -> bool:
+def delete_account(user: User, *, password: str) -> bool:
     """The person deletes their own account after entering their password again.
 
     Every app first removes or anonymises what it keeps about the person (its ``erase``); what
@@ -154,7 +155,7 @@ def delete_account(user, *, password: str) -> bool:
 
 
 @transaction.atomic
-def forget_account(user, *, by) -> bool:
+def forget_account(user: User, *, by: User) -> bool:
     """An administrator erases a person who asked to be forgotten and can no longer log in
     (a staff member who left): the same erasure as ``delete_account``, with the same blockers."""
     if user.pk == by.pk:
@@ -169,7 +170,7 @@ def forget_account(user, *, by) -> bool:
 
 
 @transaction.atomic
-def deactivate_account(user, *, by) -> bool:
+def deactivate_account(user: User, *, by: User) -> bool:
     """Staff leave by deactivation, never deletion: the account cannot log in any more and its
     work stays under its name. Returns False when it was inactive already."""
     if user.pk == by.pk:

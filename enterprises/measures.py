@@ -14,9 +14,10 @@ the results, in ``Stats``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BigIntegerField,
@@ -47,6 +48,9 @@ from .models import (
     Tenure,
     YearFigures,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 MIN_GROUP = 3  # fewer enterprises than this would make a group identifiable
 PEOPLE_FIELDS = ("paid_staff_fte", "volunteers", "people_from_benefits", "residents_reached")
@@ -599,7 +603,7 @@ def _suppressed(by: str, stats: dict[object, Stats]) -> set:
 
 
 def shown_groups(
-    by: str, stats: dict[object, Stats], labels: dict[object, str]
+    by: str, stats: Mapping[Any, Stats], labels: Mapping[Any, _StrOrPromise]
 ) -> tuple[list[Stats], int]:
     """The groups of ``stats`` that may be shown, labelled, in the order of ``labels``, and how
     many were left out (the fewer-than-three rule)."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +39,14 @@ from .models import (
     YearFigures,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    from accounts.models import User
+
+    from .figures import IncomeMix
+    from .models import Invitation
+
 PAGE_SIZE = 25
 
 
@@ -43,7 +54,7 @@ def published() -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(status=EnterpriseStatus.PUBLISHED)
 
 
-def _themes_prefetch() -> Prefetch:
+def _themes_prefetch() -> Prefetch[str, QuerySet[Theme], str]:
     return Prefetch("themes", queryset=Theme.objects.order_by("position", "name"))
 
 
@@ -52,13 +63,13 @@ class Facet:
     """One filter's options with how many enterprises of the current result each has."""
 
     name: str
-    options: list[tuple[str, str, int]]  # value, label, count
+    options: list[tuple[str, _StrOrPromise, int]]  # value, label, count
 
 
 @dataclass
 class DirectoryResult:
     filterset: DirectoryFilter
-    page: Page
+    page: Page[Enterprise]
     total: int
     facets: list[Facet] = field(default_factory=list)
 
@@ -95,7 +106,7 @@ def active_filters(result: DirectoryResult, params: QueryDict) -> list[ActiveFil
     return found
 
 
-def _facet_counts(queryset: QuerySet, field_name: str) -> dict[str, int]:
+def _facet_counts(queryset: QuerySet[Enterprise], field_name: str) -> dict[str, int]:
     rows = queryset.order_by().values(field_name).annotate(n=Count("pk"))
     return {row[field_name]: row["n"] for row in rows if row[field_name] is not None}
 
@@ -170,7 +181,7 @@ def municipality_codes_by_province() -> dict[str, tuple[str, ...]]:
             found.setdefault(province, []).append(code)
         found = {province: tuple(codes) for province, codes in found.items()}
         cache.set(key, found, fragment_cache.TIMEOUT_SECONDS)
-    return found
+    return cast("dict[str, tuple[str, ...]]", found)
 
 
 def enterprise_with_details(slug: str) -> Enterprise:
@@ -196,7 +207,7 @@ def describe_flags(flags: list[str]) -> list[str]:
     for code in flags:
         kind, _sep, field_name = code.partition(":")
         if kind == figures.FLAG_STREAM:
-            label = YearFigures._meta.get_field(field_name).verbose_name
+            label = YearFigures._meta.get_field(field_name).verbose_name  # type: ignore[union-attr]  # a concrete field
             described.append(
                 _("%(stream)s: ten times or a tenth of the year before")
                 % {"stream": str(label).capitalize()}
@@ -214,7 +225,7 @@ def enterprise_by_slug(slug: str) -> Enterprise:
     return get_object_or_404(Enterprise.objects.select_related("municipality"), slug=slug)
 
 
-def my_memberships(user) -> QuerySet[Membership]:
+def my_memberships(user: User) -> QuerySet[Membership]:
     """The enterprises a user keeps, with what each still needs."""
     return (
         Membership.objects.filter(user=user)
@@ -263,7 +274,7 @@ def members_of(enterprise: Enterprise) -> QuerySet[Membership]:
     return enterprise.memberships.select_related("user").order_by("role", "user__email")
 
 
-def open_invitations(enterprise: Enterprise):
+def open_invitations(enterprise: Enterprise) -> QuerySet[Invitation]:
     from django.utils import timezone
 
     return enterprise.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
@@ -304,7 +315,7 @@ def import_batch(pk: int) -> ImportBatch:
 @dataclass
 class ImportPreview:
     batch: ImportBatch
-    page: Page
+    page: Page[dict[str, Any]]
     show: str
     error_rows: list[int]
     counts: dict[str, int]
@@ -319,10 +330,10 @@ def import_preview(batch: ImportBatch, show: str | None, page_number: str | None
     rows = batch.plan.get("rows", [])
     listed = [row for row in rows if wanted is None or row["outcome"] in wanted]
     page = Paginator(listed, IMPORT_PAGE_SIZE).get_page(page_number)
-    created = batch.plan.get("created", {})
+    created: dict[str, int] = batch.plan.get("created", {})
 
-    def enterprise_id(row: dict) -> int | None:
-        target = row.get("target") or {}
+    def enterprise_id(row: dict[str, Any]) -> int | None:
+        target: dict[str, int | None] = row.get("target") or {}
         if "enterprise" in target:
             return target["enterprise"]
         return created.get(str(target.get("new")))
@@ -398,7 +409,7 @@ class Benchmark:
 
 
 def benchmark(
-    *, municipality: Municipality | None = None, year: str | None = None, today=None
+    *, municipality: Municipality | None = None, year: str | None = None, today: date | None = None
 ) -> Benchmark:
     """The association's benchmark over one year (the one asked for, else the latest complete
     year) of the published enterprises that reported over it. Computed by the database with
@@ -429,7 +440,9 @@ def benchmark(
     )
 
 
-def own_positions(user, year: int | None, peers: dict[str, measures.Stats]) -> list[dict]:
+def own_positions(
+    user: User, year: int | None, peers: dict[str, measures.Stats]
+) -> list[dict[str, Any]]:
     """Where each of the user's published enterprises stood over ``year`` against the median
     of the enterprises of its kind (when there are enough of them to show)."""
     if year is None or not user.is_authenticated:
@@ -480,7 +493,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(params: QueryDict, base_url: str):
+def export_rows(params: QueryDict, base_url: str) -> Iterator[dict[str, Any]]:
     """The published directory as open data, filters applied, no personal data. A generator:
     rows are produced in batches so the export of thousands stays small in memory."""
     filterset = directory_filter(params)
@@ -493,7 +506,7 @@ def export_rows(params: QueryDict, base_url: str):
 
 def open_data_rows(
     enterprises: list[Enterprise], base_url: str, themes: dict[int, str] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The open-data columns (``EXPORT_COLUMNS``) of these published enterprises, with their
     municipality selected: what the CSV export and the open-data API show, and nothing
     personal. Two queries (three without ``themes``, the slugs by primary key)."""
@@ -545,9 +558,9 @@ class OpenDataPage:
     """One page of the published directory as open data (``open_data_rows``), with the
     enterprises themselves (for their slugs) and the paginator's page."""
 
-    page: Page
+    page: Page[Enterprise]
     enterprises: list[Enterprise]
-    rows: list[dict]
+    rows: list[dict[str, Any]]
 
 
 def open_data_page(filterset: DirectoryFilter, page_number: int, size: int) -> OpenDataPage:
@@ -583,7 +596,7 @@ class PublicYear:
     latest year only (None for the others), as on the profile; the checks' flags never."""
 
     figures: YearFigures
-    mix: figures.IncomeMix
+    mix: IncomeMix  # not figures.IncomeMix: the field above hides the module in the class
     stream_percentages: dict[str, int]
     latest: bool
 

@@ -20,11 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+
+# The list's model: what the methods return is the app's own model, for the app's type checks.
+# (Its created_at and confirmed_at a bound cannot express: those three uses say type: ignore.)
+SignupT = TypeVar("SignupT", bound=models.Model)
 
 
 class LinkExpired(Exception):
@@ -43,33 +47,33 @@ def _signed_pk(value: str) -> int:
 
 
 @dataclass(frozen=True)
-class OptIn:
+class OptIn(Generic[SignupT]):
     """One mailing list's double opt-in on ``model`` (fields ``created_at``, ``confirmed_at``).
 
     ``legacy_lookup`` finds a row by a token from before the signed links (an old stored
     token): accepted for a transition, so that links in mails already sent keep working.
     """
 
-    model: type[models.Model]
+    model: type[SignupT]
     confirm_salt: str
     unsubscribe_salt: str
     confirm_days: int = 7
-    legacy_lookup: Callable[[str], models.Model | None] | None = None
+    legacy_lookup: Callable[[str], SignupT | None] | None = None
 
     # --- Tokens ---------------------------------------------------------------------------------
 
-    def confirm_token(self, signup: models.Model) -> str:
+    def confirm_token(self, signup: SignupT) -> str:
         return signing.TimestampSigner(salt=self.confirm_salt).sign(str(signup.pk))
 
-    def unsubscribe_token(self, signup: models.Model) -> str:
+    def unsubscribe_token(self, signup: SignupT) -> str:
         return signing.Signer(salt=self.unsubscribe_salt).sign(str(signup.pk))
 
-    def _legacy(self, token: str) -> models.Model | None:
+    def _legacy(self, token: str) -> SignupT | None:
         if self.legacy_lookup is None or not token:
             return None
         return self.legacy_lookup(token)
 
-    def pending(self, token: str) -> models.Model:
+    def pending(self, token: str) -> SignupT:
         """The sign-up a confirmation link stands for; ``LinkExpired`` when the link is too
         old or the sign-up went, ``LinkInvalid`` when the link is not ours."""
         try:
@@ -83,7 +87,7 @@ class OptIn:
             if signup is None:
                 raise LinkInvalid from error
             # An old token carries no time: the sign-up's own age stands in for it.
-            if signup.created_at < timezone.now() - timedelta(days=self.confirm_days):
+            if signup.created_at < timezone.now() - timedelta(days=self.confirm_days):  # type: ignore[attr-defined]
                 raise LinkExpired from error
             return signup
         signup = self.model._default_manager.filter(pk=_signed_pk(value)).first()
@@ -91,7 +95,7 @@ class OptIn:
             raise LinkExpired
         return signup
 
-    def for_unsubscribe(self, token: str) -> models.Model | None:
+    def for_unsubscribe(self, token: str) -> SignupT | None:
         """The sign-up an unsubscribe link names; None when it has gone already.
         ``LinkInvalid`` when the link is not ours."""
         try:
@@ -107,7 +111,7 @@ class OptIn:
 
     def request(
         self, *, defaults: dict[str, Any], resend_unconfirmed: bool, **lookup: Any
-    ) -> tuple[models.Model, bool]:
+    ) -> tuple[SignupT, bool]:
         """Ask for a sign-up: returns the row and whether a confirmation mail is due.
 
         A confirmed row gets no mail, so a form tells nobody who is subscribed. An unconfirmed
@@ -122,13 +126,13 @@ class OptIn:
             return manager.get(**lookup), False
         if created:
             return signup, True
-        if signup.confirmed_at is not None or not resend_unconfirmed:
+        if signup.confirmed_at is not None or not resend_unconfirmed:  # type: ignore[attr-defined]
             return signup, False
-        signup.created_at = timezone.now()
+        signup.created_at = timezone.now()  # type: ignore[attr-defined]
         signup.save(update_fields=["created_at"])
         return signup, True
 
-    def confirm(self, token: str) -> tuple[models.Model, bool]:
+    def confirm(self, token: str) -> tuple[SignupT, bool]:
         """The second step: the sign-up is confirmed. Returns it and whether it was confirmed
         just now (False when the link is used a second time). Raises as ``pending``."""
         signup = self.pending(token)
@@ -139,7 +143,7 @@ class OptIn:
         signup.refresh_from_db()
         return signup, bool(confirmed)
 
-    def unsubscribe(self, token: str) -> models.Model | None:
+    def unsubscribe(self, token: str) -> SignupT | None:
         """One click: the sign-up is deleted, address and all. Returns what it was (its ``pk``
         kept), or None when it had gone already: a second click changes nothing."""
         signup = self.for_unsubscribe(token)
@@ -149,7 +153,7 @@ class OptIn:
         deleted, _detail = self.model._default_manager.filter(pk=signup.pk).delete()
         return signup if deleted else None
 
-    def confirmed(self) -> models.QuerySet:
+    def confirmed(self) -> models.QuerySet[SignupT]:
         return self.model._default_manager.filter(confirmed_at__isnull=False)
 
     def delete_unconfirmed(self, now: datetime | None = None) -> int:

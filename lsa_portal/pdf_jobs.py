@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,6 +39,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .pdf import render_document
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +118,12 @@ def _plain(error: Exception) -> str:
     return text[:300]
 
 
+# The kind's own job model: what the runner hands back is a BriefJob, not a bare RenderJob.
+JobT = TypeVar("JobT", bound=RenderJob)
+
+
 @dataclass(frozen=True)
-class JobRunner:
+class JobRunner(Generic[JobT]):
     """The life of one kind of PDF job.
 
     ``subject`` names the model's foreign key to what the PDF is about; ``task`` is the dotted
@@ -124,14 +132,14 @@ class JobRunner:
     that marks the job done.
     """
 
-    model: type[RenderJob]
+    model: type[JobT]
     subject: str
     task: str
-    html: Callable[[RenderJob], str]
-    file_name: Callable[[RenderJob], str]
-    on_done: Callable[[RenderJob], None] | None = None
+    html: Callable[[JobT], str]
+    file_name: Callable[[JobT], str]
+    on_done: Callable[[JobT], None] | None = None
 
-    def reusable(self, subject, fingerprint: str) -> RenderJob | None:
+    def reusable(self, subject, fingerprint: str) -> JobT | None:
         """A running or done job for the same content, whose file can serve again."""
         existing = (
             self.model.objects.filter(**{self.subject: subject, "input_hash": fingerprint})
@@ -166,14 +174,14 @@ class JobRunner:
             enqueued_at=timezone.now()
         )
 
-    def enqueue_on_commit(self, job: RenderJob) -> None:
+    def enqueue_on_commit(self, job: JobT) -> None:
         transaction.on_commit(lambda: self.enqueue(job.pk))
 
     @property
     def label(self) -> str:
         return self.model._meta.object_name
 
-    def render(self, job_id: int) -> RenderJob | None:
+    def render(self, job_id: int) -> JobT | None:
         """Render one job (the Celery task calls this). Idempotent: a done job is left alone."""
         with transaction.atomic():
             job = (
@@ -230,7 +238,7 @@ class JobRunner:
                 self.on_done(job)
         return job
 
-    def _fail(self, job: RenderJob, message: str, *, final: bool = False) -> None:
+    def _fail(self, job: JobT, message: str, *, final: bool = False) -> None:
         failed = final or job.attempts >= MAX_ATTEMPTS
         self.model.objects.filter(pk=job.pk).update(
             status=PdfJobStatus.FAILED if failed else PdfJobStatus.QUEUED,
@@ -262,7 +270,7 @@ class JobRunner:
             self.enqueue(job_id)
         return len(ids)
 
-    def failed(self, limit: int, where: Q | None = None) -> tuple[int, list[RenderJob]]:
+    def failed(self, limit: int, where: Q | Combinable | None = None) -> tuple[int, list[JobT]]:
         """What staff should look at: the subjects whose newest job failed (a later job, done
         or still running, means someone tried again), of the jobs ``where`` allows. How many
         there are, and the newest ``limit`` of those jobs with their subjects, in one query."""

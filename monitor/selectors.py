@@ -6,8 +6,9 @@ municipality pages use too."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -42,6 +43,9 @@ from municipalities import maps
 
 from .models import MonitorEdition, ReportingRound, RoundInvitation, RoundReminder
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 # The fragment-cache namespace of what rounds and editions change (a year's state, its fixed
 # figures); the figures themselves follow the directory's namespace.
 MONITOR_FRAGMENTS = "monitor"
@@ -50,7 +54,7 @@ PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, MONITOR_FRAGMENTS)
 GROUPINGS = ("kind", "theme", "province")
 
 
-def group_labels(by: str) -> dict[str, str]:
+def group_labels(by: str) -> dict[str, _StrOrPromise]:
     """Each group's key and label, in the order the tables show them."""
     if by == "kind":
         return dict(EnterpriseKind.choices)
@@ -78,10 +82,10 @@ class YearFigures:
     """A year's figures as shown: all enterprises together and each grouping."""
 
     overall: measures.Stats
-    groupings: dict[str, dict[str, measures.Stats]]
+    groupings: dict[str, dict[Any, measures.Stats]]
 
 
-def compute(year: int, enterprises: QuerySet | None = None) -> YearFigures:
+def compute(year: int, enterprises: QuerySet[Enterprise] | None = None) -> YearFigures:
     """The year's figures now, from the database: the figures of all and per group (four
     queries), and their real estate (two: one for the themes, one for the rest)."""
     enterprises = published() if enterprises is None else enterprises
@@ -99,7 +103,7 @@ def compute(year: int, enterprises: QuerySet | None = None) -> YearFigures:
     return YearFigures(overall=overall, groupings=groupings)
 
 
-def to_json(data: YearFigures) -> dict:
+def to_json(data: YearFigures) -> dict[str, Any]:
     """What an edition keeps of a year's figures (labels are not kept: they are translated
     when shown)."""
     return {
@@ -111,7 +115,7 @@ def to_json(data: YearFigures) -> dict:
     }
 
 
-def from_json(data: dict) -> YearFigures:
+def from_json(data: dict[str, Any]) -> YearFigures:
     return YearFigures(
         overall=measures.stats_from_json(data["overall"]),
         groupings={
@@ -180,7 +184,9 @@ def _invited_by_year() -> dict[int, int]:
 def trend(editions: dict[int, list[MonitorEdition]], invited: dict[int, int]) -> list[TrendPoint]:
     """Every year with figures, oldest first: a fixed year as its newest edition has it, any
     other year as the database has it now (one query for all of those)."""
-    live = measures.figures_by(published(), None, "year", medians=measures.NO_MEDIANS)
+    live: dict[Any, measures.Stats] = measures.figures_by(
+        published(), None, "year", medians=measures.NO_MEDIANS
+    )
     points = []
     for year in sorted(set(live) | set(editions)):
         if year in editions:
@@ -275,7 +281,8 @@ def has_reported(year: int) -> Exists:
     )
 
 
-def with_reported(invitations: QuerySet[RoundInvitation], round_: ReportingRound) -> QuerySet:
+# QuerySet[Any]: django-stubs' plugin refuses a filter on the annotation ``reported``.
+def with_reported(invitations: QuerySet[RoundInvitation], round_: ReportingRound) -> QuerySet[Any]:
     """The invitations with ``reported`` (see ``has_reported``)."""
     return invitations.annotate(reported=has_reported(round_.year))
 
@@ -370,7 +377,9 @@ class RoundProgress:
         return figures.share(self.reported, self.invited) or Decimal(0)
 
 
-def _group_progress(round_: ReportingRound, path: str, labels: dict[str, str]):
+def _group_progress(
+    round_: ReportingRound, path: str, labels: dict[str, _StrOrPromise]
+) -> list[GroupProgress]:
     counts = {
         row["key"]: row
         for row in round_.invitations.values(key=F(path))
@@ -435,19 +444,26 @@ def _schedule(round_: ReportingRound) -> list[ReminderStep]:
     return steps
 
 
-def _to_check(year) -> QuerySet[EnterpriseYearFigures]:
+def _to_check(year: int | OuterRef) -> QuerySet[EnterpriseYearFigures]:
     """The figures over ``year`` (a number, or an expression) of published enterprises that
     were flagged as implausible and not yet checked by staff."""
     return EnterpriseYearFigures.objects.filter(
-        year=year, flags_checked_at__isnull=True, enterprise__in=published()
+        # django-stubs refuse an OuterRef as a lookup value; Django takes it (the year of a row).
+        year=year,  # type: ignore[misc]
+        flags_checked_at__isnull=True,
+        enterprise__in=published(),
     ).exclude(flags=[])
 
 
-def _changed_since(year, since) -> QuerySet[EnterpriseYearFigures]:
+def _changed_since(
+    year: int | OuterRef, since: datetime | OuterRef
+) -> QuerySet[EnterpriseYearFigures]:
     """The figures over ``year`` of published enterprises changed since ``since`` (the newest
     edition, or the closing of the round): what a correction would take in."""
     return EnterpriseYearFigures.objects.filter(
-        year=year, updated_at__gt=since, enterprise__in=published()
+        year=year,  # type: ignore[misc]  # an OuterRef, as above
+        updated_at__gt=since,
+        enterprise__in=published(),
     )
 
 
@@ -461,7 +477,7 @@ def flagged_figures(year: int) -> list[FlaggedFigures]:
     return [FlaggedFigures(item, describe_flags(item.flags)) for item in found]
 
 
-def pending_corrections(year: int, since) -> list[EnterpriseYearFigures]:
+def pending_corrections(year: int, since: datetime) -> list[EnterpriseYearFigures]:
     """The figures over ``year`` changed since the monitor was fixed (one query)."""
     return list(
         _changed_since(year, since)
@@ -502,7 +518,8 @@ def round_progress(year: int) -> RoundProgress | None:
     if not round_.is_open:
         progress.edition = MonitorEdition.objects.filter(year=year).order_by("-number").first()
         since = progress.edition.published_at if progress.edition else round_.closed_at
-        progress.pending = pending_corrections(year, since)
+        # A closed round has its closed_at; the model's type cannot say so.
+        progress.pending = pending_corrections(year, since)  # type: ignore[arg-type]
     return progress
 
 

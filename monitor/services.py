@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,12 +24,15 @@ from lsa_portal.mail import absolute_url, send_templated
 from . import selectors
 from .models import MonitorEdition, ReportingRound, RoundInvitation, RoundReminder
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 MAX_REMINDER_DAYS = 90
 MAX_REMINDERS = 5
 
 
 @transaction.atomic
-def fix_edition(year: int, *, by, note: str = "") -> MonitorEdition:
+def fix_edition(year: int, *, by: User, note: str = "") -> MonitorEdition:
     """Fix the monitor of ``year`` as it is now: its first edition, or (with a ``note`` that
     says what changed) a correction that replaces the figures shown. The figures are computed
     by ``enterprises.measures`` and kept as they are, so that later changes to the yearly
@@ -70,7 +74,9 @@ def fix_edition(year: int, *, by, note: str = "") -> MonitorEdition:
 def parse_reminder_days(value: str | Iterable[int]) -> list[int]:
     """The reminder days as staff type them ('14,3', '14, 3', '3;14'), largest first and each
     once; a ValidationError in Dutch for anything else. Empty: no reminders."""
-    parts = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
+    parts: Iterable[str | int] = (
+        value.replace(";", ",").split(",") if isinstance(value, str) else list[str | int](value)
+    )
     days = set()
     for part in parts:
         text = str(part).strip()
@@ -144,7 +150,7 @@ def figures_url(enterprise: Enterprise, year: int) -> str:
     )
 
 
-def _mail_later(template: str, recipients: list[str], context: dict) -> None:
+def _mail_later(template: str, recipients: list[str], context: dict[str, Any]) -> None:
     # One mail per enterprise, sent after the commit; a mail server that refuses one does not
     # keep the others from going out (robust: the error is logged).
     transaction.on_commit(
@@ -180,7 +186,7 @@ def _invite(round_: ReportingRound, enterprises: list[Enterprise], now: datetime
 
 @transaction.atomic
 def open_round(
-    *, year: int, deadline: date, reminder_days: str | Iterable[int], by
+    *, year: int, deadline: date, reminder_days: str | Iterable[int], by: User
 ) -> ReportingRound:
     """Staff open the reporting round over ``year``: every published enterprise is invited and
     its owners and editors get a mail with the direct link to the year's figures form."""
@@ -310,7 +316,7 @@ def send_reminders(now: datetime | None = None) -> ReminderRun:
 
 
 @transaction.atomic
-def close_round(round_: ReportingRound, *, by) -> ReportingRound:
+def close_round(round_: ReportingRound, *, by: User) -> ReportingRound:
     """Staff close the round: the monitor of its year is fixed (its first edition). Later
     changes to the year's figures show only through a correction."""
     round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
@@ -332,7 +338,7 @@ def close_round(round_: ReportingRound, *, by) -> ReportingRound:
     return round_
 
 
-def publish_correction(year: int, *, by, note: str) -> MonitorEdition:
+def publish_correction(year: int, *, by: User, note: str) -> MonitorEdition:
     """A correction of the fixed monitor of ``year``: a next edition with a note that says what
     changed, shown to every reader."""
     if not note.strip():
@@ -349,11 +355,11 @@ def publish_correction(year: int, *, by, note: str) -> MonitorEdition:
 class CsvExport:
     filename: str
     header: list[str]
-    rows: list[list]
+    rows: list[list[Any]]
 
 
 @transaction.atomic
-def export_non_respondents(round_: ReportingRound, *, by) -> CsvExport:
+def export_non_respondents(round_: ReportingRound, *, by: User) -> CsvExport:
     """The invited enterprises that have not reported, with whom to call, for staff; the export
     is in the audit log."""
     rows = [

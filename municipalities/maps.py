@@ -12,11 +12,15 @@ import math
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import geo
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -360,7 +364,7 @@ def province_map(
     counts_by_province: Mapping[str, int],
     members_by_province: Mapping[str, Iterable[str]],
     *,
-    labels: Mapping[str, str],
+    labels: Mapping[str, _StrOrPromise],
     width: int = 480,
     title: str | None = None,
 ) -> Map:

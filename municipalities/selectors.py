@@ -4,8 +4,11 @@ number of enterprises, pioneers or publications of the municipality."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -42,6 +45,12 @@ from pioneers.selectors import FRAGMENTS as PIONEER_FRAGMENTS
 
 from . import geo, maps
 from .models import BriefJob, LinkStatus, OfficerLink
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import _StrOrPromise
+
+    from accounts.models import User
 
 SORTS = {"naam": ("name", "pk"), "aantal": ("-enterprise_count", "name", "pk")}  # pk: stable pages
 MUNICIPAL_AUDIENCE = "gemeente"  # the knowledge base's audience slug for municipalities
@@ -87,13 +96,14 @@ def municipality_with_counts(code_or_slug: str) -> Municipality:
 def municipality_index(query: str = "", sort: str = "naam") -> QuerySet[Municipality]:
     """Municipalities with at least one published enterprise, with their counts; one query."""
     query = query.strip()[:100].replace("\x00", "")
-    municipalities = with_counts(Municipality.objects.all()).filter(enterprise_count__gt=0)
+    # enterprise_count is with_counts' annotation, which the stubs' plugin cannot see.
+    municipalities = with_counts(Municipality.objects.all()).filter(enterprise_count__gt=0)  # type: ignore[misc]
     if query:  # official names and the names people use ('Den Haag', 'Den Bosch')
         municipalities = municipalities.filter(search_names__contains=fold(query))
     return municipalities.order_by(*SORTS.get(sort, SORTS["naam"]))
 
 
-def municipality_index_page(query: str, sort: str, page_number: int) -> Page:
+def municipality_index_page(query: str, sort: str, page_number: int) -> Page[Municipality]:
     """One page of ``municipality_index``. The rows are read in one query and paginated in
     memory, with no count query: the country has fewer than 350 municipalities."""
     rows = list(municipality_index(query, sort))
@@ -171,7 +181,7 @@ class FigureRow:
     """One measure: the municipality's total and median beside the national median."""
 
     key: str
-    label: str
+    label: _StrOrPromise
     total: Decimal | int
     median_here: Decimal | None
     national_median: Decimal | None
@@ -222,14 +232,14 @@ class Figures:
     """The figures of a set of enterprises over a year, with the medians of their holdings."""
 
     stats: measures.Stats
-    holdings: dict
+    holdings: dict[str, Any]
 
-    def total(self, name: str):
+    def total(self, name: str) -> Any:
         if name in ("buildings", "plots"):
             return getattr(self.stats.real_estate, name)
         return getattr(self.stats, name)
 
-    def median(self, name: str):
+    def median(self, name: str) -> Any:
         if name in self.holdings:
             return self.holdings[name]
         return getattr(self.stats, name)
@@ -241,7 +251,7 @@ def _figures(enterprises: QuerySet[Enterprise], year: int) -> Figures:
     return Figures(stats=stats, holdings=measures.holdings_medians(enterprises, year, stats.count))
 
 
-def latest_complete_year(municipality: Municipality, today=None) -> int | None:
+def latest_complete_year(municipality: Municipality, today: date | None = None) -> int | None:
     """The most recent finished year in which at least MIN_GROUP enterprises here reported
     (``measures.latest_complete_year``). One query."""
     counts = measures.reporting_per_year(published_in(municipality))
@@ -253,14 +263,14 @@ def national_figures(year: int) -> Figures:
     every municipality page, so cached until the directory's data changes (the version that
     enterprises/signals.py bumps on any change of an enterprise, its figures or its assets)."""
     key = f"municipalities:national:{fragment_cache.version(DIRECTORY_FRAGMENTS)}:{year}"
-    national = cache.get(key)
+    national: Figures | None = cache.get(key)
     if national is None:
         national = _figures(published(), year)
         cache.set(key, national, fragment_cache.TIMEOUT_SECONDS)
     return national
 
 
-def municipal_figures(municipality: Municipality, today=None) -> MunicipalFigures:
+def municipal_figures(municipality: Municipality, today: date | None = None) -> MunicipalFigures:
     """Totals over the municipality's published enterprises that reported over the latest
     complete year, each with the median per enterprise here and nationally (the monitor's
     definitions). Hidden below MIN_GROUP."""
@@ -307,7 +317,7 @@ class MunicipalityPage:
     municipality: Municipality
     enterprises: list[Enterprise]
     figures: MunicipalFigures
-    pioneers: list[Pioneer]
+    pioneers: Sequence[Pioneer]
     reports: list[Report]
     cases: list[CaseDescription]
     lessons: list[Lesson]
@@ -319,7 +329,7 @@ def municipality_by_slug(slug: str) -> Municipality:
     return get_object_or_404(Municipality, slug=slug)
 
 
-def municipality_page(slug: str, today=None) -> MunicipalityPage:
+def municipality_page(slug: str, today: date | None = None) -> MunicipalityPage:
     """Everything of one municipality that everyone may see. A constant number of queries: the
     municipality, the enterprises and their themes, the figures, pioneers with milestones, each
     publication kind."""
@@ -409,7 +419,7 @@ def page_lifetime() -> float:
     return until_next_publication()
 
 
-def officer_link(user, municipality: Municipality) -> OfficerLink | None:
+def officer_link(user: User | AnonymousUser, municipality: Municipality) -> OfficerLink | None:
     """The user's own request to be linked to this municipality, if any (no query for
     visitors who are not logged in)."""
     if not user.is_authenticated:
@@ -483,7 +493,7 @@ CONTACT_COLUMNS = ["contact_name", "contact_email"]
 MUNICIPAL_EXPORT_COLUMNS = [*EXPORT_COLUMNS, *CONTACT_COLUMNS]
 
 
-def municipal_export_rows(municipality: Municipality, base_url: str):
+def municipal_export_rows(municipality: Municipality, base_url: str) -> Iterator[dict[str, Any]]:
     """The open-data rows of this municipality plus the contacts of enterprises that agreed."""
     contacts = {
         f"{base_url}{enterprise.get_absolute_url()}": enterprise

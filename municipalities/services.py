@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -57,7 +58,7 @@ def email_domain_matches(email: str, municipality: Municipality) -> bool:
 
 
 def request_link(
-    user, municipality: Municipality, *, job_title: str, motivation: str = ""
+    user: User, municipality: Municipality, *, job_title: str, motivation: str = ""
 ) -> OfficerLink:
     """An officer asks to be linked to a municipality; staff decide. Asking again after a
     rejection puts the request back in the queue."""
@@ -85,7 +86,7 @@ def request_link(
 
 
 @transaction.atomic
-def decide_link(link: OfficerLink, *, by, approve: bool) -> OfficerLink:
+def decide_link(link: OfficerLink, *, by: User, approve: bool) -> OfficerLink:
     """Staff approve or reject a requested link; the officer hears by mail."""
     if not permissions.can_decide_links(by):
         raise ValidationError(_("Only staff of the association decide on links."))
@@ -125,7 +126,7 @@ def decide_link(link: OfficerLink, *, by, approve: bool) -> OfficerLink:
 
 
 @transaction.atomic
-def record_export(municipality: Municipality, *, by, file_format: str) -> None:
+def record_export(municipality: Municipality, *, by: User, file_format: str) -> None:
     """An officer downloads the municipality's data with the consented contact persons: the
     download is in the audit log."""
     audit.record(
@@ -228,7 +229,7 @@ def unfollow(token: str, *, by: User | AnonymousUser | None) -> Municipality | N
     return follower.municipality
 
 
-def delete_unconfirmed_followers(now=None) -> int:
+def delete_unconfirmed_followers(now: datetime | None = None) -> int:
     """Retention: sign-ups by e-mail never confirmed within ``CONFIRM_DAYS``; returns how many
     went (their confirmation link then leads nowhere)."""
     return FOLLOWERS.delete_unconfirmed(now)

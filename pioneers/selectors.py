@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Avg,
@@ -28,7 +29,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from enterprises.models import EnterpriseStatus, Membership
+from enterprises.models import Enterprise, EnterpriseStatus, Membership
 from lsa_portal import fragment_cache
 from lsa_portal.waiting import Waiting
 
@@ -55,6 +56,15 @@ from .models import (
     SupportStatus,
     Visibility,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model
+    from django.utils.functional import _StrOrPromise
+
+    from accounts.models import User
+
+    from .models import SupportNeed
 
 LOG_ON_PAGE = 15
 LOG_PAGE_SIZE = 30
@@ -125,7 +135,7 @@ class ProgrammePage:
     open_cohorts: list[Cohort]
     pioneers: list[Pioneer]
     lessons: list[Lesson]
-    criteria: list[tuple[str, str, str]]
+    criteria: list[tuple[str, _StrOrPromise, _StrOrPromise]]
 
 
 def published_lessons() -> QuerySet[Lesson]:
@@ -165,12 +175,12 @@ def programme_page(today: date) -> ProgrammePage:
 
 @dataclass
 class ApplyPage:
-    enterprises: list
+    enterprises: list[Enterprise]
     open_cohorts: list[Cohort]
     applications: list[Application]
 
 
-def apply_page(user, today: date) -> ApplyPage:
+def apply_page(user: User, today: date) -> ApplyPage:
     """The published enterprises a resident keeps, the open cohorts, and their applications."""
     memberships = Membership.objects.filter(user=user).select_related("enterprise")
     enterprises = [m.enterprise for m in memberships]
@@ -198,7 +208,7 @@ def application_with_details(pk: int) -> Application:
     return found
 
 
-def _needs():
+def _needs() -> QuerySet[SupportNeed]:
     from .models import SupportNeed
 
     return SupportNeed.objects.select_related("area").order_by("area__order", "area__name")
@@ -211,7 +221,7 @@ def areas() -> list[Area]:
 # --- Review (staff only) --------------------------------------------------------------------------
 
 
-def review_list(cohort: Cohort | None, reviewer) -> list[Application]:
+def review_list(cohort: Cohort | None, reviewer: User) -> list[Application]:
     """Submitted and decided applications of a cohort with their average score, how many
     reviewers scored them, and whether this reviewer did."""
     if cohort is None:
@@ -274,7 +284,7 @@ class ScoreRow:
 
 @dataclass
 class ScoreTable:
-    reviewers: list
+    reviewers: list[User]
     rows: list[ScoreRow]
     overall: float | None
 
@@ -310,7 +320,7 @@ def score_table(application: Application) -> ScoreTable:
     return ScoreTable(reviewers=reviewers, rows=rows, overall=overall)
 
 
-def my_scores(application: Application, reviewer) -> dict[str, ReviewScore]:
+def my_scores(application: Application, reviewer: User) -> dict[str, ReviewScore]:
     return {
         s.criterion: s
         for s in ReviewScore.objects.filter(application=application, reviewer=reviewer)
@@ -379,10 +389,11 @@ class Dashboard:
         return self.cohort.months_into(self.today) if self.cohort else 0
 
 
-def _subquery_count(model, condition: Q) -> Subquery:
+# ``model`` is one of the track's models; django-stubs give Model itself no ``objects``.
+def _subquery_count(model: type[Model], condition: Q) -> Coalesce:
     return Coalesce(
         Subquery(
-            model.objects.filter(condition, pioneer=OuterRef("pk"))
+            model.objects.filter(condition, pioneer=OuterRef("pk"))  # type: ignore[attr-defined]
             .order_by()
             .values("pioneer")
             .annotate(n=Count("pk"))
@@ -393,9 +404,9 @@ def _subquery_count(model, condition: Q) -> Subquery:
     )
 
 
-def _subquery_latest(model, field_name: str, condition: Q = Q()) -> Subquery:  # noqa: B008
+def _subquery_latest(model: type[Model], field_name: str, condition: Q = Q()) -> Subquery:  # noqa: B008
     return Subquery(
-        model.objects.filter(condition, pioneer=OuterRef("pk"))
+        model.objects.filter(condition, pioneer=OuterRef("pk"))  # type: ignore[attr-defined]
         .order_by()
         .values("pioneer")
         .annotate(latest=Max(field_name))
@@ -437,7 +448,7 @@ def dashboard(cohort: Cohort | None, today: date) -> Dashboard:
         .order_by("-active", "enterprise__name")
     )
     reading_ids = [p.latest_reading_id for p in pioneers if p.latest_reading_id]
-    values = defaultdict(dict)
+    values: defaultdict[int, dict[int, int]] = defaultdict(dict)
     for value in ReadingValue.objects.filter(reading_id__in=reading_ids).select_related("reading"):
         values[value.reading.pioneer_id][value.element_id] = value.position
     elements = list(
@@ -523,7 +534,7 @@ def pioneer_by_slug(slug: str) -> Pioneer:
     return found
 
 
-def visible_log(pioneer: Pioneer, user) -> QuerySet[LogEntry]:
+def visible_log(pioneer: Pioneer, user: User | AnonymousUser) -> QuerySet[LogEntry]:
     """The log as this user may see it: staff everything, the pioneer's members only shared."""
     entries = LogEntry.objects.filter(pioneer=pioneer).select_related("author")
     if not permissions.can_see_internal(user):
@@ -531,7 +542,7 @@ def visible_log(pioneer: Pioneer, user) -> QuerySet[LogEntry]:
     return entries.order_by("-date", "-pk")
 
 
-def visible_lessons(pioneer: Pioneer, user) -> QuerySet[Lesson]:
+def visible_lessons(pioneer: Pioneer, user: User | AnonymousUser) -> QuerySet[Lesson]:
     lessons = Lesson.objects.filter(pioneer=pioneer)
     if not permissions.can_see_internal(user):
         lessons = lessons.filter(published=True)
@@ -558,7 +569,7 @@ class PioneerPage:
     internal: bool
 
 
-def pioneer_page(pioneer: Pioneer, user, today: date) -> PioneerPage:
+def pioneer_page(pioneer: Pioneer, user: User | AnonymousUser, today: date) -> PioneerPage:
     """One pioneer's track: staff see everything, its members the shared parts (the log without
     internal entries, only published lessons). The log shows the newest entries (the whole log
     is paginated), so the queries stay the same."""
@@ -600,7 +611,7 @@ def pioneer_page(pioneer: Pioneer, user, today: date) -> PioneerPage:
 class History:
     pioneer: Pioneer
     readings: list[Reading]
-    rows: list  # mengpaneel.ElementHistory
+    rows: list[mengpaneel.ElementHistory]
 
 
 def history(pioneer: Pioneer, today: date) -> History:
@@ -622,7 +633,8 @@ def history(pioneer: Pioneer, today: date) -> History:
     ]
     for reading in readings:
         by_element = {value.element_id: value for value in reading.values.all()}
-        reading.cells = [by_element.get(element.pk) for element in elements]
+        # A row of the history table, for the template.
+        reading.cells = [by_element.get(element.pk) for element in elements]  # type: ignore[attr-defined]
     return History(
         pioneer=pioneer,
         readings=readings,
@@ -639,7 +651,7 @@ class Comparison:
     cohorts: list[Cohort]
     elements: list[Element]
     desk: object
-    rows: list
+    rows: list[mengpaneel.PioneerMovement]
 
 
 def comparison(element: Element, cohort: Cohort | None, today: date) -> Comparison:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 RESERVED_SLUGS = {"nieuw", "mengpaneel", "experts"}
 
 
-def _mail(template: str, recipients: list[str], context: dict) -> None:
+def _mail(template: str, recipients: list[str], context: dict[str, Any]) -> None:
     send_templated(f"pioneers/mail/{template}", recipients, context)
 
 
@@ -131,7 +131,9 @@ def missing_for_submission(application: Application) -> list[str]:
 
 
 @transaction.atomic
-def submit_application(application: Application, *, by, today: date | None = None) -> Application:
+def submit_application(
+    application: Application, *, by: User, today: date | None = None
+) -> Application:
     """A member hands in the application, before the deadline, with every criterion answered."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not permissions.is_member(by, application.enterprise):
@@ -204,7 +206,7 @@ def _untied_track(application: Application) -> Pioneer | None:
 
 
 @transaction.atomic
-def decide(application: Application, *, by, decision: str, message: str = "") -> Application:
+def decide(application: Application, *, by: User, decision: str, message: str = "") -> Application:
     """Staff select, decline or put on the waiting list; the applicant's members are told by
     e-mail. Selecting creates the pioneer's track."""
     if not permissions.can_review(by):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +17,11 @@ from monitor import selectors as monitor
 from municipalities import selectors as municipalities
 from pioneers import selectors as pioneers
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 # In the order of the main navigation.
-SOURCES: tuple[tuple[str, str, Callable[[], list[Waiting]]], ...] = (
+SOURCES: tuple[tuple[str, _StrOrPromise, Callable[[], list[Waiting]]], ...] = (
     ("enterprises", _("Neighbourhood enterprises"), enterprises.waiting_for_staff),
     ("monitor", _("Monitor"), monitor.waiting_for_staff),
     ("pioneers", _("WijkBV programme"), pioneers.waiting_for_staff),
