@@ -11,6 +11,7 @@ import importlib
 import inspect
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -416,7 +417,7 @@ EXEMPT = {
 
 
 def _public_functions() -> dict[str, Callable]:
-    found = {}
+    found: dict[str, Callable[..., Any]] = {}
     for app in APPS:
         module = importlib.import_module(f"{app}.services")
         for name, value in vars(module).items():
