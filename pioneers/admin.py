@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lsa_portal import audit
+from lsa_portal.admin import ChangesCachesAdmin
 
-from . import services
+from . import caches, services
 from .models import (
     Application,
     Area,
@@ -23,8 +24,14 @@ from .models import (
 )
 
 
+class ProgrammeAdmin(ChangesCachesAdmin):
+    """Everything saved here shows on the programme's pages (caches.FEEDS_PROGRAMME)."""
+
+    caches_changed = staticmethod(caches.programme_changed)
+
+
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ProgrammeAdmin):
     list_display = [
         "name",
         "period_start",
@@ -40,7 +47,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ProgrammeAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -59,7 +66,7 @@ class ReviewScoreInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ProgrammeAdmin):
     list_display = ["enterprise", "cohort", "status", "submitted_at", "decided_at"]
     list_filter = ["cohort", "status", "flywheel_type"]
     search_fields = ["enterprise__name", "contact_name", "contact_email"]
@@ -91,7 +98,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewScore)
-class ReviewScoreAdmin(admin.ModelAdmin):
+class ReviewScoreAdmin(ProgrammeAdmin):
     list_display = ["application", "reviewer", "criterion", "score"]
     list_filter = ["criterion", "score", "application__cohort"]
     search_fields = ["application__enterprise__name", "reviewer__email"]
@@ -119,7 +126,7 @@ class ExtraElementInline(admin.TabularInline):
 
 
 @admin.register(Pioneer)
-class PioneerAdmin(admin.ModelAdmin):
+class PioneerAdmin(ProgrammeAdmin):
     list_display = ["enterprise", "cohort", "started_on", "active", "show_on_programme_page"]
     list_filter = ["cohort", "active", "show_on_programme_page", "flywheel_type"]
     search_fields = ["enterprise__name", "slug"]
@@ -129,7 +136,7 @@ class PioneerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(ProgrammeAdmin):
     list_display = ["name", "organisation", "availability", "active"]
     list_filter = ["areas", "availability", "active"]
     search_fields = ["name", "organisation", "email"]
@@ -137,7 +144,7 @@ class ExpertAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportItem)
-class SupportItemAdmin(admin.ModelAdmin):
+class SupportItemAdmin(ProgrammeAdmin):
     list_display = ["description", "pioneer", "area", "expert", "hours_planned", "hours_spent"]
     list_filter = ["area", "status", "pioneer__cohort"]
     search_fields = ["description", "pioneer__enterprise__name", "expert__name"]
@@ -146,7 +153,7 @@ class SupportItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ProgrammeAdmin):
     list_display = ["title", "pioneer", "due_date", "status", "achieved_on"]
     list_filter = ["status", "pioneer__cohort"]
     search_fields = ["title", "pioneer__enterprise__name"]
@@ -156,7 +163,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(ProgrammeAdmin):
     list_display = ["date", "pioneer", "kind", "visibility", "author"]
     list_filter = ["kind", "visibility", "pioneer__cohort"]
     search_fields = ["text", "pioneer__enterprise__name"]
@@ -172,7 +179,7 @@ class LogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ProgrammeAdmin):
     list_display = ["title", "pioneer", "published", "published_at"]
     list_filter = ["published", "pioneer__cohort"]
     search_fields = ["title", "text", "pioneer__enterprise__name"]
@@ -197,7 +204,7 @@ class LessonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Element)
-class ElementAdmin(admin.ModelAdmin):
+class ElementAdmin(ProgrammeAdmin):
     list_display = ["name", "low_meaning", "high_meaning", "order", "active", "pioneer"]
     list_editable = ["order", "active"]
     list_filter = ["active", ("pioneer", admin.EmptyFieldListFilter)]
@@ -219,7 +226,7 @@ class ReadingValueInline(admin.TabularInline):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(ProgrammeAdmin):
     """Readings are the history of the mengpaneel: shown, never changed or removed here."""
 
     list_display = ["pioneer", "taken_on", "taken_by", "created_at"]

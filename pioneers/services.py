@@ -19,7 +19,7 @@ from enterprises.services import member_emails
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
-from . import permissions, selectors
+from . import caches, permissions, selectors
 from .models import (
     DECISIONS,
     POSITION_MAX,
@@ -69,9 +69,11 @@ def start_application(*, user, enterprise: Enterprise, cohort: Cohort) -> Applic
         raise ValidationError(_("This cohort does not accept applications now."))
     try:
         with transaction.atomic():
-            return Application.objects.create(
+            application = Application.objects.create(
                 enterprise=enterprise, cohort=cohort, created_by=user, contact_email=user.email
             )
+            caches.programme_changed()
+            return application
     except IntegrityError:  # two members started at the same moment: one application
         return Application.objects.get(enterprise=enterprise, cohort=cohort)
 
@@ -84,6 +86,7 @@ def save_support_needs(application: Application, needs: Mapping[Area, str]) -> N
         SupportNeed.objects.update_or_create(
             application=application, area_id=area_id, defaults={"description": text}
         )
+    caches.programme_changed()
 
 
 def missing_for_submission(application: Application) -> list[str]:
@@ -122,6 +125,7 @@ def submit_application(application: Application, *, by, today: date | None = Non
     application.submitted_at = timezone.now()
     application.submitted_by = by
     application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    caches.programme_changed()
     return application
 
 
@@ -144,6 +148,7 @@ def score_application(
             criterion=criterion,
             defaults={"score": score, "comment": comment.strip()},
         )
+    caches.programme_changed()
 
 
 def unique_pioneer_slug(enterprise: Enterprise, cohort: Cohort) -> str:
@@ -209,6 +214,7 @@ def decide(application: Application, *, by, decision: str, message: str = "") ->
                 flywheel_type=application.flywheel_type,
                 flywheel_plan=application.answer_flywheel,
             )
+    caches.programme_changed()
     audit.record(
         by,
         audit.Action.APPLICATION_DECIDED,
@@ -232,8 +238,8 @@ def decide(application: Application, *, by, decision: str, message: str = "") ->
 # --- Tracking ---------------------------------------------------------------------------------
 # Staff keep a pioneer's track: the track itself, its log, milestones, support plan, lessons and
 # extra mengpaneel elements. Each write checks the actor, validates the record with the model's
-# own rules (``full_clean``), saves and records the audit entry in one transaction. The cached
-# programme pages learn of the change from signals.py (post_save of any pioneers model).
+# own rules (``full_clean``), saves, tells the cached programme pages (caches.py) and records the
+# audit entry in one transaction.
 
 
 TrackRecord = TypeVar("TrackRecord", Milestone, SupportItem)
@@ -255,6 +261,7 @@ def _save_checked(record: models.Model, fields: Mapping[str, object]) -> list[st
         setattr(record, name, value)
     record.full_clean()
     record.save()
+    caches.programme_changed()
     return changed
 
 
@@ -413,6 +420,7 @@ def publish_lesson(lesson: Lesson, *, by: User) -> Lesson:
         lesson.published = True
         lesson.published_at = timezone.now()
         lesson.save(update_fields=["published", "published_at"])
+        caches.programme_changed()
         audit.record(by, audit.Action.LESSON_PUBLISHED, lesson, pioneer=lesson.pioneer_id)
     return lesson
 
@@ -426,6 +434,7 @@ def unpublish_lesson(lesson: Lesson, *, by: User) -> Lesson:
         lesson.published = False
         lesson.published_at = None
         lesson.save(update_fields=["published", "published_at"])
+        caches.programme_changed()
         audit.record(by, audit.Action.LESSON_UNPUBLISHED, lesson, pioneer=lesson.pioneer_id)
     return lesson
 
@@ -448,6 +457,7 @@ def add_extra_element(pioneer: Pioneer, *, by: User, name: str, low: str, high: 
         high_meaning=high.strip(),
         order=last + 10,
     )
+    caches.programme_changed()
     audit.record(by, audit.Action.ELEMENT_ADDED, element, pioneer=pioneer.pk)
     return element
 
@@ -484,6 +494,7 @@ def record_reading(
             for value in values
         ]
     )
+    caches.programme_changed()
     audit.record(
         by,
         audit.Action.READING_RECORDED,
