@@ -52,7 +52,7 @@ def search(request):
         return render_to_string("knowledge/_search.html", context, request=request)
 
     identity = f"{params.query_string()}&page={params.page or ''}"
-    search_html = fragment_cache.cached(services.SEARCH_FRAGMENTS, identity, render_results)
+    search_html = fragment_cache.cached(selectors.SEARCH_FRAGMENTS, identity, render_results)
     return render(request, "knowledge/search.html", {"params": params, "search_html": search_html})
 
 
