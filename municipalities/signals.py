@@ -1,22 +1,27 @@
-"""Keep the cached municipality pages honest about whether a municipality has a brief: a job
-is made (or deleted) through the ORM, which sends these signals. Its state changes are not
-followed here: the page reads the latest job's state on every request."""
+"""Connects ``BriefJob`` (caches.FEEDS_BRIEFS) to ``caches.briefs_changed`` when a job is made
+or deleted. Its state changes are not followed: the page reads the latest job's state on every
+request (a worker changes it with update()).
+
+Why receivers at all, beside ``brief.request_brief``'s own call: a job deleted by the cascade of
+its municipality, by a clean-up or in the admin, or made in the shell or by the cache tests,
+must reach the pages too."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
-from lsa_portal import fragment_cache
-
-from .models import BriefJob
-from .selectors import BRIEF_FRAGMENTS
+from . import caches
 
 
-@receiver(post_save, sender=BriefJob)
-def _brief_made(sender, created=False, **kwargs):
+def _brief_made(sender, created=False, **kwargs) -> None:
     if created:
-        fragment_cache.bump(BRIEF_FRAGMENTS)
+        caches.briefs_changed()
 
 
-@receiver(post_delete, sender=BriefJob)
-def _brief_deleted(sender, **kwargs):
-    fragment_cache.bump(BRIEF_FRAGMENTS)
+def _brief_deleted(sender, **kwargs) -> None:
+    caches.briefs_changed()
+
+
+def connect() -> None:
+    for model in caches.FEEDS_BRIEFS:
+        uid = f"municipalities.briefs.{model.__name__}"
+        post_save.connect(_brief_made, sender=model, dispatch_uid=uid)
+        post_delete.connect(_brief_deleted, sender=model, dispatch_uid=f"{uid}-del")
