@@ -6,8 +6,10 @@ through the ORM outside a service (the admin's inlines, a data fix in the shell,
 the factories of the cache tests). Receivers are connected per model, never for every model, so
 the list of what feeds the cache is the one in caches.py."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.dispatch import Signal
+
+from lsa_portal import fragment_cache
 
 from . import caches
 from .models import Enterprise
@@ -28,10 +30,7 @@ def _themes_changed(sender, action="", **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in caches.FEEDS_DIRECTORY:
-        uid = f"enterprises.directory.{model.__name__}"
-        post_save.connect(_row_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-del")
+    fragment_cache.follow_models(caches.FEEDS_DIRECTORY, _row_changed, uid="enterprises.directory")
     m2m_changed.connect(
         _themes_changed, sender=Enterprise.themes.through, dispatch_uid="enterprises.themes"
     )

@@ -8,7 +8,9 @@ whoever deletes it, and the pages must also follow rows saved through the ORM ou
 a data fix in the shell; the cache tests' factories). Receivers are connected per model, never
 for every model."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete
+
+from lsa_portal import fragment_cache
 
 from . import caches, services
 
@@ -31,23 +33,17 @@ def forget_deleted_item(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in caches.FEEDS_SEARCH:
-        post_save.connect(
-            search_changed, sender=model, dispatch_uid=f"knowledge.search.{model.__name__}"
-        )
-        post_delete.connect(
-            search_changed, sender=model, dispatch_uid=f"knowledge.search-del.{model.__name__}"
-        )
+    fragment_cache.follow_models(caches.FEEDS_SEARCH, search_changed, uid="knowledge.search")
+    fragment_cache.follow_models(caches.FEEDS_CONTENT, content_changed, uid="knowledge.content")
     for model in services.KNOWLEDGE_MODELS.values():
         post_delete.connect(
             forget_deleted_item, sender=model, dispatch_uid=f"knowledge.forget.{model.__name__}"
         )
     for model in caches.FEEDS_CONTENT:
-        uid = f"knowledge.content.{model.__name__}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-del")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(
-                relation_changed, sender=through, dispatch_uid=f"{uid}.{field.name}"
+                relation_changed,
+                sender=through,
+                dispatch_uid=f"knowledge.content.{model.__name__}.{field.name}",
             )

@@ -34,6 +34,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
 TIMEOUT_SECONDS = 600
@@ -71,6 +73,17 @@ def bump(namespace: str) -> None:
     that changed the data commits (a page rendered in between still read the old data)."""
     _increment(namespace)
     transaction.on_commit(lambda: _increment(namespace))
+
+
+def follow_models(
+    models: Iterable[type[Model]], receiver: Callable[..., None], *, uid: str
+) -> None:
+    """Connect ``receiver`` to the post_save and post_delete of each of ``models``, by name
+    (an app's ``signals.connect()``, for ORM writes outside its services; never every model)."""
+    for model in models:
+        key = f"{uid}.{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=key)
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{key}-del")
 
 
 def cached(

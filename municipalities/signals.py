@@ -6,22 +6,15 @@ Why receivers at all, beside ``brief.request_brief``'s own call: a job deleted b
 its municipality, by a clean-up or in the admin, or made in the shell or by the cache tests,
 must reach the pages too."""
 
-from django.db.models.signals import post_delete, post_save
+from lsa_portal import fragment_cache
 
 from . import caches
 
 
-def _brief_made(sender, created=False, **kwargs) -> None:
-    if created:
+def _brief_changed(sender, created=True, **kwargs) -> None:
+    if created:  # made (post_save of a new job) or deleted (post_delete)
         caches.briefs_changed()
 
 
-def _brief_deleted(sender, **kwargs) -> None:
-    caches.briefs_changed()
-
-
 def connect() -> None:
-    for model in caches.FEEDS_BRIEFS:
-        uid = f"municipalities.briefs.{model.__name__}"
-        post_save.connect(_brief_made, sender=model, dispatch_uid=uid)
-        post_delete.connect(_brief_deleted, sender=model, dispatch_uid=f"{uid}-del")
+    fragment_cache.follow_models(caches.FEEDS_BRIEFS, _brief_changed, uid="municipalities.briefs")

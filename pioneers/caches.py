@@ -9,45 +9,16 @@ experts' areas) for ORM writes outside a service, and listens to the enterprises
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from enterprises.models import Enterprise, Membership
 from lsa_portal import fragment_cache
 
-from .models import (
-    Application,
-    Area,
-    Cohort,
-    Element,
-    Expert,
-    Lesson,
-    LogEntry,
-    Milestone,
-    Pioneer,
-    Reading,
-    ReadingValue,
-    ReviewScore,
-    SupportItem,
-    SupportNeed,
-)
 from .selectors import FRAGMENTS
 
-PROGRAMME_MODELS = (
-    Cohort,
-    Area,
-    Application,
-    SupportNeed,
-    ReviewScore,
-    Pioneer,
-    Expert,
-    SupportItem,
-    Milestone,
-    LogEntry,
-    Lesson,
-    Element,
-    Reading,
-    ReadingValue,
-)
+# Every model of this app: each shows on one of the pages (a new one will too).
+PROGRAMME_MODELS = tuple(apps.get_app_config("pioneers").get_models())
 FEEDS_PROGRAMME = (*PROGRAMME_MODELS, Enterprise, Membership, get_user_model())
 
 

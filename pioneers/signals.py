@@ -8,9 +8,10 @@ Receivers are connected per model, never for every model, so the list of what fe
 is the one in caches.py."""
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 
 from enterprises.signals import enterprises_changed_in_bulk
+from lsa_portal import fragment_cache
 
 from . import caches
 from .models import Expert
@@ -36,10 +37,7 @@ def _changed_in_bulk(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in caches.FEEDS_PROGRAMME:
-        uid = f"pioneers.programme.{model._meta.label}"
-        post_save.connect(_row_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-del")
+    fragment_cache.follow_models(caches.FEEDS_PROGRAMME, _row_changed, uid="pioneers.programme")
     m2m_changed.connect(
         _relation_changed, sender=Expert.areas.through, dispatch_uid="pioneers.expert-areas"
     )
