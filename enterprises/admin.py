@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from lsa_portal import audit
+from lsa_portal.admin import ChangesCachesAdmin
 
-from . import services
+from . import caches, services
 from .models import Asset, Enterprise, Invitation, Membership, Municipality, Theme, YearFigures
+
+
+class DirectoryAdmin(ChangesCachesAdmin):
+    """Everything saved here shows in the directory (caches.FEEDS_DIRECTORY)."""
+
+    caches_changed = staticmethod(caches.directory_changed)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -35,14 +42,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(DirectoryAdmin):
     list_display = ["name", "cbs_code", "province"]
     list_filter = ["province"]
     search_fields = ["name", "cbs_code"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(DirectoryAdmin):
     list_display = ["name", "name_en", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -65,7 +72,7 @@ class YearFiguresInline(admin.StackedInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(HistoryAdmin):
+class EnterpriseAdmin(HistoryAdmin, DirectoryAdmin):  # type: ignore[misc]  # stubs: two dict types
     list_display = ["name", "municipality", "kind", "status", "submitted_at", "published_at"]
     list_filter = ["status", "kind", "legal_form", "municipality__province", "themes"]
     search_fields = ["name", "neighbourhood", "municipality__name", "kvk_number"]
@@ -147,7 +154,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearFigures)
-class YearFiguresAdmin(HistoryAdmin):
+class YearFiguresAdmin(HistoryAdmin, DirectoryAdmin):  # type: ignore[misc]  # stubs: two dict types
     list_display = ["enterprise", "year", "expenses", "paid_staff_fte", "volunteers"]
     list_filter = ["year"]
     search_fields = ["enterprise__name"]

@@ -9,4 +9,6 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Neighbourhood enterprises")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the directory cache invalidation
+        from . import signals
+
+        signals.connect()  # the directory cache follows the models that feed it

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 
+from . import caches
 from .models import (
     Asset,
     AssetKind,
@@ -232,4 +233,5 @@ def seed(log) -> None:
             )
         created += 1
     if created:
+        caches.directory_changed()  # the figures were written in bulk, without post_save
         log(f"{created} demo enterprises")

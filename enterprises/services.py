@@ -25,7 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
-from . import figures, imports, permissions, signals
+from . import caches, figures, imports, permissions, signals
 from .models import (
     INCOME_FIELDS,
     Asset,
@@ -86,6 +86,7 @@ def _save_by(enterprise: Enterprise, actor, **changes) -> None:
         setattr(enterprise, field, value)
     enterprise._history_user = actor
     enterprise.save()
+    caches.directory_changed()
 
 
 def _mail(template: str, recipients: list[str], context: dict) -> None:
@@ -114,6 +115,7 @@ def register(
     enterprise._history_user = user
     enterprise.save()
     Membership.objects.create(enterprise=enterprise, user=user, role=MembershipRole.OWNER)
+    caches.directory_changed()
     return enterprise
 
 
@@ -222,8 +224,7 @@ def update_profile(enterprise: Enterprise, *, by: User, changes: Mapping[str, An
     it, ``None`` to keep it; themes: the chosen ones).
 
     Only these fields are written, onto the row as it is now (locked): a status that staff
-    changed since the form was opened stays. The directory's cache learns of the change from
-    ``signals.py`` (the save and the themes)."""
+    changed since the form was opened stays."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if not permissions.can_edit(by, enterprise):
         raise PermissionDenied
@@ -238,6 +239,8 @@ def update_profile(enterprise: Enterprise, *, by: User, changes: Mapping[str, An
     _save_by(enterprise, by)
     for field, value in many.items():
         field.save_form_data(enterprise, value)  # a history record of its own, by ``by``
+    if many:
+        caches.directory_changed()  # the themes changed after _save_by's bump
     changed = sorted(name for name in changes if _profile_value(enterprise, name) != before[name])
     audit.record(by, audit.Action.ENTERPRISE_PROFILE_CHANGED, enterprise, fields=changed)
     return enterprise
@@ -256,12 +259,12 @@ def _editable_enterprise_of(asset: Asset, by: User) -> Enterprise:
 @transaction.atomic
 def save_asset(asset: Asset, *, by: User) -> Asset:
     """Add an asset to its enterprise, or save one that is changed (``asset`` holds the new
-    values, e.g. from an ``AssetForm``). The directory's cache learns of it from
-    ``signals.py``."""
+    values, e.g. from an ``AssetForm``)."""
     enterprise = _editable_enterprise_of(asset, by)
     added = asset.pk is None
     asset._history_user = by
     asset.save()
+    caches.directory_changed()
     action = audit.Action.ASSET_ADDED if added else audit.Action.ASSET_CHANGED
     audit.record(by, action, enterprise, asset=asset.pk, kind=asset.kind)
     return asset
@@ -269,12 +272,12 @@ def save_asset(asset: Asset, *, by: User) -> Asset:
 
 @transaction.atomic
 def delete_asset(asset: Asset, *, by: User) -> None:
-    """Remove an asset from its enterprise; its history stays. The directory's cache learns of
-    it from ``signals.py``."""
+    """Remove an asset from its enterprise; its history stays."""
     enterprise = _editable_enterprise_of(asset, by)
     audit.record(by, audit.Action.ASSET_REMOVED, enterprise, asset=asset.pk, kind=asset.kind)
     asset._history_user = by
     asset.delete()
+    caches.directory_changed()
 
 
 def _fields_of(year_figures: YearFigures) -> dict:
@@ -306,6 +309,7 @@ def save_year_figures(year_figures: YearFigures, *, by) -> YearFigures:
     _flag(year_figures, previous)
     year_figures._history_user = by
     year_figures.save()
+    caches.directory_changed()
     return year_figures
 
 
@@ -315,6 +319,7 @@ def mark_figures_checked(year_figures: YearFigures, *, by) -> YearFigures:
     year_figures.flags_checked_at = timezone.now()
     year_figures.flags_checked_by = by
     year_figures.save(update_fields=["flags_checked_at", "flags_checked_by"])
+    caches.directory_changed()
     audit.record(by, audit.Action.FIGURES_CHECKED, year_figures.enterprise, year=year_figures.year)
     return year_figures
 
@@ -580,7 +585,8 @@ def apply_import(batch: ImportBatch, *, by) -> ImportBatch:
                 skipped=batch.skipped_count,
                 **counts,
             )
-            signals.enterprises_changed_in_bulk.send(sender=Enterprise)
+            caches.directory_changed()  # bulk writes send no post_save
+            signals.enterprises_changed_in_bulk.send(sender=Enterprise)  # for the apps above
     if outdated:
         raise ImportOutdated(
             _(

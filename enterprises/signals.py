@@ -1,32 +1,36 @@
-"""Keep the directory's cache honest: any change to what it shows makes a new cache version.
-The same version keys what is built on the enterprises' data elsewhere (a municipality's page,
-the national medians), so assets count too."""
+"""Connects the models in ``caches.FEEDS_DIRECTORY`` (and the enterprises' themes) to
+``caches.directory_changed``, each by name.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import Signal, receiver
+Why a receiver at all, beside the services' own calls: the pages must also follow a row saved
+through the ORM outside a service (the admin's inlines, a data fix in the shell, a migration,
+the factories of the cache tests). Receivers are connected per model, never for every model, so
+the list of what feeds the cache is the one in caches.py."""
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import Signal
 
 from lsa_portal import fragment_cache
 
-from .models import Asset, Enterprise, Municipality, Theme, YearFigures
-from .selectors import DIRECTORY_FRAGMENTS
+from . import caches
+from .models import Enterprise
 
-SHOWN_IN_DIRECTORY = (Enterprise, Municipality, Theme, YearFigures, Asset)
-
-# Sent once after a bulk write (an import) that saved enterprises, their themes and figures
-# without post_save: receivers treat it as a change of any enterprise. The apps above listen
-# too (their cached pages show enterprises).
+# Sent by a bulk write (the import) that saved enterprises, their themes and figures without
+# post_save, after it called caches.directory_changed() itself: the apps above listen (their
+# cached pages show enterprises) since this app may not import them.
 enterprises_changed_in_bulk = Signal()
 
 
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(enterprises_changed_in_bulk)
-def _model_changed(sender, **kwargs):
-    if sender in SHOWN_IN_DIRECTORY:
-        fragment_cache.bump(DIRECTORY_FRAGMENTS)
+def _row_changed(sender, **kwargs) -> None:
+    caches.directory_changed()
 
 
-@receiver(m2m_changed, sender=Enterprise.themes.through)
-def _themes_changed(sender, **kwargs):
-    if kwargs.get("action", "").startswith("post_"):
-        fragment_cache.bump(DIRECTORY_FRAGMENTS)
+def _themes_changed(sender, action="", **kwargs) -> None:
+    if action.startswith("post_"):
+        caches.directory_changed()
+
+
+def connect() -> None:
+    fragment_cache.follow_models(caches.FEEDS_DIRECTORY, _row_changed, uid="enterprises.directory")
+    m2m_changed.connect(
+        _themes_changed, sender=Enterprise.themes.through, dispatch_uid="enterprises.themes"
+    )

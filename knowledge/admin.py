@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from lsa_portal.admin import ChangesCachesAdmin
+
+from . import caches, services
 from .models import (
     FAQ,
     AdviceRequest,
@@ -22,7 +24,13 @@ from .models import (
 from .views import csv_response
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class ContentAdmin(ChangesCachesAdmin):
+    """Everything saved here shows on pages built on the items (caches.FEEDS_CONTENT)."""
+
+    caches_changed = staticmethod(caches.content_changed)
+
+
+class PublishableAdmin(ContentAdmin):
     """Shared by every item: publish/unpublish actions, and the search table kept in step."""
 
     actions = ["publish_selected", "unpublish_selected"]
@@ -102,7 +110,7 @@ class ReportAdmin(PublishableAdmin):
 
 
 @admin.register(FAQCategory)
-class FAQCategoryAdmin(admin.ModelAdmin):
+class FAQCategoryAdmin(ContentAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -135,9 +143,13 @@ class CaseDescriptionAdmin(PublishableAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(ContentAdmin):
     list_display = ["name", "name_en", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def caches_changed(self) -> None:
+        caches.content_changed()
+        caches.search_changed()  # the search page offers the audiences as a filter
 
 
 @admin.register(ReportRequest)

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_GROUP
 from enterprises.models import Municipality
-from lsa_portal import audit, fragment_cache
+from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 from lsa_portal.optin import LinkExpired, LinkInvalid, OptIn
 
+from . import caches
 from .markdown import plain_text
 from .models import (
     FAQ,
@@ -38,7 +39,6 @@ from .models import (
     Subscriber,
     facet_bit,
 )
-from .search import SEARCH_FRAGMENTS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -82,7 +82,7 @@ def update_search_vectors(documents: QuerySet[SearchDocument]) -> None:
     """Fill both search vectors for the given rows in one UPDATE; a no-op on SQLite."""
     if connection.vendor == "postgresql":
         documents.update(search_vector=weighted_vector(), head_vector=head_vector())
-        fragment_cache.bump(SEARCH_FRAGMENTS)  # update() sends no signal: say it here
+        caches.search_changed()  # update() sends no signal
 
 
 def document_values(item) -> dict:
@@ -143,6 +143,7 @@ def index_item(item) -> SearchDocument | None:
     kind = KIND_OF_MODEL[type(item)]
     if item.status != Status.PUBLISHED or item.published_at is None:
         SearchDocument.objects.filter(kind=kind, object_id=item.pk).delete()
+        caches.search_changed()
         return None
     values = document_values(item)
     # .all() reads what the caller prefetched (the rebuild does) instead of asking again.
@@ -152,12 +153,14 @@ def index_item(item) -> SearchDocument | None:
         kind=kind, object_id=item.pk, defaults=values
     )
     update_search_vectors(SearchDocument.objects.filter(pk=document.pk))
+    caches.search_changed()
     return document
 
 
 def remove_from_index(item) -> None:
     """Forget a deleted item in the search table."""
     SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(item)], object_id=item.pk).delete()
+    caches.search_changed()
 
 
 def rebuild_search_index() -> int:
@@ -174,6 +177,7 @@ def save_item(item) -> None:
     """Save an item (and its themes, set by the caller) and keep the search table in step."""
     item.full_clean()
     item.save()
+    caches.content_changed()
     index_item(item)
 
 
@@ -182,8 +186,7 @@ def publish(item: KnowledgeItem, *, by: User | None, when: datetime | None = Non
     """Publish an item, now or at ``when`` (an item published before keeps its moment unless
     ``when`` is given). A report needs its PDF first. ``by`` is who did it (None: the system).
 
-    The status, the audit entry and the search table change together or not at all; the cached
-    pages follow the saved item and its search row (``signals.py``)."""
+    The status, the audit entry and the search table change together or not at all."""
     if isinstance(item, Report) and not item.pdf:
         raise ValidationError(_("Add the PDF file before publishing this report."), code="no_pdf")
     published_at = when or item.published_at or timezone.now()
@@ -214,6 +217,7 @@ def _change_status(item: KnowledgeItem, status: Status, *, by: User | None, **fi
     for name, value in fields.items():
         setattr(item, name, value)
     item.save(update_fields=["status", *fields, "updated_at"])
+    caches.content_changed()
     audit.record(
         by,
         STATUS_ACTIONS[status],

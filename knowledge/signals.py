@@ -1,29 +1,31 @@
-"""Keep the search table free of deleted items, however they were deleted, and the cached
-search pages in step with the search table; pages built on the items (a municipality's page)
-follow every change of an item, its category or its audiences."""
+"""Keeps the search table free of deleted items, however they were deleted, and connects the
+models in ``caches.FEEDS_SEARCH`` and ``caches.FEEDS_CONTENT`` (and the items' many-to-many
+relations) to their cache's function, each by name.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+Why receivers at all, beside the services' own calls: a deleted item must leave the search table
+whoever deletes it, and the pages must also follow rows saved through the ORM outside a service
+(the enterprises' themes, which that app saves without knowing this one; the admin's relations;
+a data fix in the shell; the cache tests' factories). Receivers are connected per model, never
+for every model."""
 
-from enterprises.models import Theme
+from django.db.models.signals import m2m_changed, post_delete
+
 from lsa_portal import fragment_cache
 
-from . import selectors, services
-from .models import FAQ, Article, Audience, CaseDescription, FAQCategory, Report, SearchDocument
-
-SHOWN_ON_OTHER_PAGES = (Report, FAQ, Article, CaseDescription, FAQCategory, Audience)
+from . import caches, services
 
 
 def search_changed(sender, **kwargs) -> None:
-    fragment_cache.bump(services.SEARCH_FRAGMENTS)
+    caches.search_changed()
 
 
 def content_changed(sender, **kwargs) -> None:
-    fragment_cache.bump(selectors.CONTENT_FRAGMENTS)
+    caches.content_changed()
 
 
 def relation_changed(sender, action="", **kwargs) -> None:
     if action.startswith("post_"):
-        fragment_cache.bump(selectors.CONTENT_FRAGMENTS)
+        caches.content_changed()
 
 
 def forget_deleted_item(sender, instance, **kwargs) -> None:
@@ -31,23 +33,17 @@ def forget_deleted_item(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (SearchDocument, Theme, Audience):
-        post_save.connect(
-            search_changed, sender=model, dispatch_uid=f"knowledge.search.{model.__name__}"
-        )
-        post_delete.connect(
-            search_changed, sender=model, dispatch_uid=f"knowledge.search-del.{model.__name__}"
-        )
+    fragment_cache.follow_models(caches.FEEDS_SEARCH, search_changed, uid="knowledge.search")
+    fragment_cache.follow_models(caches.FEEDS_CONTENT, content_changed, uid="knowledge.content")
     for model in services.KNOWLEDGE_MODELS.values():
         post_delete.connect(
             forget_deleted_item, sender=model, dispatch_uid=f"knowledge.forget.{model.__name__}"
         )
-    for model in SHOWN_ON_OTHER_PAGES:
-        uid = f"knowledge.content.{model.__name__}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-del")
+    for model in caches.FEEDS_CONTENT:
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(
-                relation_changed, sender=through, dispatch_uid=f"{uid}.{field.name}"
+                relation_changed,
+                sender=through,
+                dispatch_uid=f"knowledge.content.{model.__name__}.{field.name}",
             )

@@ -26,6 +26,7 @@ from . import case_pdf, permissions, selectors, services
 from .forms import AdviceRequestForm, ReportRequestForm, SearchForm, SubscribeForm
 from .models import AdviceTopic, PdfJob, Report
 from .ratelimit import is_limited
+from .search import SEARCH_FRAGMENTS
 from .search import search as search_items
 
 
@@ -53,7 +54,7 @@ def search(request):
         return render_to_string("knowledge/_search.html", context, request=request)
 
     identity = f"{params.query_string()}&page={params.page or ''}"
-    search_html = fragment_cache.cached(services.SEARCH_FRAGMENTS, identity, render_results)
+    search_html = fragment_cache.cached(SEARCH_FRAGMENTS, identity, render_results)
     return render(request, "knowledge/search.html", {"params": params, "search_html": search_html})
 
 

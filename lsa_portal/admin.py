@@ -1,5 +1,7 @@
 """The audit log in the admin: staff read it; nobody adds, changes or deletes an entry there,
-not even a superuser."""
+not even a superuser. And the mixin by which an app's admin tells its caches of a change."""
+
+from collections.abc import Callable
 
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
@@ -7,6 +9,32 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
+
+
+class ChangesCachesAdmin(admin.ModelAdmin):
+    """For the admin of a model that feeds cached pages: after every save or delete made here
+    (a form with its inlines and relations, the change list's editable columns, a deletion of
+    one or of a selection) it calls ``caches_changed``, the app's own function, e.g.
+    ``caches_changed = staticmethod(caches.directory_changed)``. Actions call services, which
+    do it themselves."""
+
+    caches_changed: Callable[[], None]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.caches_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.caches_changed()  # inlines and many-to-many relations are saved after the object
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.caches_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self.caches_changed()
 
 
 @admin.register(AuditEntry)

@@ -1,8 +1,25 @@
 """Rendered page fragments that are the same for every visitor, cached until their data changes.
 
 A fragment lives under one or more namespaces, each with a version number; whatever changes the
-data behind it calls ``bump(namespace)`` (from a signal or a service), which makes every cached
-fragment of that namespace stale at once. The timeout is only a safety net. Knows no app.
+data behind it calls ``bump(namespace)``, which makes every cached fragment of that namespace
+stale at once. The timeout is only a safety net. Knows no app.
+
+How a cache learns of a change: each app that owns a namespace has a ``caches.py`` with one
+named function per namespace (``enterprises.caches.directory_changed``,
+``pioneers.caches.programme_changed``, ``knowledge.caches.search_changed`` and
+``content_changed``, ``municipalities.caches.briefs_changed``; the monitor bumps its own in
+``monitor/services.py``) and a ``FEEDS_...`` tuple of the models behind it. The function is
+called
+- by every service in ``<app>/services.py`` that writes those models (also after bulk writes
+  and ``update()``, which send no signal: the import, the demo loaders, the privacy erase);
+- by the app's admin, through ``lsa_portal.admin.ChangesCachesAdmin`` (save, inlines and
+  relations, deletes); admin actions call services;
+- by the receivers that ``<app>/signals.py`` connects for exactly the models of its tuple (never
+  for every model), for ORM writes no service of the app sees: another app's services below it
+  (the enterprises' for the programme), cascades, the shell, tests' factories.
+A page names the namespaces it reads where its fragment is defined (e.g.
+``municipalities.selectors.PAGE_FRAGMENTS``). tests/portal/test_cache_receivers.py checks that
+no portal receiver listens to every model.
 
 A cached fragment is stored together with the versions it was rendered under, so that a page
 reads the versions and the fragment in one round trip to the cache.
@@ -17,6 +34,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
 TIMEOUT_SECONDS = 600
@@ -54,6 +73,17 @@ def bump(namespace: str) -> None:
     that changed the data commits (a page rendered in between still read the old data)."""
     _increment(namespace)
     transaction.on_commit(lambda: _increment(namespace))
+
+
+def follow_models(
+    models: Iterable[type[Model]], receiver: Callable[..., None], *, uid: str
+) -> None:
+    """Connect ``receiver`` to the post_save and post_delete of each of ``models``, by name
+    (an app's ``signals.connect()``, for ORM writes outside its services; never every model)."""
+    for model in models:
+        key = f"{uid}.{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=key)
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{key}-del")
 
 
 def cached(

@@ -11,4 +11,6 @@ class MunicipalitiesConfig(AppConfig):
     verbose_name = _("Municipalities")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import signals
+
+        signals.connect()  # whether a municipality has a brief, for the cached pages

@@ -17,7 +17,7 @@ from enterprises.charts import totals_chart
 from enterprises.models import Municipality
 from lsa_portal.pdf_jobs import JobRunner
 
-from . import selectors
+from . import caches, selectors
 from .models import BriefJob
 
 
@@ -80,6 +80,7 @@ def request_brief(municipality: Municipality, *, by) -> BriefJob:
         requested_by=by if by is not None and by.is_authenticated else None,
         input_hash=fingerprint,
     )
+    caches.briefs_changed()  # the page offers the brief from now on
     RUNNER.enqueue_on_commit(job)
     return job
 

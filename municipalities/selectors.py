@@ -110,10 +110,18 @@ def municipality_index_page(query: str, sort: str, page_number: int) -> Page[Mun
     return Paginator(rows, INDEX_PAGE_SIZE).get_page(page_number)
 
 
-INDEX_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS)  # what the list's counts come from
-# The country map shows the numbers of published enterprises, names and slugs: all of them
-# change the directory's version (enterprises/signals.py), a pioneer's consent does not.
-MAP_FRAGMENTS = DIRECTORY_FRAGMENTS
+# What each cached fragment of this app reads, named where it is defined: a fragment is rendered
+# again as soon as the version of any namespace in its tuple changes. Each namespace is bumped by
+# the named function of the app that owns the data (enterprises.caches.directory_changed,
+# pioneers.caches.programme_changed, knowledge.caches.content_changed, caches.briefs_changed),
+# called by that app's services and admin (see lsa_portal/fragment_cache.py). A new kind of
+# data shown on a page means a new namespace in its tuple.
+#
+# The list: the counts of published enterprises and of pioneers per municipality.
+INDEX_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS)
+# The country map: the numbers of published enterprises, names and slugs (a pioneer's consent
+# does not show on it).
+MAP_FRAGMENTS = (DIRECTORY_FRAGMENTS,)
 
 
 @dataclass(frozen=True)
@@ -261,7 +269,8 @@ def latest_complete_year(municipality: Municipality, today: date | None = None) 
 def national_figures(year: int) -> Figures:
     """The figures of every published enterprise that reported over ``year``: the same for
     every municipality page, so cached until the directory's data changes (the version that
-    enterprises/signals.py bumps on any change of an enterprise, its figures or its assets)."""
+    enterprises.caches.directory_changed bumps on any change of an enterprise, its figures or
+    its assets)."""
     key = f"municipalities:national:{fragment_cache.version(DIRECTORY_FRAGMENTS)}:{year}"
     national: Figures | None = cache.get(key)
     if national is None:
@@ -303,11 +312,14 @@ def municipal_figures(municipality: Municipality, today: date | None = None) -> 
 # --- The page ---------------------------------------------------------------------------------
 
 
-# The page of a municipality shows enterprises and their figures and assets, pioneers with
-# their milestones and lessons, and knowledge items: what it shows to everyone is cached until
-# one of these namespaces changes (each app's signals bump its own). Whether a municipality
-# has a brief at all is cached too (BRIEF_FRAGMENTS: signals.py, when a job is made or
-# deleted); the state of its latest brief is not, as a worker changes it with update().
+# The page of a municipality: what it shows to everyone is cached until one of these changes
+# (the visitor's own parts, such as contact persons, are rendered for each request):
+# - DIRECTORY_FRAGMENTS: its enterprises, their figures and assets, the national medians;
+# - PIONEER_FRAGMENTS: its pioneers with their milestones and lessons;
+# - CONTENT_FRAGMENTS: the reports, case descriptions and FAQs for municipalities;
+# - BRIEF_FRAGMENTS: whether it has a brief at all (caches.briefs_changed, when a job is made
+#   or deleted); the state of its latest brief is not cached, as a worker changes it with
+#   update().
 BRIEF_FRAGMENTS = "municipality-briefs"
 PAGE_FRAGMENTS = (DIRECTORY_FRAGMENTS, PIONEER_FRAGMENTS, CONTENT_FRAGMENTS, BRIEF_FRAGMENTS)
 

@@ -1,22 +1,20 @@
-"""Keep the cached municipality pages honest about whether a municipality has a brief: a job
-is made (or deleted) through the ORM, which sends these signals. Its state changes are not
-followed here: the page reads the latest job's state on every request."""
+"""Connects ``BriefJob`` (caches.FEEDS_BRIEFS) to ``caches.briefs_changed`` when a job is made
+or deleted. Its state changes are not followed: the page reads the latest job's state on every
+request (a worker changes it with update()).
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+Why receivers at all, beside ``brief.request_brief``'s own call: a job deleted by the cascade of
+its municipality, by a clean-up or in the admin, or made in the shell or by the cache tests,
+must reach the pages too."""
 
 from lsa_portal import fragment_cache
 
-from .models import BriefJob
-from .selectors import BRIEF_FRAGMENTS
+from . import caches
 
 
-@receiver(post_save, sender=BriefJob)
-def _brief_made(sender, created=False, **kwargs):
-    if created:
-        fragment_cache.bump(BRIEF_FRAGMENTS)
+def _brief_changed(sender, created=True, **kwargs) -> None:
+    if created:  # made (post_save of a new job) or deleted (post_delete)
+        caches.briefs_changed()
 
 
-@receiver(post_delete, sender=BriefJob)
-def _brief_deleted(sender, **kwargs):
-    fragment_cache.bump(BRIEF_FRAGMENTS)
+def connect() -> None:
+    fragment_cache.follow_models(caches.FEEDS_BRIEFS, _brief_changed, uid="municipalities.briefs")

@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lsa_portal import audit
+from lsa_portal.admin import ChangesCachesAdmin
 
-from . import services
+from . import caches, services
 from .models import (
     Application,
     Area,
@@ -23,7 +24,13 @@ from .models import (
 )
 
 
-class AuditedTrackAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ChangesCachesAdmin):
+    """Everything saved here shows on the programme's pages (caches.FEEDS_PROGRAMME)."""
+
+    caches_changed = staticmethod(caches.programme_changed)
+
+
+class AuditedTrackAdmin(ProgrammeAdmin):
     """The admin saves and deletes a track's records itself: each change gets the audit entry
     its service would write (and so do those of the inlines)."""
 
@@ -57,7 +64,7 @@ class AuditedTrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ProgrammeAdmin):
     list_display = [
         "name",
         "period_start",
@@ -73,7 +80,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ProgrammeAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -92,7 +99,7 @@ class ReviewScoreInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ProgrammeAdmin):
     list_display = ["enterprise", "cohort", "status", "submitted_at", "decided_at"]
     list_filter = ["cohort", "status", "flywheel_type"]
     search_fields = ["enterprise__name", "contact_name", "contact_email"]
@@ -124,7 +131,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewScore)
-class ReviewScoreAdmin(admin.ModelAdmin):
+class ReviewScoreAdmin(ProgrammeAdmin):
     list_display = ["application", "reviewer", "criterion", "score"]
     list_filter = ["criterion", "score", "application__cohort"]
     search_fields = ["application__enterprise__name", "reviewer__email"]
@@ -162,7 +169,7 @@ class PioneerAdmin(AuditedTrackAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(ProgrammeAdmin):
     list_display = ["name", "organisation", "availability", "active"]
     list_filter = ["areas", "availability", "active"]
     search_fields = ["name", "organisation", "email"]
@@ -230,7 +237,7 @@ class LessonAdmin(AuditedTrackAdmin):
 
 
 @admin.register(Element)
-class ElementAdmin(admin.ModelAdmin):
+class ElementAdmin(ProgrammeAdmin):
     list_display = ["name", "low_meaning", "high_meaning", "order", "active", "pioneer"]
     list_editable = ["order", "active"]
     list_filter = ["active", ("pioneer", admin.EmptyFieldListFilter)]
@@ -252,7 +259,7 @@ class ReadingValueInline(admin.TabularInline):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(ProgrammeAdmin):
     """Readings are the history of the mengpaneel: shown, never changed or removed here."""
 
     list_display = ["pioneer", "taken_on", "taken_by", "created_at"]

@@ -9,4 +9,6 @@ class PioneersConfig(AppConfig):
     verbose_name = _("WijkBV programme")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the cache invalidation
+        from . import signals
+
+        signals.connect()  # the programme's cache follows the models that feed it

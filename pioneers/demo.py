@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from enterprises.models import Enterprise, EnterpriseStatus
 
+from . import caches
 from .models import (
     ANSWER_FIELDS,
     Application,
@@ -309,6 +310,7 @@ def seed(log) -> None:
             )
         created += 1
     _applications_for_next_cohort(staff)
+    caches.programme_changed()  # log entries, readings and scores were written in bulk
     log(f"WijkBV: a cohort with {created} demo pioneers, {len(experts)} experts")
 
 

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 
 from lsa_portal import privacy
 
+from . import caches
 from .models import Application, LogEntry, Reading, ReviewScore
 
 
@@ -69,6 +70,7 @@ def erase(user, addresses) -> None:
     """Applications stay with their enterprise (who started them is forgotten by the foreign
     keys); the person's contact details go from those that name them."""
     _contact_of(addresses).update(contact_name="", contact_email="", contact_phone="")
+    caches.programme_changed()  # update() sends no post_save
 
 
 privacy.register_section("programme", export=export, erase=erase)

@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from enterprises.models import Enterprise, EnterpriseStatus, Membership
-from lsa_portal import fragment_cache
 from lsa_portal.waiting import Waiting
 
 from . import mengpaneel, permissions
@@ -74,12 +73,6 @@ NO_READING_DAYS = 120
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 FRAGMENTS = "pioneers"  # the fragment-cache namespace of the staff and pioneer pages
-
-
-def bump_version() -> None:
-    """Called whenever anything of the programme changes (see signals.py): every cached
-    fragment of the staff pages and pioneer pages is then out of date at once."""
-    fragment_cache.bump(FRAGMENTS)
 
 
 def fragment_identity(kind: str, *parts: object) -> str:

@@ -19,7 +19,7 @@ from enterprises.services import member_emails
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 
-from . import permissions, selectors
+from . import caches, permissions, selectors
 from .models import (
     DECISIONS,
     POSITION_MAX,
@@ -76,6 +76,7 @@ def start_application(*, by: User, enterprise: Enterprise, cohort: Cohort) -> Ap
     except IntegrityError:  # two members started at the same moment: one application
         return Application.objects.get(enterprise=enterprise, cohort=cohort)
     audit.record(by, audit.Action.APPLICATION_STARTED, application, cohort=cohort.pk)
+    caches.programme_changed()
     return application
 
 
@@ -111,6 +112,7 @@ def save_application(
     application.save()
     areas = _save_support_needs(application, needs)
     audit.record(by, audit.Action.APPLICATION_SAVED, application, fields=changed, areas=areas)
+    caches.programme_changed()
     return application
 
 
@@ -153,6 +155,7 @@ def submit_application(
     application.submitted_by = by
     application.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     audit.record(by, audit.Action.APPLICATION_SUBMITTED, application, cohort=application.cohort_id)
+    caches.programme_changed()
     return application
 
 
@@ -181,6 +184,7 @@ def score_application(
         application,
         scores={criterion: score for criterion, (score, _comment) in scores.items()},
     )
+    caches.programme_changed()
 
 
 def unique_pioneer_slug(enterprise: Enterprise, cohort: Cohort) -> str:
@@ -246,6 +250,7 @@ def decide(application: Application, *, by: User, decision: str, message: str = 
                 flywheel_type=application.flywheel_type,
                 flywheel_plan=application.answer_flywheel,
             )
+    caches.programme_changed()
     audit.record(
         by,
         audit.Action.APPLICATION_DECIDED,
@@ -269,8 +274,8 @@ def decide(application: Application, *, by: User, decision: str, message: str = 
 # --- Tracking ---------------------------------------------------------------------------------
 # Staff keep a pioneer's track: the track itself, its log, milestones, support plan, lessons and
 # extra mengpaneel elements. Each write checks the actor, validates the record with the model's
-# own rules (``full_clean``), saves and records the audit entry in one transaction. The cached
-# programme pages learn of the change from signals.py (post_save of any pioneers model).
+# own rules (``full_clean``), saves, tells the cached programme pages (caches.py) and records the
+# audit entry in one transaction.
 
 
 TrackRecord = TypeVar("TrackRecord", Milestone, SupportItem)
@@ -292,6 +297,7 @@ def _save_checked(record: models.Model, fields: Mapping[str, object]) -> list[st
         setattr(record, name, value)
     record.full_clean()
     record.save()
+    caches.programme_changed()
     return changed
 
 
@@ -450,6 +456,7 @@ def publish_lesson(lesson: Lesson, *, by: User) -> Lesson:
         lesson.published = True
         lesson.published_at = timezone.now()
         lesson.save(update_fields=["published", "published_at"])
+        caches.programme_changed()
         audit.record(by, audit.Action.LESSON_PUBLISHED, lesson, pioneer=lesson.pioneer_id)
     return lesson
 
@@ -463,6 +470,7 @@ def unpublish_lesson(lesson: Lesson, *, by: User) -> Lesson:
         lesson.published = False
         lesson.published_at = None
         lesson.save(update_fields=["published", "published_at"])
+        caches.programme_changed()
         audit.record(by, audit.Action.LESSON_UNPUBLISHED, lesson, pioneer=lesson.pioneer_id)
     return lesson
 
@@ -522,6 +530,7 @@ def add_extra_element(pioneer: Pioneer, *, by: User, name: str, low: str, high: 
         high_meaning=high.strip(),
         order=last + 10,
     )
+    caches.programme_changed()
     audit.record(by, audit.Action.ELEMENT_ADDED, element, pioneer=pioneer.pk)
     return element
 
@@ -558,6 +567,7 @@ def record_reading(
             for value in values
         ]
     )
+    caches.programme_changed()
     audit.record(
         by,
         audit.Action.READING_RECORDED,

@@ -232,7 +232,7 @@ def dashboard(request):
     today = timezone.localdate()
     asked = selectors.clean_slug(request.GET.get("cohort")) or "-"
     # Staff only, the same for every staff member: rendered once per asked cohort, language and
-    # day, until anything in the programme changes (signals.py bumps the version).
+    # day, until anything in the programme changes (caches.programme_changed).
     identity = selectors.fragment_identity("dashboard", asked, today)
 
     def render_dashboard() -> str:
@@ -252,7 +252,7 @@ def pioneer(request, slug):
 
     The whole page body is cached per pioneer, role (staff see internal log entries and draft
     lessons, members do not), language and day, until anything in the programme changes
-    (signals.py). Actions are links to their own pages, so the body holds no form. On a hit
+    (caches.py). Actions are links to their own pages, so the body holds no form. On a hit
     nothing is loaded but the user: for staff the fragment's existence says the pioneer exists
     (deleting one changes the version), a member's right is checked with one light query."""
     if not permissions.can_view_pioneer_slug(request.user, slug):
