@@ -17,7 +17,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from ninja import Path, Query, Router
 from ninja.errors import HttpError, ValidationError
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from enterprises import selectors as enterprise_selectors
 from enterprises.filters import SORTS as DIRECTORY_SORTS
@@ -244,15 +244,7 @@ UNKNOWN_MATCHES_NOTHING = (
 
 
 class DirectoryQuery(schemas.Schema):
-    """De filters van de gids op het portaal, met dezelfde namen (in camelCase). Een lege
-    waarde (`provincie=`) betekent: niet filteren, zoals in de gids."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def empty_is_no_filter(cls, value):
-        # The directory's form sends every field, the empty ones as "": its links pasted here
-        # filter as they do there.
-        return None if value == "" else value
+    """De filters van de gids op het portaal, met dezelfde namen (in camelCase)."""
 
     q: str | None = Field(
         None, max_length=200, description="Zoekt in naam, wijk en gemeente (ook 'Den Haag')."

@@ -169,23 +169,6 @@ def test_an_unknown_municipality_or_theme_matches_nothing(client, params):
     assert client.get(LIST, {**params, "pagina": 2}).status_code == 404
 
 
-def test_empty_filters_are_no_filters_as_in_the_directory(client):
-    # The directory's form sends its empty fields: its query string, pasted into the API,
-    # filters the same (here: not at all), where a bare "" would not be a province or a year.
-    EnterpriseFactory(name="Zonnedak", founded_year=2001)
-    EnterpriseFactory(name="Buurtkracht", founded_year=2015)
-    empty = (
-        "q=&gemeente=&provincie=&soort=&thema=&rechtsvorm=&opgerichtVanaf=&opgerichtTot=&sorteer="
-    )
-    response = client.get(f"{LIST}?{empty}")
-    assert response.status_code == 200
-    assert _names(response) == ["Buurtkracht", "Zonnedak"]
-    filtered = client.get(f"{LIST}?{empty.replace('opgerichtVanaf=', 'opgerichtVanaf=2010')}")
-    assert _names(filtered) == ["Buurtkracht"]
-    # Not every value is welcome: a province that does not exist is still a 400.
-    assert client.get(LIST, {"provincie": "atlantis"}).status_code == 400
-
-
 def test_the_old_snake_case_year_keys_are_not_filters(client):
     EnterpriseFactory(founded_year=2000)
     body = client.get(LIST, {"opgericht_vanaf": "2010"}).json()
