@@ -64,10 +64,10 @@ def personal_data(user: User) -> dict[str, Any]:
 
 
 @transaction.atomic
-def export_personal_data(user: User) -> dict[str, Any]:
-    """The person downloads their own data; the download is in the audit log."""
-    data = personal_data(user)
-    audit.record(user, audit.Action.PERSONAL_DATA_EXPORTED, user)
+def export_personal_data(*, by: User) -> dict[str, Any]:
+    """The person (``by``) downloads their own data; the download is in the audit log."""
+    data = personal_data(by)
+    audit.record(by, audit.Action.PERSONAL_DATA_EXPORTED, by)
     return data
 
 
@@ -137,17 +137,17 @@ def _erase(user: User, *, actor: User | None) -> bool:
 
 
 @transaction.atomic
-def delete_account(user: User, *, password: str) -> bool:
-    """The person deletes their own account after entering their password again.
+def delete_account(*, by: User, password: str) -> bool:
+    """The person (``by``) deletes their own account after entering their password again.
 
     Every app first removes or anonymises what it keeps about the person (its ``erase``); what
     belongs to an enterprise's public history stays, without the person. The deletion is in the
     audit log under the account's number only. A staff account is emptied and deactivated
     instead (returns True then): its work stays, as that of a former staff member.
     """
-    if not password or not user.check_password(password):
+    if not password or not by.check_password(password):
         raise ValidationError(_("This password is not correct."), code="wrong_password")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update().get(pk=by.pk)
     blockers = deletion_blockers(user, lock=True)
     if blockers:
         raise DeletionBlocked(blockers)

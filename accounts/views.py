@@ -53,7 +53,7 @@ def privacy(request):
 @require_POST
 def privacy_export(request):
     """Everything the portal keeps about me, as one JSON file."""
-    data = services.export_personal_data(request.user)
+    data = services.export_personal_data(by=request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -76,7 +76,7 @@ def delete_account(request):
     if not form.is_valid():
         return _privacy_page(request, form)
     try:
-        stayed = services.delete_account(request.user, password=form.cleaned_data["password"])
+        stayed = services.delete_account(by=request.user, password=form.cleaned_data["password"])
     except ValidationError as error:
         form.add_error("password", error)
         return _privacy_page(request, form)

@@ -38,6 +38,7 @@ class AuditAction(models.TextChoices):
     LESSON_UNPUBLISHED = "programme.lesson_unpublished", _("Lesson learned withdrawn")
     ELEMENT_ADDED = "programme.element_added", _("Mengpaneel element added")
     ROLES_CHANGED = "account.roles_changed", _("Roles changed")
+    OFFICER_LINK_REQUESTED = "account.officer_link_requested", _("Officer link requested")
     OFFICER_LINK_DECIDED = "account.officer_link_decided", _("Officer link decided")
     DATA_EXPORTED = "data.exported", _("Data exported")
     PERSONAL_DATA_EXPORTED = "account.data_exported", _("Personal data downloaded")

@@ -37,6 +37,15 @@ def fix_edition(year: int, *, by: User, note: str = "") -> MonitorEdition:
     says what changed) a correction that replaces the figures shown. The figures are computed
     by ``enterprises.measures`` and kept as they are, so that later changes to the yearly
     figures show only through a next correction."""
+    edition = _fix_edition(year, by=by, note=note)
+    action = audit.Action.MONITOR_CORRECTED if edition.number > 1 else audit.Action.MONITOR_FIXED
+    audit.record(by, action, edition, year=year, edition=edition.number)
+    return edition
+
+
+def _fix_edition(year: int, *, by: User, note: str) -> MonitorEdition:
+    # The edition without its audit entry: closing a round fixes the monitor as part of that
+    # one decision, and its ROUND_CLOSED entry names the edition.
     note = note.strip()
     latest = (
         MonitorEdition.objects.select_for_update()
@@ -62,8 +71,6 @@ def fix_edition(year: int, *, by: User, note: str = "") -> MonitorEdition:
         population=round_.invitations.count() if round_ else None,
         data=selectors.to_json(data),
     )
-    action = audit.Action.MONITOR_CORRECTED if latest else audit.Action.MONITOR_FIXED
-    audit.record(by, action, edition, year=year, edition=edition.number)
     fragment_cache.bump(selectors.MONITOR_FRAGMENTS)
     return edition
 
@@ -318,14 +325,15 @@ def send_reminders(now: datetime | None = None) -> ReminderRun:
 @transaction.atomic
 def close_round(round_: ReportingRound, *, by: User) -> ReportingRound:
     """Staff close the round: the monitor of its year is fixed (its first edition). Later
-    changes to the year's figures show only through a correction."""
+    changes to the year's figures show only through a correction. One decision, one audit
+    entry: ROUND_CLOSED names the edition it fixed (no separate MONITOR_FIXED)."""
     round_ = ReportingRound.objects.select_for_update().get(pk=round_.pk)
     if not round_.is_open:
         raise ValidationError(_("This reporting round is already closed."))
     round_.closed_at = timezone.now()
     round_.closed_by = by
     round_.save(update_fields=["closed_at", "closed_by"])
-    edition = fix_edition(round_.year, by=by)
+    edition = _fix_edition(round_.year, by=by, note="")
     audit.record(
         by,
         audit.Action.ROUND_CLOSED,
@@ -338,6 +346,7 @@ def close_round(round_: ReportingRound, *, by: User) -> ReportingRound:
     return round_
 
 
+@transaction.atomic
 def publish_correction(year: int, *, by: User, note: str) -> MonitorEdition:
     """A correction of the fixed monitor of ``year``: a next edition with a note that says what
     changed, shown to every reader."""

@@ -57,31 +57,39 @@ def email_domain_matches(email: str, municipality: Municipality) -> bool:
     return name in {municipality.slug, municipality.slug.replace("-", "")}
 
 
+@transaction.atomic
 def request_link(
-    user: User, municipality: Municipality, *, job_title: str, motivation: str = ""
+    municipality: Municipality, *, by: User, job_title: str, motivation: str = ""
 ) -> OfficerLink:
-    """An officer asks to be linked to a municipality; staff decide. Asking again after a
-    rejection puts the request back in the queue."""
-    if not permissions.can_request_link(user):
+    """An officer (``by``) asks to be linked to a municipality; staff decide. Asking again
+    after a rejection puts the request back in the queue."""
+    if not permissions.can_request_link(by):
         raise ValidationError(_("Only municipal officers can ask to be linked to a municipality."))
     link, created = OfficerLink.objects.get_or_create(
-        user=user,
+        user=by,
         municipality=municipality,
         defaults={
             "job_title": job_title,
             "motivation": motivation,
-            "domain_matches": email_domain_matches(user.email, municipality),
+            "domain_matches": email_domain_matches(by.email, municipality),
         },
     )
-    if created:
-        return link
-    if link.status == LinkStatus.APPROVED:
-        raise ValidationError(_("You are already linked to this municipality."))
-    link.status = LinkStatus.REQUESTED
-    link.job_title, link.motivation = job_title, motivation
-    link.domain_matches = email_domain_matches(user.email, municipality)
-    link.decided_at = link.decided_by = None
-    link.save()
+    if not created:
+        if link.status == LinkStatus.APPROVED:
+            raise ValidationError(_("You are already linked to this municipality."))
+        link.status = LinkStatus.REQUESTED
+        link.job_title, link.motivation = job_title, motivation
+        link.domain_matches = email_domain_matches(by.email, municipality)
+        link.decided_at = link.decided_by = None
+        link.save()
+    audit.record(
+        by,
+        audit.Action.OFFICER_LINK_REQUESTED,
+        link.municipality,
+        officer=by.pk,
+        again=not created,
+        domain_matches=link.domain_matches,
+    )
     return link
 
 

@@ -230,8 +230,8 @@ def link_request(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_link(
-                request.user,
                 municipality,
+                by=request.user,
                 job_title=form.cleaned_data["job_title"],
                 motivation=form.cleaned_data["motivation"],
             )

@@ -505,3 +505,27 @@ class FollowerFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     email = factory.Sequence(lambda n: f"volger{n}@example.org")
+
+
+# --- Monitor ----------------------------------------------------------------------------------
+
+from monitor.models import ReportingRound, RoundInvitation  # noqa: E402
+
+
+class ReportingRoundFactory(factory.django.DjangoModelFactory):
+    """An open reporting round over last year, its deadline a month away."""
+
+    class Meta:
+        model = ReportingRound
+
+    year = factory.LazyFunction(lambda: timezone.localdate().year - 1)
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    opened_by = factory.SubFactory(StaffFactory)
+
+
+class RoundInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoundInvitation
+
+    round = factory.SubFactory(ReportingRoundFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)

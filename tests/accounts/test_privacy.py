@@ -222,7 +222,7 @@ def test_after_handing_over_the_account_can_go(resident):
     assert services.deletion_blockers(resident)
     enterprise_services.change_role(other, by=resident, role=MembershipRole.OWNER)
     assert services.deletion_blockers(resident) == []
-    services.delete_account(resident, password=DEFAULT_PASSWORD)
+    services.delete_account(by=resident, password=DEFAULT_PASSWORD)
     assert list(enterprise.members.all()) == [other.user]
 
 
@@ -329,7 +329,7 @@ def test_a_deletion_that_fails_halfway_leaves_everything_as_it_was(
     )
 
     with pytest.raises(RuntimeError):
-        services.delete_account(resident, password=DEFAULT_PASSWORD)
+        services.delete_account(by=resident, password=DEFAULT_PASSWORD)
 
     assert User.objects.filter(pk=resident.pk).exists()
     shared_enterprise.refresh_from_db()

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lsa_portal.models import AuditAction, AuditEntry
 from municipalities.models import LinkStatus, OfficerLink
 from municipalities.services import email_domain_matches
 from tests.factories import (
@@ -82,6 +83,18 @@ def test_rejected_officer_sees_no_contacts_and_may_ask_again(client, town):
     client.post("/gemeenten/deelstad/koppelen/", {"job_title": "Adviseur"})
     link.refresh_from_db()
     assert link.status == LinkStatus.REQUESTED and link.decided_at is None
+    asked = AuditEntry.objects.get(action=AuditAction.OFFICER_LINK_REQUESTED)
+    assert asked.actor == link.user and asked.details["again"] is True
+
+
+def test_a_linked_officer_asking_again_is_refused_and_leaves_no_entry(client, town):
+    link = OfficerLinkFactory(municipality=town)
+    client.force_login(link.user)
+    response = client.post("/gemeenten/deelstad/koppelen/", {"job_title": "Adviseur"}, follow=True)
+    assert "U bent al aan deze gemeente gekoppeld." in response.content.decode()
+    link.refresh_from_db()
+    assert link.status == LinkStatus.APPROVED
+    assert not AuditEntry.objects.filter(action=AuditAction.OFFICER_LINK_REQUESTED).exists()
 
 
 def test_deciding_twice_changes_nothing(client, town):
