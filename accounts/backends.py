@@ -4,14 +4,19 @@ the menu, permissions, cached fragments per role), so no page needs a second que
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from .roles import user_with_roles
 
+if TYPE_CHECKING:
+    from .models import User
 
-class _RolesWithTheUser:
-    def get_user(self, user_id):
+
+class _RolesWithTheUser(DjangoModelBackend):
+    def get_user(self, user_id: Any) -> User | None:
         user = user_with_roles(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -5,12 +9,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
-class PortalUserManager(UserManager):
+class PortalUserManager(UserManager["User"]):
     """Users are identified by their e-mail address; there is no username."""
 
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -18,12 +22,19 @@ class PortalUserManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    # The e-mail address takes the username's place, Django's documented way for a user model
+    # without a username; django-stubs types AbstractUser.objects as a UserManager, whose
+    # create_user and create_superuser take a username first, so the overrides differ from it.
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -32,16 +43,21 @@ class PortalUserManager(UserManager):
 class User(AbstractUser):
     """A person with an account: resident, municipal officer or staff (roles are groups)."""
 
-    username = None
+    # Django removes an inherited field of an abstract model when it is set to None; django-stubs
+    # does not know that and keeps AbstractUser's username a str.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     # Set when a (former) staff member was forgotten: the account stays, empty and inactive,
     # because the association's records (review scores) still refer to it.
     forgotten_at = models.DateTimeField(_("forgotten at"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = PortalUserManager()
+    objects: ClassVar[PortalUserManager] = PortalUserManager()
+
+    # The user's role groups once read (accounts.roles, once per request); absent until then.
+    _portal_groups: frozenset[str]
 
     class Meta:
         verbose_name = _("user")

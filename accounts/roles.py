@@ -7,6 +7,7 @@ Any verified user is a resident; two groups add to that: LSA staff and municipal
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -15,6 +16,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from lsa_portal import audit
+
+if TYPE_CHECKING:
+    from .models import User
 
 STAFF_GROUP = "LSA-medewerker"
 MUNICIPAL_GROUP = "Gemeente"
@@ -103,7 +107,7 @@ def _user_with_roles_sql() -> str:
     return f"SELECT u.*, {flags} FROM {table} u WHERE u.{pk_column} = %s"  # noqa: S608
 
 
-def user_with_roles(pk):
+def user_with_roles(pk: Any) -> User | None:
     """The user with this primary key and their role groups, in one query; None if there is
     none. The authentication backends load the user of every request this way."""
     from django.contrib.auth import get_user_model

@@ -1,7 +1,10 @@
 """The audit log in the admin: staff read it; nobody adds, changes or deletes an entry there,
 not even a superuser. And the mixin by which an app's admin tells its caches of a change."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
@@ -9,6 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class ChangesCachesAdmin(admin.ModelAdmin):
@@ -44,7 +50,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["target_label", "target_id", "actor__email", "=actor_number"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "target_type"]
-    fields = [
+    # A tuple of names: django-stubs' fields (groups) and readonly_fields (names) share only that.
+    fields: ClassVar[tuple[str, ...]] = (
         "created_at",
         "action",
         "who",
@@ -53,7 +60,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "target_id",
         "object",
         "details",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -66,7 +73,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     @admin.display(description=_("who"), ordering="actor__email")
-    def who(self, entry: AuditEntry) -> str:
+    def who(self, entry: AuditEntry) -> _StrOrPromise:
         if entry.actor is not None:
             return entry.actor.email
         if entry.actor_number is not None:
@@ -76,13 +83,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("object"), ordering="target_label")
     def object(self, entry: AuditEntry):
         label = entry.target_label or entry.target_id
-        if not entry.target_type_id or not label:
+        if not label or (target_type := entry.target_type) is None:
             return "–"
         try:
             url = reverse(
-                f"admin:{entry.target_type.app_label}_{entry.target_type.model}_change",
+                f"admin:{target_type.app_label}_{target_type.model}_change",
                 args=[entry.target_id],
             )
         except NoReverseMatch:
-            return f"{entry.target_type.name}: {label}"
-        return format_html('{}: <a href="{}">{}</a>', entry.target_type.name, url, label)
+            return f"{target_type.name}: {label}"
+        return format_html('{}: <a href="{}">{}</a>', target_type.name, url, label)

@@ -485,10 +485,10 @@ def compare_with_manifest(
     ]
     files = media_checksums(media_root)
     for name, expected in sorted(manifest["media"]["files"].items()):
-        found = files.get(name)
-        if found is None:
+        checksum = files.get(name)
+        if checksum is None:
             differences.append(f"file {name}: missing")
-        elif found != expected:
+        elif checksum != expected:
             differences.append(f"file {name}: its checksum differs")
     differences += [
         f"file {name}: not in the back-up"

@@ -64,6 +64,7 @@ def csv_response(
             yield writer.writerow([csv_cell(value) for value in row])
 
     content_type = "text/csv; charset=utf-8"
+    response: HttpResponse | StreamingHttpResponse
     if streaming:
         response = StreamingHttpResponse(lines(), content_type=content_type)
     else:

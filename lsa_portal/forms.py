@@ -1,5 +1,7 @@
 """How every form of the portal renders (allauth's included), and form fields shared by the apps."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -23,9 +25,10 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, but a number too large for the database is an invalid choice (with
     Django's translated message) rather than an OverflowError from SQLite's driver."""
 
-    def _check_values(self, value):
+    # Django's private _check_values is not in django-stubs' ModelMultipleChoiceField.
+    def _check_values(self, value: Any) -> Any:
         try:
-            return super()._check_values(value)
+            return super()._check_values(value)  # type: ignore[misc]
         except OverflowError as error:
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": "…"}

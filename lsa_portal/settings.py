@@ -6,6 +6,7 @@ tasks run in-process. ``DJANGO_ENV=production`` switches on the hardening that
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -407,6 +408,8 @@ csp_directives = {
 }
 if env.str("CSP_REPORT_URI", default=""):
     csp_directives["report-uri"] = [env.str("CSP_REPORT_URI")]
+CONTENT_SECURITY_POLICY: dict[str, Any] | None
+CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, Any] | None
 if env.bool("CSP_REPORT_ONLY", default=False) and not PRODUCTION:
     CONTENT_SECURITY_POLICY = None
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": csp_directives}
@@ -416,7 +419,7 @@ else:
 
 # Powerful browser features the portal never uses are switched off for it and anything it embeds
 # (lsa_portal.middleware.PermissionsPolicyMiddleware writes the header).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

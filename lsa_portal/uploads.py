@@ -17,7 +17,9 @@ import uuid
 import warnings
 from io import BytesIO
 from pathlib import PurePosixPath
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -190,7 +192,7 @@ def reencode_image(
         file.seek(0)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(file)
+            image: Image.Image = Image.open(file)
             # Phones often write their JPEGs as MPO (a JPEG with extra pictures): the first
             # picture is kept, as a plain JPEG.
             image_format = "JPEG" if image.format == "MPO" else image.format
@@ -229,8 +231,8 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
     if image_format == "JPEG":
         target = "L" if image.mode in ("L", "1") else "RGB"
     elif image_format == "PNG":
-        target = image.mode if image.mode in ("RGB", "RGBA", "L", "LA") else None
-        target = target or ("RGBA" if has_alpha else "RGB")
+        keeps_mode = image.mode in ("RGB", "RGBA", "L", "LA")
+        target = image.mode if keeps_mode else ("RGBA" if has_alpha else "RGB")
     else:  # WebP
         target = "RGBA" if has_alpha else "RGB"
     clean = image.convert(target) if image.mode != target else image.copy()
@@ -283,8 +285,17 @@ class CheckedImageFormField(FormImageField):
 class CheckedImageField(models.ImageField):
     """An image column whose forms (the portal's and the admin's) re-encode every upload."""
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        return super().formfield(
+            form_class=form_class or CheckedImageFormField,
+            choices_form_class=choices_form_class,
+            **kwargs,
+        )
 
 
 # --- Serving ----------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -74,6 +76,17 @@ class YearModelField(models.PositiveSmallIntegerField):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
 
-    def formfield(self, **kwargs):
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
         kwargs.setdefault("validators", [YearRangeValidator(self.first, self.last)])
+        # Only a class that was given goes on: IntegerField's own default is a keyword it
+        # gives way to, and an explicit None would make Field.formfield fall back to CharField.
+        if form_class is not None:
+            kwargs["form_class"] = form_class
+        if choices_form_class is not None:
+            kwargs["choices_form_class"] = choices_form_class
         return super().formfield(**{"min_value": None, **kwargs})

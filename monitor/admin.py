@@ -2,6 +2,8 @@
 Rounds are opened, closed and corrected on the staff pages (/monitor/rondes/), where the
 services check the rules, mail the enterprises and keep the audit log: never here."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 
 from .models import ReportingRound, RoundInvitation, RoundReminder
@@ -24,7 +26,8 @@ class _ReadOnlyInline(admin.TabularInline):
 
 class RoundInvitationInline(_ReadOnlyInline):
     model = RoundInvitation
-    fields = ["enterprise", "invited_at", "recipients"]
+    # A tuple of names: django-stubs' fields (groups) and readonly_fields (names) share only that.
+    fields: ClassVar[tuple[str, ...]] = ("enterprise", "invited_at", "recipients")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -33,7 +36,7 @@ class RoundInvitationInline(_ReadOnlyInline):
 
 class RoundReminderInline(_ReadOnlyInline):
     model = RoundReminder
-    fields = ["enterprise", "days_before", "sent_at"]
+    fields: ClassVar[tuple[str, ...]] = ("enterprise", "days_before", "sent_at")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -46,7 +49,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
     list_filter = ["closed_at"]
     date_hierarchy = "opened_at"
     list_select_related = ["opened_by", "closed_by"]
-    fields = [
+    fields: ClassVar[tuple[str, ...]] = (
         "year",
         "deadline",
         "reminder_days",
@@ -54,7 +57,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
         "opened_by",
         "closed_at",
         "closed_by",
-    ]
+    )
     readonly_fields = fields
     inlines = [RoundInvitationInline, RoundReminderInline]
 

@@ -39,6 +39,8 @@ def report_context(edition: MonitorEdition) -> dict:
     from .views import year_context
 
     data = selectors.monitor(edition.year, edition=edition)
+    if data is None:  # an edition is itself something known about its year
+        raise LookupError(f"No monitor for the year of edition {edition.pk}")
     return {**year_context(data), "edition": edition}
 
 

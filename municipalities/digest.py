@@ -9,7 +9,7 @@ second run sends nothing again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -30,7 +30,7 @@ from .models import Follower
 def previous_month(today: date) -> tuple[date, date]:
     """The first day of last month and of this month."""
     this_month = today.replace(day=1)
-    last = (this_month.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    last = (this_month.replace(day=1) - timedelta(days=1)).replace(day=1)
     return last, this_month
 
 

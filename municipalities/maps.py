@@ -164,7 +164,7 @@ def text_width(text: str, size: float, *, strong: bool = False) -> float:
 def wrap(text: str, size: float, width: float, *, strong: bool = False) -> list[str]:
     """``text`` in lines no wider than ``width``, broken at spaces and after hyphens (a word
     longer than a line keeps its own line)."""
-    words = []
+    words: list[str] = []
     for word in text.split():
         parts = word.split("-")
         words.extend(f"{part}-" for part in parts[:-1])
@@ -246,7 +246,8 @@ def country_map(
     # the classes of a legend that shows none of them.
     classes = geo.shade_classes(count for code, count in counts.items() if code in shapes)
     scale = width / 600
-    plain, linked = [], []
+    plain: list[MapArea] = []
+    linked: list[MapArea] = []
     for code in sorted(shapes):
         count = counts.get(code, 0)
         name = (names or {}).get(code) or geo.geography().areas[code].name

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -251,7 +253,8 @@ class ReadingValueInline(admin.TabularInline):
     model = ReadingValue
     extra = 0
     can_delete = False
-    fields = ["element", "position", "note"]
+    # A tuple of names: django-stubs' fields (groups) and readonly_fields (names) share only that.
+    fields: ClassVar[tuple[str, ...]] = ("element", "position", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -266,7 +269,7 @@ class ReadingAdmin(ProgrammeAdmin):
     list_filter = ["pioneer__cohort", "pioneer"]
     search_fields = ["pioneer__enterprise__name", "note"]
     date_hierarchy = "taken_on"
-    fields = ["pioneer", "taken_on", "taken_by", "note", "created_at"]
+    fields: ClassVar[tuple[str, ...]] = ("pioneer", "taken_on", "taken_by", "note", "created_at")
     readonly_fields = fields
     inlines = [ReadingValueInline]
     list_select_related = ["pioneer__enterprise", "taken_by"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from lsa_portal.charts import Fader, FaderDesk, StepLine, fader_desk, step_line
 
-from .models import Element, Reading, ReadingValue
+from .models import Element, Pioneer, Reading, ReadingValue
 
 
 def _spoken(faders: Sequence[Fader]) -> str:
@@ -152,12 +152,12 @@ def element_histories(
 
 @dataclass(frozen=True)
 class PioneerMovement:
-    pioneer: object
+    pioneer: Pioneer
     history: ElementHistory
 
 
 def pioneer_movement(
-    pioneer,
+    pioneer: Pioneer,
     element: Element,
     values: Sequence[ReadingValue],
     start: date,
@@ -177,7 +177,7 @@ def comparison_desk(element: Element, rows: Sequence[PioneerMovement]) -> FaderD
         Fader(
             label=row.pioneer.enterprise.name,
             position=row.history.last.position if row.history.last else None,
-            previous=row.history.first.position if len(row.history.points) > 1 else None,
+            previous=row.history.points[0].position if len(row.history.points) > 1 else None,
         )
         for row in rows
     ]
