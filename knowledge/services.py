@@ -4,6 +4,7 @@ advice requests, the retention clean-up and the CSV exports (the last two in the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_GROUP
-from enterprises.models import Municipality
+from enterprises.models import Municipality, Theme
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 from lsa_portal.optin import LinkExpired, LinkInvalid, OptIn
@@ -30,6 +31,7 @@ from .models import (
     FAQ,
     AdviceRequest,
     Article,
+    Audience,
     CaseDescription,
     ItemKind,
     Report,
@@ -37,7 +39,6 @@ from .models import (
     SearchDocument,
     Status,
     Subscriber,
-    facet_bit,
 )
 
 if TYPE_CHECKING:
@@ -111,26 +112,28 @@ def document_values(item) -> dict:
     }
 
 
-def facet_keys(slugs) -> str:
-    """Slugs as the search table keeps them: "|energie|vastgoed|" (empty when there are none)."""
-    slugs = sorted(slugs)
-    return f"|{'|'.join(slugs)}|" if slugs else ""
+def facet_mask(items: Iterable[Theme | Audience]) -> int:
+    """Themes or audiences as the search table's bit mask: the bit ``1 << item.bit`` of each."""
+    mask = 0
+    for item in items:
+        mask |= 1 << item.bit
+    return mask
 
 
-def facet_mask(items) -> int:
-    """Themes or audiences as the search table's bit mask (see ``models.facet_bit``)."""
-    return sum({facet_bit(item.pk) or 0 for item in items})
+def facet_values(themes: Iterable[Theme], audiences: Iterable[Audience] = ()) -> dict[str, int]:
+    """An item's themes and audiences as the search table keeps them: one bit mask each."""
+    return {"theme_mask": facet_mask(themes), "audience_mask": facet_mask(audiences)}
 
 
-def facet_values(themes, audiences=()) -> dict:
-    """An item's themes and audiences as the search table keeps them: slugs and bit masks."""
-    themes, audiences = list(themes), list(audiences)
-    return {
-        "theme_keys": facet_keys(theme.slug for theme in themes),
-        "theme_mask": facet_mask(themes),
-        "audience_keys": facet_keys(audience.slug for audience in audiences),
-        "audience_mask": facet_mask(audiences),
-    }
+@transaction.atomic
+def remove_facet_from_index(item: Theme | Audience) -> None:
+    """Clear a deleted theme's or audience's bit from every mask of the search table, so that a
+    theme or audience made later with the same bit number is on no item it was not given."""
+    column = "theme_mask" if isinstance(item, Theme) else "audience_mask"
+    SearchDocument.objects.filter(**{f"{column}__gt": 0}).update(
+        **{column: F(column).bitand(~(1 << item.bit))}
+    )
+    caches.search_changed()
 
 
 @transaction.atomic

@@ -368,7 +368,6 @@ EXEMPT = {
     "knowledge.document_values": "builds the search row's values",
     "knowledge.download_token": "signs a link",
     "knowledge.download_url": "signs a link",
-    "knowledge.facet_keys": "builds a value",
     "knowledge.facet_mask": "builds a value",
     "knowledge.facet_values": "builds a value",
     "knowledge.head_vector": "builds an expression",
@@ -397,6 +396,7 @@ EXEMPT = {
     # Derived data kept in step with an item: the change itself is audited where it is made.
     "knowledge.index_item": "derived search row of an item",
     "knowledge.remove_from_index": "derived search row of an item",
+    "knowledge.remove_facet_from_index": "derived search rows, after a theme or audience went",
     "knowledge.update_search_vectors": "derived search row of an item",
     "knowledge.save_item": "the admin's save of an item (content, not a decision); publishing "
     "is audited",
