@@ -318,7 +318,10 @@ def request_report(
 
 
 @transaction.atomic
-def mark_downloaded(report_request: ReportRequest, *, by=None) -> None:
+@transaction.atomic
+def mark_downloaded(
+    report_request: ReportRequest, *, by: User | AnonymousUser | None = None
+) -> None:
     """Keep the first moment a personal link was used, for staff (the download itself is
     counted by ``record_download``); a report on request is not public, so every download
     through a link is in the audit log."""
@@ -498,7 +501,10 @@ class CsvExport:
 
 
 @transaction.atomic
-def export_requests(requests: QuerySet[ReportRequest] | None = None, *, by) -> CsvExport:
+@transaction.atomic
+def export_requests(
+    requests: QuerySet[ReportRequest] | None = None, *, by: User | AnonymousUser
+) -> CsvExport:
     """Report requests for staff, newest first (Excel in the Netherlands expects ';'); the
     export is in the audit log."""
     requests = (requests if requests is not None else ReportRequest.objects.all()).select_related(

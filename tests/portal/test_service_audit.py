@@ -35,6 +35,7 @@ from tests.factories import (
     OfficerLinkFactory,
     PioneerFactory,
     ReportFactory,
+    ReportRequestFactory,
     StaffFactory,
     SubscriberFactory,
     UserFactory,
@@ -281,6 +282,19 @@ def _export_subscribers():
     return staff, lambda: knowledge_services.export_subscribers(by=staff)
 
 
+# knowledge
+def _export_requests():
+    staff = StaffFactory()
+    ReportRequestFactory()
+    return staff, lambda: knowledge_services.export_requests(by=staff)
+
+
+def _mark_downloaded():
+    visitor = UserFactory()
+    report_request = ReportRequestFactory(downloaded_at=None)
+    return visitor, lambda: knowledge_services.mark_downloaded(report_request, by=visitor)
+
+
 def _decide_link():
     from municipalities import services
 
@@ -321,6 +335,9 @@ CALLS: dict[str, Callable[[], tuple[object, Callable[[], object]]]] = {
     "pioneers.unpublish_lesson": _unpublish_lesson,
     "knowledge.unpublish": _unpublish_knowledge,
     "knowledge.export_subscribers": _export_subscribers,
+    # knowledge
+    "knowledge.export_requests": _export_requests,
+    "knowledge.mark_downloaded": _mark_downloaded,
     "municipalities.decide_link": _decide_link,
 }
 
@@ -338,8 +355,6 @@ NOT_CALLED_HERE = {
     "pioneers.record_reading",
     "pioneers.save_milestone",
     "pioneers.save_support_item",
-    "knowledge.export_requests",
-    "knowledge.mark_downloaded",
     "municipalities.confirm_follow",
     "municipalities.follow_as_officer",
     "municipalities.record_export",
