@@ -6,6 +6,8 @@ No workflows here: publishing, requesting and subscribing live in ``services.py`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -97,7 +99,7 @@ class RendersMarkdown(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         setattr(self, self.html_field, render_markdown(getattr(self, self.markdown_field)))
         super().save(*args, **kwargs)
 

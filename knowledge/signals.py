@@ -3,7 +3,8 @@ models in ``caches.FEEDS_SEARCH`` and ``caches.FEEDS_CONTENT`` (and the items' m
 relations) to their cache's function, each by name.
 
 Why receivers at all, beside the services' own calls: a deleted item must leave the search table
-whoever deletes it (and a deleted theme or audience its masks, as its bit may be given again), and the pages must also follow rows saved through the ORM outside a service
+whoever deletes it (and a deleted theme or audience its masks: its bit may be given again),
+and the pages must also follow rows saved through the ORM outside a service
 (the enterprises' themes, which that app saves without knowing this one; the admin's relations;
 a data fix in the shell; the cache tests' factories). Receivers are connected per model, never
 for every model."""

@@ -227,7 +227,6 @@ def test_a_64th_theme_is_refused_with_a_message_and_a_deleted_themes_bit_is_free
     assert counts["nieuw"] == 0 and counts["thema-1"] == 1
 
 
-
 def test_rebuilding_the_index_restores_what_the_filters_count():
     import io
 
