@@ -4,7 +4,8 @@ here: state changes live in ``services.py``."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -82,7 +83,51 @@ class Municipality(models.Model):
         return split_other_names(self.other_names)
 
 
-class Theme(models.Model):
+# Reference data that other tables keep as sets in one 64-bit integer (a bit mask): each row has
+# a bit of its own, 0 to 62 (1 << 63 does not fit a signed BIGINT).
+MAX_BITS = 63
+
+
+class BitNumbered(models.Model):
+    """Reference data with a stable bit number of its own (``bit``), so that a set of rows fits
+    one BIGINT column (the knowledge base's search keeps an item's themes and audiences so). A
+    new row takes the lowest free number; at most ``MAX_BITS`` rows can exist."""
+
+    bit = models.PositiveSmallIntegerField(
+        _("bit"), unique=True, editable=False, validators=[MaxValueValidator(MAX_BITS - 1)]
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bit__lt=MAX_BITS), name="%(app_label)s_%(class)s_bit_range"
+            ),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.bit is None:
+            self.bit = self.free_bit()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.bit is None:
+            self.free_bit()  # the admin's form shows the message instead of failing on save
+
+    def free_bit(self) -> int:
+        """The lowest bit number no other row has; a ValidationError when all are taken."""
+        taken = set(type(self)._default_manager.exclude(pk=self.pk).values_list("bit", flat=True))
+        free = next((bit for bit in range(MAX_BITS) if bit not in taken), None)
+        if free is None:
+            raise ValidationError(
+                _("There can be at most %(limit)d %(things)s; delete one first.")
+                % {"limit": MAX_BITS, "things": self._meta.verbose_name_plural}
+            )
+        return free
+
+
+class Theme(BitNumbered):
     """What an enterprise (or a publication) is about: energie, zorg, groen, ..."""
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
@@ -94,6 +139,7 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ["position", "name"]
+        constraints = BitNumbered.Meta.constraints
 
     def __str__(self) -> str:
         return self.label

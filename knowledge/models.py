@@ -6,6 +6,8 @@ No workflows here: publishing, requesting and subscribing live in ``services.py`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise, Municipality, Theme
+from enterprises.models import BitNumbered, Enterprise, Municipality, Theme
 from lsa_portal.pdf_jobs import RenderJob
 from lsa_portal.uploads import (
     MAX_PDF_BYTES,
@@ -97,12 +99,12 @@ class RendersMarkdown(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         setattr(self, self.html_field, render_markdown(getattr(self, self.markdown_field)))
         super().save(*args, **kwargs)
 
 
-class Audience(models.Model):
+class Audience(BitNumbered):
     """Who a publication is for: municipalities, professionals, residents (reference data)."""
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
@@ -114,6 +116,7 @@ class Audience(models.Model):
         verbose_name = _("audience")
         verbose_name_plural = _("audiences")
         ordering = ["position", "name"]
+        constraints = BitNumbered.Meta.constraints
 
     def __str__(self) -> str:
         return self.label
@@ -377,16 +380,6 @@ class ItemKind(models.TextChoices):
     CASE = "casus", _("Case description")
 
 
-# A theme or audience whose primary key is below this has a bit of its own in the search table's
-# masks (a signed 64-bit integer); one with a higher key is counted through its slug instead.
-FACET_BITS = 63
-
-
-def facet_bit(pk: int | None) -> int | None:
-    """The bit of a theme or audience in ``SearchDocument.theme_mask``/``audience_mask``."""
-    return 1 << pk if pk is not None and 0 < pk < FACET_BITS else None
-
-
 class SearchDocument(models.Model):
     """One row per public item: what the search, the feed and the sitemap read.
 
@@ -398,8 +391,8 @@ class SearchDocument(models.Model):
     and ranking thousands of matches reads narrow rows. On SQLite both vectors stay empty and the
     search falls back to ``icontains``.
 
-    The themes and audiences are kept twice: as slugs ("|energie|vastgoed|", readable, any slug)
-    and as bit masks (``facet_bit``), which count every facet in one cheap pass.
+    An item's themes and audiences are kept once, as bit masks: the bit ``1 << theme.bit`` of
+    each (``BitNumbered``), which count every facet in one cheap pass (see knowledge/search.py).
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
@@ -411,12 +404,10 @@ class SearchDocument(models.Model):
     published_at = models.DateTimeField(_("published at"))
     date = models.DateField(_("date"))
     year = models.PositiveSmallIntegerField(_("year"))
-    # The item's theme and audience slugs as "|energie|vastgoed|": one scan of the matching rows
-    # counts every facet at once, on PostgreSQL and SQLite alike (see knowledge/search.py).
-    theme_keys = models.CharField(_("themes"), max_length=1000, blank=True)
-    audience_keys = models.CharField(_("audiences"), max_length=300, blank=True)
-    theme_mask = models.BigIntegerField(default=0, editable=False)
-    audience_mask = models.BigIntegerField(default=0, editable=False)
+    # The item's themes and audiences as bit masks: one scan of the matching rows counts every
+    # facet at once, on PostgreSQL and SQLite alike (see knowledge/search.py).
+    theme_mask = models.BigIntegerField(_("themes"), default=0, editable=False)
+    audience_mask = models.BigIntegerField(_("audiences"), default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     head_vector = SearchVectorField(null=True, editable=False)
 

@@ -4,9 +4,10 @@ advice requests, the retention clean-up and the CSV exports (the last two in the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -14,12 +15,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_GROUP
-from enterprises.models import Municipality
+from enterprises.models import Municipality, Theme
 from lsa_portal import audit
 from lsa_portal.mail import absolute_url, send_templated
 from lsa_portal.optin import LinkExpired, LinkInvalid, OptIn
@@ -30,6 +32,7 @@ from .models import (
     FAQ,
     AdviceRequest,
     Article,
+    Audience,
     CaseDescription,
     ItemKind,
     Report,
@@ -37,7 +40,6 @@ from .models import (
     SearchDocument,
     Status,
     Subscriber,
-    facet_bit,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 
 KnowledgeItem = Report | FAQ | Article | CaseDescription
 
-KNOWLEDGE_MODELS: dict[str, type] = {
+KNOWLEDGE_MODELS: dict[str, type[KnowledgeItem]] = {
     ItemKind.REPORT: Report,
     ItemKind.FAQ: FAQ,
     ItemKind.ARTICLE: Article,
@@ -66,14 +68,14 @@ MAX_INDEXED_CHARS = 50_000
 # --- Search table ---------------------------------------------------------------------------
 
 
-def head_vector():
+def head_vector() -> CombinedExpression:
     """Title above summary, with Dutch stemming: what ranks the matches (PostgreSQL only)."""
     return SearchVector("title", weight="A", config="dutch") + SearchVector(
         "summary", weight="B", config="dutch"
     )
 
 
-def weighted_vector():
+def weighted_vector() -> CombinedExpression:
     """Title above summary above body, with Dutch stemming: what matches (PostgreSQL only)."""
     return head_vector() + SearchVector("body", weight="C", config="dutch")
 
@@ -85,7 +87,7 @@ def update_search_vectors(documents: QuerySet[SearchDocument]) -> None:
         caches.search_changed()  # update() sends no signal
 
 
-def document_values(item) -> dict:
+def document_values(item: KnowledgeItem) -> dict[str, object]:
     """What the search table keeps of an item: plain text only, never HTML."""
     if isinstance(item, Report):
         summary = f"{item.subtitle}. {item.summary}" if item.subtitle else item.summary
@@ -111,30 +113,32 @@ def document_values(item) -> dict:
     }
 
 
-def facet_keys(slugs) -> str:
-    """Slugs as the search table keeps them: "|energie|vastgoed|" (empty when there are none)."""
-    slugs = sorted(slugs)
-    return f"|{'|'.join(slugs)}|" if slugs else ""
+def facet_mask(items: Iterable[Theme | Audience]) -> int:
+    """Themes or audiences as the search table's bit mask: the bit ``1 << item.bit`` of each."""
+    mask = 0
+    for item in items:
+        mask |= 1 << item.bit
+    return mask
 
 
-def facet_mask(items) -> int:
-    """Themes or audiences as the search table's bit mask (see ``models.facet_bit``)."""
-    return sum({facet_bit(item.pk) or 0 for item in items})
-
-
-def facet_values(themes, audiences=()) -> dict:
-    """An item's themes and audiences as the search table keeps them: slugs and bit masks."""
-    themes, audiences = list(themes), list(audiences)
-    return {
-        "theme_keys": facet_keys(theme.slug for theme in themes),
-        "theme_mask": facet_mask(themes),
-        "audience_keys": facet_keys(audience.slug for audience in audiences),
-        "audience_mask": facet_mask(audiences),
-    }
+def facet_values(themes: Iterable[Theme], audiences: Iterable[Audience] = ()) -> dict[str, int]:
+    """An item's themes and audiences as the search table keeps them: one bit mask each."""
+    return {"theme_mask": facet_mask(themes), "audience_mask": facet_mask(audiences)}
 
 
 @transaction.atomic
-def index_item(item) -> SearchDocument | None:
+def remove_facet_from_index(item: Theme | Audience) -> None:
+    """Clear a deleted theme's or audience's bit from every mask of the search table, so that a
+    theme or audience made later with the same bit number is on no item it was not given."""
+    column = "theme_mask" if isinstance(item, Theme) else "audience_mask"
+    SearchDocument.objects.filter(**{f"{column}__gt": 0}).update(
+        **{column: F(column).bitand(~(1 << item.bit))}
+    )
+    caches.search_changed()
+
+
+@transaction.atomic
+def index_item(item: KnowledgeItem) -> SearchDocument | None:
     """Bring the item's row in the search table up to date: there when published, gone when not.
 
     Items published with a future moment are indexed already; every read filters on
@@ -157,7 +161,7 @@ def index_item(item) -> SearchDocument | None:
     return document
 
 
-def remove_from_index(item) -> None:
+def remove_from_index(item: KnowledgeItem) -> None:
     """Forget a deleted item in the search table."""
     SearchDocument.objects.filter(kind=KIND_OF_MODEL[type(item)], object_id=item.pk).delete()
     caches.search_changed()
@@ -173,7 +177,7 @@ def rebuild_search_index() -> int:
     return count
 
 
-def save_item(item) -> None:
+def save_item(item: KnowledgeItem) -> None:
     """Save an item (and its themes, set by the caller) and keep the search table in step."""
     item.full_clean()
     item.save()
@@ -206,7 +210,9 @@ STATUS_ACTIONS = {
 }
 
 
-def _change_status(item: KnowledgeItem, status: Status, *, by: User | None, **fields) -> None:
+def _change_status(
+    item: KnowledgeItem, status: Status, *, by: User | None, **fields: object
+) -> None:
     """Write the status (and ``fields``), its audit entry and the search row, in the caller's
     transaction. The row stays locked until it ends, so that two staff members publishing and
     taking back the same item at once queue up; the entry says what the status was before."""
@@ -247,7 +253,12 @@ def record_download(report: Report) -> None:
 absolute = absolute_url
 
 
-def _mail(template: str, recipients: list[str], context: dict, headers=None) -> None:
+def _mail(
+    template: str,
+    recipients: list[str],
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> None:
     send_templated(f"knowledge/mail/{template}", recipients, context, headers)
 
 
@@ -281,7 +292,10 @@ def resolve_download_token(token: str, report: Report) -> ReportRequest:
         raise LinkInvalid from error
     if not isinstance(data, dict) or data.get("report") != report.pk:
         raise LinkInvalid
-    found = ReportRequest.objects.filter(pk=data.get("request"), report=report).first()
+    request_pk = data.get("request")
+    if not isinstance(request_pk, int):  # signed by us: always a key
+        raise LinkExpired
+    found = ReportRequest.objects.filter(pk=request_pk, report=report).first()
     if found is None:
         # Deleted after the retention period: the link has expired in effect.
         raise LinkExpired
@@ -315,7 +329,10 @@ def request_report(
 
 
 @transaction.atomic
-def mark_downloaded(report_request: ReportRequest, *, by=None) -> None:
+@transaction.atomic
+def mark_downloaded(
+    report_request: ReportRequest, *, by: User | AnonymousUser | None = None
+) -> None:
     """Keep the first moment a personal link was used, for staff (the download itself is
     counted by ``record_download``); a report on request is not public, so every download
     through a link is in the audit log."""
@@ -328,7 +345,7 @@ def mark_downloaded(report_request: ReportRequest, *, by=None) -> None:
     )
 
 
-def delete_expired_requests(now=None) -> int:
+def delete_expired_requests(now: datetime | None = None) -> int:
     """Retention: report requests (names, addresses) older than the retention period; returns
     how many went. Their download links stopped working long before (a signed link expires)."""
     now = now or timezone.now()
@@ -337,7 +354,7 @@ def delete_expired_requests(now=None) -> int:
     return deleted
 
 
-def delete_unconfirmed_subscribers(now=None) -> int:
+def delete_unconfirmed_subscribers(now: datetime | None = None) -> int:
     """Retention: newsletter sign-ups never confirmed within ``CONFIRM_DAYS`` (the confirmation
     link has expired by then); returns how many went."""
     return NEWSLETTER.delete_unconfirmed(now)
@@ -495,7 +512,10 @@ class CsvExport:
 
 
 @transaction.atomic
-def export_requests(requests: QuerySet[ReportRequest] | None = None, *, by) -> CsvExport:
+@transaction.atomic
+def export_requests(
+    requests: QuerySet[ReportRequest] | None = None, *, by: User | AnonymousUser
+) -> CsvExport:
     """Report requests for staff, newest first (Excel in the Netherlands expects ';'); the
     export is in the audit log."""
     requests = (requests if requests is not None else ReportRequest.objects.all()).select_related(
@@ -529,7 +549,7 @@ def export_requests(requests: QuerySet[ReportRequest] | None = None, *, by) -> C
 
 
 @transaction.atomic
-def export_subscribers(*, by) -> CsvExport:
+def export_subscribers(*, by: User | AnonymousUser) -> CsvExport:
     """Confirmed newsletter subscribers, each with their own unsubscribe link for the mailing;
     the export is in the audit log."""
     subscribers = NEWSLETTER.confirmed().order_by("email")

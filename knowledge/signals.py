@@ -3,16 +3,19 @@ models in ``caches.FEEDS_SEARCH`` and ``caches.FEEDS_CONTENT`` (and the items' m
 relations) to their cache's function, each by name.
 
 Why receivers at all, beside the services' own calls: a deleted item must leave the search table
-whoever deletes it, and the pages must also follow rows saved through the ORM outside a service
+whoever deletes it (and a deleted theme or audience its masks: its bit may be given again),
+and the pages must also follow rows saved through the ORM outside a service
 (the enterprises' themes, which that app saves without knowing this one; the admin's relations;
 a data fix in the shell; the cache tests' factories). Receivers are connected per model, never
 for every model."""
 
 from django.db.models.signals import m2m_changed, post_delete
 
+from enterprises.models import Theme
 from lsa_portal import fragment_cache
 
 from . import caches, services
+from .models import Audience
 
 
 def search_changed(sender, **kwargs) -> None:
@@ -32,12 +35,20 @@ def forget_deleted_item(sender, instance, **kwargs) -> None:
     services.remove_from_index(instance)
 
 
+def forget_deleted_facet(sender, instance, **kwargs) -> None:
+    services.remove_facet_from_index(instance)
+
+
 def connect() -> None:
     fragment_cache.follow_models(caches.FEEDS_SEARCH, search_changed, uid="knowledge.search")
     fragment_cache.follow_models(caches.FEEDS_CONTENT, content_changed, uid="knowledge.content")
     for model in services.KNOWLEDGE_MODELS.values():
         post_delete.connect(
             forget_deleted_item, sender=model, dispatch_uid=f"knowledge.forget.{model.__name__}"
+        )
+    for model in (Theme, Audience):
+        post_delete.connect(
+            forget_deleted_facet, sender=model, dispatch_uid=f"knowledge.forget.{model.__name__}"
         )
     for model in caches.FEEDS_CONTENT:
         for field in model._meta.local_many_to_many:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.core.cache import cache
@@ -239,12 +240,13 @@ def _load(out) -> None:
         faq.related_reports.add(reports[0], reports[1])
 
     documents = []
-    for kind, items in (
+    groups: list[tuple[str, Sequence[services.KnowledgeItem]]] = [
         (ItemKind.REPORT, reports),
         (ItemKind.ARTICLE, articles),
         (ItemKind.CASE, cases),
         (ItemKind.FAQ, faqs),
-    ):
+    ]
+    for kind, items in groups:
         for index, item in enumerate(items):
             values = services.document_values(item)
             item_audiences = [audiences[index % len(audiences)]] if kind == ItemKind.REPORT else []

@@ -181,22 +181,50 @@ def test_kind_and_year_filters_shape_each_others_counts():
     assert both.page.paginator.count == 1
 
 
-def test_a_theme_without_a_bit_is_counted_and_filtered_by_its_slug():
+def test_every_theme_has_a_bit_and_is_counted_and_filtered_whatever_its_key():
     from enterprises.models import Theme
     from knowledge.models import SearchDocument
 
-    # Keys from 63 up have no bit in the mask; "_" must not act as a LIKE wildcard either.
-    Theme.objects.create(pk=70, slug="erf_goed", name="Erfgoed")
+    # Keys from 63 up once had no bit and were counted by their slug: now every theme has one.
+    molen_theme = Theme.objects.create(pk=70, slug="erf_goed", name="Erfgoed")
     Theme.objects.create(pk=71, slug="erfxgoed", name="Erf x goed")
     ReportFactory(title="Molen", themes=["erf_goed", "energie"])
     ReportFactory(title="Kerk", themes=["erfxgoed"])
-    assert SearchDocument.objects.get(title="Molen").theme_keys == "|energie|erf_goed|"
+    energie = Theme.objects.get(slug="energie")
+    mask = SearchDocument.objects.get(title="Molen").theme_mask
+    assert mask == (1 << molen_theme.bit) | (1 << energie.bit)
     results = search.search(SearchParams(theme="erf_goed"))
     assert _titles(results) == ["Molen"]
     themes = {option.value: option.count for option in results.facets["theme"]}
     assert themes["erf_goed"] == 1 and themes["erfxgoed"] == 1 and themes["energie"] == 1
     narrowed = search.search(SearchParams(theme="energie"))
     assert {o.value: o.count for o in narrowed.facets["theme"]}["erf_goed"] == 1
+
+
+def test_a_64th_theme_is_refused_with_a_message_and_a_deleted_themes_bit_is_freed():
+    from django.core.exceptions import ValidationError
+
+    from enterprises.models import MAX_BITS, Theme
+    from knowledge.models import SearchDocument
+
+    for number in range(MAX_BITS - Theme.objects.count()):
+        Theme.objects.create(slug=f"thema-{number}", name=f"Thema {number}")
+    assert sorted(Theme.objects.values_list("bit", flat=True)) == list(range(MAX_BITS))
+    with pytest.raises(ValidationError, match="hoogstens 63 thema’s"):
+        Theme(slug="een-te-veel", name="Een te veel").full_clean()
+    with pytest.raises(ValidationError, match="hoogstens 63 thema’s"):
+        Theme.objects.create(slug="een-te-veel", name="Een te veel")
+
+    ReportFactory(title="Molen", themes=["thema-0", "thema-1"])
+    gone = Theme.objects.get(slug="thema-0")
+    gone.delete()
+    kept = Theme.objects.get(slug="thema-1")
+    assert SearchDocument.objects.get(title="Molen").theme_mask == 1 << kept.bit
+    # The freed bit goes to the next new theme, which is on no item.
+    newcomer = Theme.objects.create(slug="nieuw", name="Nieuw")
+    assert newcomer.bit == gone.bit
+    counts = {o.value: o.count for o in search.search(SearchParams()).facets["theme"]}
+    assert counts["nieuw"] == 0 and counts["thema-1"] == 1
 
 
 def test_rebuilding_the_index_restores_what_the_filters_count():

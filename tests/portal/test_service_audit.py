@@ -42,6 +42,7 @@ from tests.factories import (
     OfficerLinkFactory,
     PioneerFactory,
     ReportFactory,
+    ReportRequestFactory,
     RoundInvitationFactory,
     StaffFactory,
     SubscriberFactory,
@@ -290,6 +291,19 @@ def _export_subscribers():
     return staff, lambda: knowledge_services.export_subscribers(by=staff)
 
 
+# knowledge
+def _export_requests():
+    staff = StaffFactory()
+    ReportRequestFactory()
+    return staff, lambda: knowledge_services.export_requests(by=staff)
+
+
+def _mark_downloaded():
+    visitor = UserFactory()
+    report_request = ReportRequestFactory(downloaded_at=None)
+    return visitor, lambda: knowledge_services.mark_downloaded(report_request, by=visitor)
+
+
 def _decide_link():
     from municipalities import services
 
@@ -493,6 +507,9 @@ CALLS: dict[str, Callable[[], tuple[object, Callable[[], object]]]] = {
     "pioneers.unpublish_lesson": _unpublish_lesson,
     "knowledge.unpublish": _unpublish_knowledge,
     "knowledge.export_subscribers": _export_subscribers,
+    # knowledge
+    "knowledge.export_requests": _export_requests,
+    "knowledge.mark_downloaded": _mark_downloaded,
     "municipalities.decide_link": _decide_link,
     # accounts
     "accounts.forget_account": _forget_account,
@@ -525,8 +542,6 @@ NOT_CALLED_HERE = {
     "enterprises.save_asset",
     "enterprises.save_year_figures",
     "enterprises.update_profile",
-    "knowledge.export_requests",
-    "knowledge.mark_downloaded",
 }
 
 # No ``by`` and no entry, on purpose. Each with its reason.
@@ -547,7 +562,6 @@ EXEMPT = {
     "knowledge.document_values": "builds the search row's values",
     "knowledge.download_token": "signs a link",
     "knowledge.download_url": "signs a link",
-    "knowledge.facet_keys": "builds a value",
     "knowledge.facet_mask": "builds a value",
     "knowledge.facet_values": "builds a value",
     "knowledge.head_vector": "builds an expression",
@@ -576,6 +590,7 @@ EXEMPT = {
     # Derived data kept in step with an item: the change itself is audited where it is made.
     "knowledge.index_item": "derived search row of an item",
     "knowledge.remove_from_index": "derived search row of an item",
+    "knowledge.remove_facet_from_index": "derived search rows, after a theme or audience went",
     "knowledge.update_search_vectors": "derived search row of an item",
     "knowledge.save_item": "the admin's save of an item (content, not a decision); publishing "
     "is audited",
