@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from lsa_portal import audit
+from lsa_portal import audit, slugs
 from lsa_portal.history import changed_by
 from lsa_portal.mail import absolute_url, send_templated
 
@@ -59,25 +59,16 @@ RESERVED_SLUGS = {
 }
 
 
-def _slug_base(name: str) -> str:
-    base = slugify(name)[:150] or "wijkonderneming"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-wijkonderneming"
-    return base
-
-
-def _free_slug(base: str, taken: set[str]) -> str:
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
-def unique_slug(name: str) -> str:
+def _enterprise_slug(name: str, taken: QuerySet[Enterprise] | set[str]) -> str:
     """A URL slug from the name, made unique with a number when taken."""
-    base = _slug_base(name)
-    taken = set(Enterprise.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    return _free_slug(base, taken)
+    return slugs.unique_slug(
+        name,
+        taken,
+        fallback="wijkonderneming",
+        max_length=170,  # Enterprise.slug
+        reserved=RESERVED_SLUGS,
+        reserved_suffix="wijkonderneming",
+    )
 
 
 def _save_by(enterprise: Enterprise, by: User, **changes: Any) -> None:
@@ -105,7 +96,7 @@ def register(
     """First step of a registration: a concept enterprise with the user as its owner."""
     enterprise = Enterprise(
         name=name.strip(),
-        slug=unique_slug(name),
+        slug=_enterprise_slug(name, Enterprise.objects.all()),
         kind=kind,
         municipality=municipality,
         neighbourhood=neighbourhood.strip(),
@@ -643,7 +634,7 @@ def _create_enterprises(items: list[dict[str, Any]], *, now: datetime) -> dict[i
     taken = set(Enterprise.objects.values_list("slug", flat=True))
     new = []
     for item in items:
-        slug = _free_slug(_slug_base(item["values"]["name"]), taken)
+        slug = _enterprise_slug(item["values"]["name"], taken)
         taken.add(slug)
         new.append(
             Enterprise(

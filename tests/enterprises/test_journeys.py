@@ -63,6 +63,26 @@ def concept_of(user, **fields):
     return enterprise
 
 
+def _register(name):
+    return services.register(
+        user=UserFactory(),
+        name=name,
+        kind="bewonersbedrijf",
+        municipality=Municipality.objects.get(cbs_code="GM0344"),
+        neighbourhood="Zuilen",
+    )
+
+
+def test_a_registration_is_named_after_the_enterprise_with_a_number_when_taken():
+    slugs = [_register(name).slug for name in ["De Brug", "de brug", "De Brug!"]]
+    assert slugs == ["de-brug", "de-brug-2", "de-brug-3"]
+
+
+def test_a_registration_never_takes_a_url_of_the_directory_as_its_slug():
+    assert _register("Aanmelden").slug == "aanmelden-wijkonderneming"
+    assert _register("???").slug == "wijkonderneming"
+
+
 def test_registering_needs_an_account(client):
     response = client.get(reverse("enterprises:register"))
     assert response.status_code == 302
