@@ -91,9 +91,9 @@ def member_emails(enterprise: Enterprise) -> list[str]:
 
 @transaction.atomic
 def register(
-    *, user: User, name: str, kind: str, municipality: Municipality, neighbourhood: str
+    *, by: User, name: str, kind: str, municipality: Municipality, neighbourhood: str
 ) -> Enterprise:
-    """First step of a registration: a concept enterprise with the user as its owner."""
+    """First step of a registration: a concept enterprise with ``by`` as its owner."""
     enterprise = Enterprise(
         name=name.strip(),
         slug=_enterprise_slug(name, Enterprise.objects.all()),
@@ -101,8 +101,9 @@ def register(
         municipality=municipality,
         neighbourhood=neighbourhood.strip(),
     )
-    changed_by(enterprise, user).save()
-    Membership.objects.create(enterprise=enterprise, user=user, role=MembershipRole.OWNER)
+    changed_by(enterprise, by).save()
+    Membership.objects.create(enterprise=enterprise, user=by, role=MembershipRole.OWNER)
+    audit.record(by, audit.Action.ENTERPRISE_REGISTERED, enterprise)
     caches.directory_changed()
     return enterprise
 
@@ -295,8 +296,17 @@ def save_year_figures(year_figures: YearFigures, *, by: User) -> YearFigures:
         enterprise_id=year_figures.enterprise_id, year=year_figures.year - 1
     ).first()
     _flag(year_figures, previous)
+    added = year_figures.pk is None
     changed_by(year_figures, by).save()
     caches.directory_changed()
+    audit.record(
+        by,
+        audit.Action.FIGURES_SAVED,
+        year_figures.enterprise,
+        year=year_figures.year,
+        added=added,
+        flags=sorted(year_figures.flags),
+    )
     return year_figures
 
 
@@ -305,7 +315,7 @@ def mark_figures_checked(year_figures: YearFigures, *, by: User) -> YearFigures:
     """Staff checked the flagged figures with the enterprise (or saw that they are right)."""
     year_figures.flags_checked_at = timezone.now()
     year_figures.flags_checked_by = by
-    year_figures.save(update_fields=["flags_checked_at", "flags_checked_by"])
+    changed_by(year_figures, by).save(update_fields=["flags_checked_at", "flags_checked_by"])
     caches.directory_changed()
     audit.record(by, audit.Action.FIGURES_CHECKED, year_figures.enterprise, year=year_figures.year)
     return year_figures
@@ -394,7 +404,7 @@ def invited_address(invitation: Invitation, user: User) -> InvitedAddress:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
+def accept_invitation(invitation: Invitation, *, by: User) -> Membership:
     """The invited person (logged in, with the invited address verified) joins the enterprise.
     Anyone else who holds the link gets ``InvitationForSomeoneElse``."""
     invitation = (
@@ -404,20 +414,20 @@ def accept_invitation(invitation: Invitation, *, user: User) -> Membership:
     )
     if not invitation_is_open(invitation):
         raise ValidationError(_("This invitation has expired or was already used."))
-    if invited_address(invitation, user) is not InvitedAddress.VERIFIED:
+    if invited_address(invitation, by) is not InvitedAddress.VERIFIED:
         raise InvitationForSomeoneElse
     membership, created = Membership.objects.get_or_create(
-        enterprise=invitation.enterprise, user=user, defaults={"role": invitation.role}
+        enterprise=invitation.enterprise, user=by, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
+    invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     if created:
         audit.record(
-            user,
+            by,
             audit.Action.MEMBER_JOINED,
             invitation.enterprise,
-            member=user.pk,
+            member=by.pk,
             role=membership.role,
             invitation=invitation.pk,
         )
@@ -789,6 +799,7 @@ def discard_import(batch: ImportBatch, *, by: User) -> ImportBatch:
     batch.status = ImportStatus.DISCARDED
     batch.plan = {"counts": batch.plan.get("counts", {})}
     batch.save(update_fields=["status", "plan"])
+    audit.record(by, audit.Action.IMPORT_DISCARDED, batch, rows=batch.row_count)
     return batch
 
 

@@ -65,7 +65,7 @@ def concept_of(user, **fields):
 
 def _register(name):
     return services.register(
-        user=UserFactory(),
+        by=UserFactory(),
         name=name,
         kind="bewonersbedrijf",
         municipality=Municipality.objects.get(cbs_code="GM0344"),
@@ -396,9 +396,9 @@ def test_the_service_refuses_an_account_without_the_invited_address_whatever_the
     unconfirmed = UserFactory(email="uitgenodigd@example.org", verified=False)
     before = _directory_rows()
     with pytest.raises(services.InvitationForSomeoneElse):
-        services.accept_invitation(invitation, user=finder)
+        services.accept_invitation(invitation, by=finder)
     with pytest.raises(services.InvitationForSomeoneElse):  # the address, never confirmed
-        services.accept_invitation(invitation, user=unconfirmed)
+        services.accept_invitation(invitation, by=unconfirmed)
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert not Membership.objects.filter(enterprise=enterprise).exclude(role="eigenaar").exists()
