@@ -571,8 +571,8 @@ def review(request, slug):
         except ValidationError as error:
             messages.error(request, validation_message(error))
         return redirect("enterprises:review_queue")
-    latest = enterprise.year_figures.all()
-    latest = list(latest)[-1] if latest else None
+    years = list(enterprise.year_figures.all())
+    latest = years[-1] if years else None
     return render(
         request,
         "enterprises/review.html",
