@@ -16,11 +16,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import require_staff
-from enterprises.charts import totals_chart
 from lsa_portal import exports, fragment_cache, pdf_jobs
 
 from . import brief as briefs
 from . import permissions, selectors, services
+from .charts import turnover_chart
 from .forms import DecisionForm, FollowForm, LinkRequestForm, SearchForm
 from .models import BriefJob, LinkStatus, OfficerLink
 
@@ -134,19 +134,10 @@ def _shared_parts(slug: str, today, *, contacts: bool) -> dict:
 
     def render_parts() -> dict:
         page = selectors.municipality_page(slug, today)  # 404 when there is none: not cached
-        data = page.figures
-        chart = None
-        if data.shown:
-            chart = totals_chart(
-                data.stream_totals,
-                data.stream_percentages,
-                _("Turnover of the enterprises in %(name)s together")
-                % {"name": page.municipality.name},
-            )
         context = {
             "page": page,
             "municipality": page.municipality,
-            "chart": chart,
+            "chart": turnover_chart(page),
             "locator": selectors.locator(page.municipality),
             "min_group": selectors.MIN_GROUP,
             "can_see_contacts": contacts,
