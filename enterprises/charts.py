@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from lsa_portal.charts import StackedBar, stacked_bar
@@ -11,7 +12,9 @@ from .models import TURNOVER_FIELDS, YearFigures
 
 
 def stream_label(field_name: str) -> str:
-    return str(YearFigures._meta.get_field(field_name).verbose_name).capitalize()
+    field = YearFigures._meta.get_field(field_name)
+    assert isinstance(field, models.Field)  # a column of the figures, not a relation
+    return str(field.verbose_name).capitalize()
 
 
 def income_chart(year_figures: YearFigures) -> StackedBar:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from .models import (
     Asset,
     AssetKind,
     Enterprise,
+    GroundTenure,
     MembershipRole,
     Tenure,
     YearFigures,
@@ -74,7 +76,16 @@ class RegisterForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].empty_label = _("Choose a municipality")
+        municipality = self.fields["municipality"]
+        assert isinstance(municipality, forms.ModelChoiceField)
+        municipality.empty_label = _("Choose a municipality")
+
+
+class ThemesField(ModelMultipleChoiceField):
+    """Themes by their label in the page's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.label
 
 
 class ProfileForm(forms.ModelForm):
@@ -116,12 +127,11 @@ class ProfileForm(forms.ModelForm):
             "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
-        field_classes = {"themes": ModelMultipleChoiceField}
+        field_classes = {"themes": ThemesField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].help_text = _("Choose one or more.")
-        self.fields["themes"].label_from_instance = lambda theme: theme.label
 
     def clean_postcode(self):
         return normalize_postcode(self.cleaned_data["postcode"])
@@ -130,7 +140,8 @@ class ProfileForm(forms.ModelForm):
         return self.cleaned_data["kvk_number"].replace(" ", "")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("municipality_may_contact"):
             for name in ("contact_name", "contact_email"):
                 if not cleaned.get(name) and name not in self.errors:
@@ -154,14 +165,18 @@ class AssetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tenure"].choices = [("", _("Not for a plot of land")), *Tenure.choices]
-        self.fields["ground_tenure"].choices = [
+        tenure, ground_tenure = self.fields["tenure"], self.fields["ground_tenure"]
+        assert isinstance(tenure, forms.ChoiceField)
+        assert isinstance(ground_tenure, forms.ChoiceField)
+        tenure.choices = [("", _("Not for a plot of land")), *Tenure.choices]
+        ground_tenure.choices = [
             ("", _("Not applicable (rented or managed building)")),
-            *self.fields["ground_tenure"].choices[1:],
+            *GroundTenure.choices,
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         kind, tenure, ground = (cleaned.get(name) for name in ("kind", "tenure", "ground_tenure"))
         if kind == AssetKind.LAND:
             if tenure and "tenure" not in self.errors:
@@ -201,8 +216,13 @@ class YearFiguresForm(forms.ModelForm):
     """One year of figures as a table: the turnover by stream, financing (loans) apart,
     expenses and people; beside each field what was reported the year before."""
 
-    OTHER_FIELDS = ("expenses", "paid_staff_fte", "volunteers", "people_from_benefits")
-    OTHER_FIELDS += ("residents_reached",)
+    OTHER_FIELDS: tuple[str, ...] = (
+        "expenses",
+        "paid_staff_fte",
+        "volunteers",
+        "people_from_benefits",
+        "residents_reached",
+    )
 
     year = YearField(label=_("Year"), required=True)
 
@@ -318,7 +338,8 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == self.REJECT and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for rejection: the members read it."))
         return cleaned

@@ -3,6 +3,8 @@ here: state changes live in ``services.py``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +21,9 @@ from lsa_portal.validators import YearModelField, no_hidden_characters
 from .figures import ALL_STREAMS, FINANCING_STREAMS
 from .names import municipality_search_names, split_other_names
 from .validators import kvk_number_validator, validate_postcode
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
@@ -258,7 +263,7 @@ class Enterprise(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
         related_name="enterprises",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lsa_portal import privacy
+from lsa_portal.history import changed_by
 
 from . import services
 from .models import Enterprise, EnterpriseStatus, Invitation, Membership, MembershipRole
@@ -92,8 +93,7 @@ def erase(user, addresses) -> None:
     for membership in Membership.objects.filter(user=user):
         # The history row of this deletion must not name the account that is about to go (the
         # request's user): the foreign key would point at nothing.
-        membership._history_user = None
-        membership.delete()
+        changed_by(membership, None).delete()
     _addressed_to(addresses).delete()
     for enterprise in Enterprise.objects.annotate(lowered_email=Lower("contact_email")).filter(
         lowered_email__in=addresses
@@ -101,8 +101,7 @@ def erase(user, addresses) -> None:
         enterprise.contact_name = ""
         enterprise.contact_email = ""
         enterprise.municipality_may_contact = False
-        enterprise._history_user = None
-        enterprise.save()
+        changed_by(enterprise, None).save()
     Enterprise.history.annotate(lowered_email=Lower("contact_email")).filter(
         lowered_email__in=addresses
     ).update(contact_name="", contact_email="")

@@ -11,18 +11,19 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from lsa_portal import audit
+from lsa_portal import audit, slugs
+from lsa_portal.history import changed_by
 from lsa_portal.mail import absolute_url, send_templated
 
 from . import caches, figures, imports, permissions, signals
@@ -44,6 +45,8 @@ from .permissions import SUBMITTABLE_STATUSES, can_archive
 if TYPE_CHECKING:
     from accounts.models import User
 
+M = TypeVar("M", bound=models.Model)
+
 INVITATION_DAYS = 14
 RESERVED_SLUGS = {
     "aanmelden",
@@ -56,40 +59,26 @@ RESERVED_SLUGS = {
 }
 
 
-def _slug_base(name: str) -> str:
-    base = slugify(name)[:150] or "wijkonderneming"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-wijkonderneming"
-    return base
-
-
-def _free_slug(base: str, taken: set[str]) -> str:
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
-def unique_slug(name: str, exclude_pk: int | None = None) -> str:
+def _enterprise_slug(name: str, taken: QuerySet[Enterprise] | set[str]) -> str:
     """A URL slug from the name, made unique with a number when taken."""
-    base = _slug_base(name)
-    taken = set(
-        Enterprise.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
+    return slugs.unique_slug(
+        name,
+        taken,
+        fallback="wijkonderneming",
+        max_length=170,  # Enterprise.slug
+        reserved=RESERVED_SLUGS,
+        reserved_suffix="wijkonderneming",
     )
-    return _free_slug(base, taken)
 
 
-def _save_by(enterprise: Enterprise, actor, **changes) -> None:
+def _save_by(enterprise: Enterprise, by: User, **changes: Any) -> None:
     for field, value in changes.items():
         setattr(enterprise, field, value)
-    enterprise._history_user = actor
-    enterprise.save()
+    changed_by(enterprise, by).save()
     caches.directory_changed()
 
 
-def _mail(template: str, recipients: list[str], context: dict) -> None:
+def _mail(template: str, recipients: list[str], context: dict[str, Any]) -> None:
     send_templated(f"enterprises/mail/{template}", recipients, context)
 
 
@@ -102,19 +91,19 @@ def member_emails(enterprise: Enterprise) -> list[str]:
 
 @transaction.atomic
 def register(
-    *, user, name: str, kind: str, municipality: Municipality, neighbourhood: str
+    *, by: User, name: str, kind: str, municipality: Municipality, neighbourhood: str
 ) -> Enterprise:
-    """First step of a registration: a concept enterprise with the user as its owner."""
+    """First step of a registration: a concept enterprise with ``by`` as its owner."""
     enterprise = Enterprise(
         name=name.strip(),
-        slug=unique_slug(name),
+        slug=_enterprise_slug(name, Enterprise.objects.all()),
         kind=kind,
         municipality=municipality,
         neighbourhood=neighbourhood.strip(),
     )
-    enterprise._history_user = user
-    enterprise.save()
-    Membership.objects.create(enterprise=enterprise, user=user, role=MembershipRole.OWNER)
+    changed_by(enterprise, by).save()
+    Membership.objects.create(enterprise=enterprise, user=by, role=MembershipRole.OWNER)
+    audit.record(by, audit.Action.ENTERPRISE_REGISTERED, enterprise)
     caches.directory_changed()
     return enterprise
 
@@ -134,7 +123,7 @@ def missing_for_submission(enterprise: Enterprise) -> list[str]:
 
 
 @transaction.atomic
-def submit(enterprise: Enterprise, *, by) -> Enterprise:
+def submit(enterprise: Enterprise, *, by: User) -> Enterprise:
     """A member hands the enterprise in for review by staff."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if enterprise.status not in SUBMITTABLE_STATUSES:
@@ -154,7 +143,7 @@ def submit(enterprise: Enterprise, *, by) -> Enterprise:
 
 
 @transaction.atomic
-def publish(enterprise: Enterprise, *, by) -> Enterprise:
+def publish(enterprise: Enterprise, *, by: User) -> Enterprise:
     """Staff publish a submitted enterprise; its members are told."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if enterprise.status != EnterpriseStatus.SUBMITTED:
@@ -174,7 +163,7 @@ def publish(enterprise: Enterprise, *, by) -> Enterprise:
 
 
 @transaction.atomic
-def reject(enterprise: Enterprise, *, by, reason: str) -> Enterprise:
+def reject(enterprise: Enterprise, *, by: User, reason: str) -> Enterprise:
     """Staff send a submitted enterprise back with a reason; its members are told."""
     reason = reason.strip()
     if not reason:
@@ -195,7 +184,7 @@ def reject(enterprise: Enterprise, *, by, reason: str) -> Enterprise:
 
 
 @transaction.atomic
-def archive(enterprise: Enterprise, *, by) -> Enterprise:
+def archive(enterprise: Enterprise, *, by: User) -> Enterprise:
     """Take an enterprise out of the directory, keeping its history. Staff may, and so may an
     owner (a last owner who leaves the portal archives it first)."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -229,9 +218,11 @@ def update_profile(enterprise: Enterprise, *, by: User, changes: Mapping[str, An
     if not permissions.can_edit(by, enterprise):
         raise PermissionDenied
     before = {name: _profile_value(enterprise, name) for name in changes}
-    many = {}
+    many: dict[models.Field[Any, Any], Any] = {}
     for name, value in changes.items():
         field = Enterprise._meta.get_field(name)
+        if not isinstance(field, models.Field):  # a reverse relation: no form field saves it
+            raise TypeError(f"{name} is not a field of the profile")
         if field.many_to_many:
             many[field] = value
         else:
@@ -262,8 +253,7 @@ def save_asset(asset: Asset, *, by: User) -> Asset:
     values, e.g. from an ``AssetForm``)."""
     enterprise = _editable_enterprise_of(asset, by)
     added = asset.pk is None
-    asset._history_user = by
-    asset.save()
+    changed_by(asset, by).save()
     caches.directory_changed()
     action = audit.Action.ASSET_ADDED if added else audit.Action.ASSET_CHANGED
     audit.record(by, action, enterprise, asset=asset.pk, kind=asset.kind)
@@ -275,12 +265,11 @@ def delete_asset(asset: Asset, *, by: User) -> None:
     """Remove an asset from its enterprise; its history stays."""
     enterprise = _editable_enterprise_of(asset, by)
     audit.record(by, audit.Action.ASSET_REMOVED, enterprise, asset=asset.pk, kind=asset.kind)
-    asset._history_user = by
-    asset.delete()
+    changed_by(asset, by).delete()
     caches.directory_changed()
 
 
-def _fields_of(year_figures: YearFigures) -> dict:
+def _fields_of(year_figures: YearFigures) -> dict[str, Any]:
     return {name: getattr(year_figures, name) for name in YEAR_FIGURE_FIELDS}
 
 
@@ -300,32 +289,40 @@ def _flag(year_figures: YearFigures, previous: YearFigures | None) -> None:
 
 
 @transaction.atomic
-def save_year_figures(year_figures: YearFigures, *, by) -> YearFigures:
+def save_year_figures(year_figures: YearFigures, *, by: User) -> YearFigures:
     """Save one year of figures, flagging what looks implausible against the year before (for
     staff to check, never refused). Changed flags wait for a new check."""
     previous = YearFigures.objects.filter(
         enterprise_id=year_figures.enterprise_id, year=year_figures.year - 1
     ).first()
     _flag(year_figures, previous)
-    year_figures._history_user = by
-    year_figures.save()
+    added = year_figures.pk is None
+    changed_by(year_figures, by).save()
     caches.directory_changed()
+    audit.record(
+        by,
+        audit.Action.FIGURES_SAVED,
+        year_figures.enterprise,
+        year=year_figures.year,
+        added=added,
+        flags=sorted(year_figures.flags),
+    )
     return year_figures
 
 
 @transaction.atomic
-def mark_figures_checked(year_figures: YearFigures, *, by) -> YearFigures:
+def mark_figures_checked(year_figures: YearFigures, *, by: User) -> YearFigures:
     """Staff checked the flagged figures with the enterprise (or saw that they are right)."""
     year_figures.flags_checked_at = timezone.now()
     year_figures.flags_checked_by = by
-    year_figures.save(update_fields=["flags_checked_at", "flags_checked_by"])
+    changed_by(year_figures, by).save(update_fields=["flags_checked_at", "flags_checked_by"])
     caches.directory_changed()
     audit.record(by, audit.Action.FIGURES_CHECKED, year_figures.enterprise, year=year_figures.year)
     return year_figures
 
 
 @transaction.atomic
-def invite_member(enterprise: Enterprise, *, by, email: str, role: str) -> Invitation:
+def invite_member(enterprise: Enterprise, *, by: User, email: str, role: str) -> Invitation:
     """An owner invites a co-member by e-mail; the link in the mail expires after 14 days."""
     if not permissions.can_manage_members(by, enterprise):
         raise PermissionDenied
@@ -356,7 +353,7 @@ def invite_member(enterprise: Enterprise, *, by, email: str, role: str) -> Invit
 
 
 @transaction.atomic
-def withdraw_invitation(invitation: Invitation, *, by) -> None:
+def withdraw_invitation(invitation: Invitation, *, by: User) -> None:
     """An owner withdraws an invitation that was not accepted yet: its link stops working."""
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation was already accepted."))
@@ -366,7 +363,7 @@ def withdraw_invitation(invitation: Invitation, *, by) -> None:
     invitation.delete()
 
 
-def delete_expired_invitations(now=None) -> int:
+def delete_expired_invitations(now: datetime | None = None) -> int:
     """Retention: invitations past their expiry, open or accepted (the membership itself stays),
     go with the address they were sent to."""
     now = now or timezone.now()
@@ -396,7 +393,7 @@ class InvitedAddress(enum.Enum):
     ELSEWHERE = "elsewhere"  # not on the account
 
 
-def invited_address(invitation: Invitation, user) -> InvitedAddress:
+def invited_address(invitation: Invitation, user: User) -> InvitedAddress:
     """Whether ``user`` holds the address ``invitation`` was sent to (case-insensitive)."""
     found = EmailAddress.objects.filter(user=user, email__iexact=invitation.email).values_list(
         "verified", flat=True
@@ -407,7 +404,7 @@ def invited_address(invitation: Invitation, user) -> InvitedAddress:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, user) -> Membership:
+def accept_invitation(invitation: Invitation, *, by: User) -> Membership:
     """The invited person (logged in, with the invited address verified) joins the enterprise.
     Anyone else who holds the link gets ``InvitationForSomeoneElse``."""
     invitation = (
@@ -417,20 +414,20 @@ def accept_invitation(invitation: Invitation, *, user) -> Membership:
     )
     if not invitation_is_open(invitation):
         raise ValidationError(_("This invitation has expired or was already used."))
-    if invited_address(invitation, user) is not InvitedAddress.VERIFIED:
+    if invited_address(invitation, by) is not InvitedAddress.VERIFIED:
         raise InvitationForSomeoneElse
     membership, created = Membership.objects.get_or_create(
-        enterprise=invitation.enterprise, user=user, defaults={"role": invitation.role}
+        enterprise=invitation.enterprise, user=by, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
+    invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     if created:
         audit.record(
-            user,
+            by,
             audit.Action.MEMBER_JOINED,
             invitation.enterprise,
-            member=user.pk,
+            member=by.pk,
             role=membership.role,
             invitation=invitation.pk,
         )
@@ -442,7 +439,7 @@ def _owner_count(enterprise: Enterprise) -> int:
 
 
 @transaction.atomic
-def remove_member(membership: Membership, *, by) -> None:
+def remove_member(membership: Membership, *, by: User) -> None:
     """An owner removes a member, or a member leaves. The last owner cannot go."""
     membership.enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
     if not permissions.can_remove_member(by, membership):
@@ -454,7 +451,7 @@ def remove_member(membership: Membership, *, by) -> None:
                 "or ask staff to archive the enterprise."
             )
         )
-    membership._history_user = by
+    changed_by(membership, by)
     audit.record(
         by,
         audit.Action.MEMBER_REMOVED,
@@ -467,7 +464,7 @@ def remove_member(membership: Membership, *, by) -> None:
 
 
 @transaction.atomic
-def change_role(membership: Membership, *, by, role: str) -> Membership:
+def change_role(membership: Membership, *, by: User, role: str) -> Membership:
     """An owner makes a member owner or editor; there is always at least one owner."""
     enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
     if not permissions.can_manage_members(by, enterprise):
@@ -482,8 +479,7 @@ def change_role(membership: Membership, *, by, role: str) -> Membership:
     if previous == role:
         return membership
     membership.role = role
-    membership._history_user = by
-    membership.save(update_fields=["role"])
+    changed_by(membership, by).save(update_fields=["role"])
     audit.record(
         by,
         audit.Action.MEMBER_ROLE_CHANGED,
@@ -512,7 +508,7 @@ def _clean_file_name(name: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]", "", base)[:200] or "bestand"
 
 
-def preview_import(sheet: imports.Sheet, *, by, file_name: str) -> ImportBatch:
+def preview_import(sheet: imports.Sheet, *, by: User, file_name: str) -> ImportBatch:
     """Plan an uploaded sheet against the portal and keep the plan as a preview. Nothing else
     is written until staff confirm it (``apply_import``)."""
     if not permissions.can_import(by):
@@ -534,7 +530,7 @@ def _one_import_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
 
 
-def apply_import(batch: ImportBatch, *, by) -> ImportBatch:
+def apply_import(batch: ImportBatch, *, by: User) -> ImportBatch:
     """Apply a previewed import, exactly as it was shown, in one transaction: nothing is half
     written. The rows are planned again against the portal as it is now; if any outcome,
     change or value differs from the preview, nothing is written and the batch keeps the new
@@ -610,7 +606,9 @@ def import_errors_message(rows: list[int]) -> str:
     ) % {"rows": listed}
 
 
-def _write_import(actions: dict, *, by, reason: str) -> tuple[dict, dict[int, int]]:
+def _write_import(
+    actions: dict[str, Any], *, by: User, reason: str
+) -> tuple[dict[str, int], dict[int, int]]:
     """Write a plan's actions; returns the counts and the new enterprises' ids by reference."""
     now = timezone.now()
     created = _create_enterprises(actions["create"], now=now)
@@ -641,12 +639,12 @@ def _set_themes(themes_by_enterprise: dict[int, list[int]]) -> None:
     )
 
 
-def _create_enterprises(items: list[dict], *, now: datetime) -> dict[int, Enterprise]:
+def _create_enterprises(items: list[dict[str, Any]], *, now: datetime) -> dict[int, Enterprise]:
     """The new enterprises: published, without members, each with a free slug."""
     taken = set(Enterprise.objects.values_list("slug", flat=True))
     new = []
     for item in items:
-        slug = _free_slug(_slug_base(item["values"]["name"]), taken)
+        slug = _enterprise_slug(item["values"]["name"], taken)
         taken.add(slug)
         new.append(
             Enterprise(
@@ -663,7 +661,7 @@ def _create_enterprises(items: list[dict], *, now: datetime) -> dict[int, Enterp
     return {item["ref"]: enterprise for item, enterprise in zip(items, new, strict=True)}
 
 
-def _update_in_bulk(model, objects: list, fields: set[str]) -> None:
+def _update_in_bulk(model: type[M], objects: list[M], fields: set[str]) -> None:
     """Write changed rows back in bulk as INSERT ... ON CONFLICT (id) DO UPDATE of ``fields``
     (PostgreSQL and SQLite): every row exists and is locked, so each insert becomes the update
     of its row. Django's bulk_update builds a CASE of every row for every field instead, which
@@ -684,7 +682,7 @@ def _update_in_bulk(model, objects: list, fields: set[str]) -> None:
             setattr(obj, name, value)
 
 
-def _update_enterprises(items: list[dict], *, now: datetime) -> list[Enterprise]:
+def _update_enterprises(items: list[dict[str, Any]], *, now: datetime) -> list[Enterprise]:
     by_pk = {item["enterprise"]: item for item in items}
     enterprises = list(Enterprise.objects.filter(pk__in=list(by_pk)))
     fields = {"updated_at"}
@@ -698,7 +696,9 @@ def _update_enterprises(items: list[dict], *, now: datetime) -> list[Enterprise]
     return enterprises
 
 
-def _enterprise_history(created, updated, *, by, reason: str, now: datetime) -> None:
+def _enterprise_history(
+    created: list[Enterprise], updated: list[Enterprise], *, by: User, reason: str, now: datetime
+) -> None:
     """A history record per enterprise ('+' for new, '~' for changed) with the themes as they
     now are, as saving one by one would leave (bulk writes send no signals)."""
     manager = Enterprise.history
@@ -733,17 +733,17 @@ def _enterprise_history(created, updated, *, by, reason: str, now: datetime) -> 
     )
 
 
-def _figure_value(name: str, value):
+def _figure_value(name: str, value: Any) -> Any:
     return Decimal(value) if name == "paid_staff_fte" else value
 
 
 def _write_year_figures(
-    actions: dict, new_pks: dict[int, int], by, reason: str, now: datetime
+    actions: dict[str, Any], new_pks: dict[int, int], by: User, reason: str, now: datetime
 ) -> tuple[int, int]:
     """Yearly figures created and updated in bulk, each flagged as ``save_year_figures``
     flags it (against the year before: from this import, or as the portal has it)."""
 
-    def enterprise_of(item: dict) -> int:
+    def enterprise_of(item: dict[str, Any]) -> int:
         return item["enterprise"] if "enterprise" in item else new_pks[item["new"]]
 
     existing_ids = {item["enterprise"] for item in actions["figures_update"]}
@@ -787,7 +787,7 @@ def _write_year_figures(
 
 
 @transaction.atomic
-def discard_import(batch: ImportBatch, *, by) -> ImportBatch:
+def discard_import(batch: ImportBatch, *, by: User) -> ImportBatch:
     """Staff throw a preview away: its rows go at once, its counts stay in the list."""
     if not permissions.can_import(by):
         raise PermissionDenied
@@ -799,10 +799,11 @@ def discard_import(batch: ImportBatch, *, by) -> ImportBatch:
     batch.status = ImportStatus.DISCARDED
     batch.plan = {"counts": batch.plan.get("counts", {})}
     batch.save(update_fields=["status", "plan"])
+    audit.record(by, audit.Action.IMPORT_DISCARDED, batch, rows=batch.row_count)
     return batch
 
 
-def delete_stale_imports(now=None) -> int:
+def delete_stale_imports(now: datetime | None = None) -> int:
     """Retention: previews nobody confirmed, and discarded ones, go after seven days (the
     applied ones stay: they are the record of what was imported)."""
     now = now or timezone.now()

@@ -239,7 +239,7 @@ def register(request):
     """First step of registering an initiative; the rest can follow on the edit page."""
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        enterprise = services.register(user=request.user, **form.cleaned_data)
+        enterprise = services.register(by=request.user, **form.cleaned_data)
         messages.success(
             request,
             _("Your initiative is saved as a concept. Complete it and submit it for publication."),
@@ -516,7 +516,7 @@ def invitation(request, token):
     status = 200
     if request.method == "POST":
         try:
-            services.accept_invitation(found, user=request.user)
+            services.accept_invitation(found, by=request.user)
         except services.InvitationForSomeoneElse:
             status = 403
         else:
@@ -571,8 +571,8 @@ def review(request, slug):
         except ValidationError as error:
             messages.error(request, validation_message(error))
         return redirect("enterprises:review_queue")
-    latest = enterprise.year_figures.all()
-    latest = list(latest)[-1] if latest else None
+    years = list(enterprise.year_figures.all())
+    latest = years[-1] if years else None
     return render(
         request,
         "enterprises/review.html",

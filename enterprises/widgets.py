@@ -28,7 +28,9 @@ class MunicipalitySelect(LongSelect):
             if instance is None:  # the empty choice stays on top
                 leading.append((option_value, " selected" if is_selected else "", label))
                 continue
-            options.append((fold(label), option_value, " selected" if is_selected else "", label))
+            options.append(
+                (fold(str(label)), option_value, " selected" if is_selected else "", label)
+            )
             for alias in instance.aliases:
                 options.append((fold(alias), option_value, "", f"{alias} ({label})"))
         options.sort(key=lambda option: option[0])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lsa_portal import exports, fragment_cache, uploads
+from lsa_portal import exports, fragment_cache, pdf_jobs, uploads
 from pioneers.models import Cohort
 
 from . import case_pdf, permissions, selectors, services
@@ -78,15 +78,10 @@ def report_download(request, slug: str):
 
 def _pdf_response(request, report: Report):
     """The report's PDF; counted as a download only when it is really fetched (GET, not HEAD)."""
-    if not report.pdf:
-        raise Http404
-    try:
-        handle = report.pdf.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    response = uploads.pdf_attachment(report.pdf, filename=f"{report.slug}.pdf")
     if request.method == "GET":
         services.record_download(report)
-    return uploads.attachment(handle, filename=f"{report.slug}.pdf", content_type="application/pdf")
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -221,17 +216,9 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
     staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
     job = case_pdf.latest_done(case) if pk is None else case_pdf.version_for(case, pk, staff=staff)
-    if job is None or not job.file:
-        raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    response = pdf_jobs.download(job, filename=f"casus-{case.slug}.pdf")
     if request.method == "GET" and (not case.is_public or (pk is not None and staff)):
         case_pdf.note_download(job, by=request.user)  # a HEAD downloads nothing
-    response = uploads.attachment(
-        handle, filename=f"casus-{case.slug}.pdf", content_type="application/pdf"
-    )
     response["Cache-Control"] = (
         "private, max-age=0" if not case.is_public else "public, max-age=300"
     )

@@ -72,6 +72,9 @@ class AuditAction(models.TextChoices):
     NEWSLETTER_SUBSCRIBED = "newsletter.subscribed", _("Newsletter subscription asked for")
     NEWSLETTER_CONFIRMED = "newsletter.confirmed", _("Newsletter subscription confirmed")
     NEWSLETTER_UNSUBSCRIBED = "newsletter.unsubscribed", _("Newsletter unsubscribed")
+    ENTERPRISE_REGISTERED = "enterprise.registered", _("Enterprise registered")
+    FIGURES_SAVED = "figures.saved", _("Yearly figures saved")
+    IMPORT_DISCARDED = "data.import_discarded", _("Import preview discarded")
 
 
 class AuditEntry(models.Model):

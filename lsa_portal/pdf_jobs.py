@@ -17,6 +17,9 @@ does the rest the same way for all of them:
   (broker down, worker gone) to a worker again;
 - ``failed()`` lists the subjects whose newest job failed, for the staff start page.
 
+Each kind's ``tasks.py`` declares its two Celery tasks with :func:`declare_tasks`, and its views
+serve a done job's file with :func:`download`.
+
 The rendering itself is :func:`lsa_portal.pdf.render_document`. This module knows no app.
 """
 
@@ -27,17 +30,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import OperationalError, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import uploads
 from .pdf import render_document
 
 if TYPE_CHECKING:
@@ -298,3 +304,50 @@ class JobRunner(Generic[JobT]):
                 return PdfJobStatus.FAILED
             raise
         return job.status if job else "gone"
+
+
+class PdfTasks(NamedTuple):
+    render: Task
+    sweep: Task
+
+
+def declare_tasks(
+    runner: JobRunner[Any], *, render: str, sweep: str, time_limit: int, soft_time_limit: int
+) -> PdfTasks:
+    """The two Celery tasks of one kind of PDF job, with the options every kind shares.
+
+    ``render`` and ``sweep`` are the tasks' names: queued messages and CELERY_BEAT_SCHEDULE
+    refer to them, so they stay as they are. The kind's ``tasks.py`` binds the render task to
+    the name its runner's ``task`` path gives. A render that meets a :class:`TransientError`
+    is retried with backoff, at most ``MAX_ATTEMPTS`` times, and then fails in plain words."""
+
+    @shared_task(
+        bind=True,
+        name=render,
+        acks_late=True,  # a worker that dies mid-render leaves the message for another worker
+        reject_on_worker_lost=True,
+        autoretry_for=(TransientError,),
+        retry_backoff=5,
+        retry_backoff_max=300,
+        max_retries=MAX_ATTEMPTS,
+        time_limit=time_limit,
+        soft_time_limit=soft_time_limit,
+    )
+    def render_task(self: Task, job_id: int) -> str:
+        """Render one job (thin: the runner does the work)."""
+        return runner.run_task(self, job_id)
+
+    @shared_task(name=sweep)
+    def sweep_task() -> int:
+        """Every few minutes (see CELERY_BEAT_SCHEDULE): re-enqueue the jobs no worker has."""
+        return runner.sweep()
+
+    return PdfTasks(render=render_task, sweep=sweep_task)
+
+
+def download(job: RenderJob | None, *, filename: str) -> FileResponse:
+    """A done job's PDF as a download; a 404 for no job, a job still running or failed, or a
+    file that is gone from the disk."""
+    if job is None or job.status != PdfJobStatus.DONE:
+        raise Http404
+    return uploads.pdf_attachment(job.file, filename=filename)

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.forms import FileField as FormFileField
 from django.forms import ImageField as FormImageField
 from django.http import FileResponse, Http404
@@ -319,6 +320,18 @@ def attachment(handle, *, filename: str, content_type: str) -> FileResponse:
     """A download that the browser saves, never shows in the portal's origin."""
     response = FileResponse(handle, content_type=content_type)
     return _harden(response, filename=filename, inline=False)
+
+
+def pdf_attachment(file: FieldFile, *, filename: str) -> FileResponse:
+    """A stored PDF (a ``FieldFile``) as a download; a 404 when there is none or it cannot be
+    read (gone from the disk)."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    return attachment(handle, filename=filename, content_type="application/pdf")
 
 
 def harden_download(response, *, filename: str):

@@ -16,8 +16,7 @@ from accounts.roles import staff_only
 from enterprises import services as enterprise_services
 from enterprises.charts import totals_chart
 from enterprises.measures import MEASURES
-from lsa_portal import exports, fragment_cache, uploads
-from lsa_portal.pdf_jobs import PdfJobStatus
+from lsa_portal import exports, fragment_cache, pdf_jobs
 
 from . import report, selectors, services
 from .charts import trend_charts
@@ -134,18 +133,9 @@ def report_status(request, pk: int):
 def report_download(request, pk: int):
     """A report as made, before or after publication (staff; in the audit log)."""
     job = _report_job(pk)
-    if job.status != PdfJobStatus.DONE or not job.file:
-        raise Http404
-    try:
-        handle = job.file.open("rb")
-    except OSError as error:
-        raise Http404 from error
+    response = pdf_jobs.download(job, filename=f"monitor-wijkondernemingen-{job.edition.year}.pdf")
     report.note_download(job, by=request.user)
-    return uploads.attachment(
-        handle,
-        filename=f"monitor-wijkondernemingen-{job.edition.year}.pdf",
-        content_type="application/pdf",
-    )
+    return response
 
 
 # Reporting rounds

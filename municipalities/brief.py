@@ -11,31 +11,22 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from enterprises.charts import totals_chart
 from enterprises.models import Municipality
 from lsa_portal.pdf_jobs import JobRunner
 
 from . import caches, selectors
+from .charts import turnover_chart
 from .models import BriefJob
 
 
 def brief_context(municipality: Municipality) -> dict:
     """What the brief shows: the public page's data, never contact persons."""
     page = selectors.municipality_page(municipality.slug)
-    data = page.figures
-    chart = None
-    if data.shown:
-        chart = totals_chart(
-            data.stream_totals,
-            data.stream_percentages,
-            _("Turnover of the enterprises in %(name)s together") % {"name": municipality.name},
-        )
     return {
         "page": page,
         "municipality": page.municipality,
-        "chart": chart,
+        "chart": turnover_chart(page),
         "locator": selectors.locator(page.municipality),  # the page's map
         "min_group": selectors.MIN_GROUP,
         "base_url": settings.PORTAL_BASE_URL,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,12 +16,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import require_staff
-from enterprises.charts import totals_chart
-from lsa_portal import exports, fragment_cache, uploads
-from lsa_portal.pdf_jobs import PdfJobStatus
+from lsa_portal import exports, fragment_cache, pdf_jobs
 
 from . import brief as briefs
 from . import permissions, selectors, services
+from .charts import turnover_chart
 from .forms import DecisionForm, FollowForm, LinkRequestForm, SearchForm
 from .models import BriefJob, LinkStatus, OfficerLink
 
@@ -135,19 +134,10 @@ def _shared_parts(slug: str, today, *, contacts: bool) -> dict:
 
     def render_parts() -> dict:
         page = selectors.municipality_page(slug, today)  # 404 when there is none: not cached
-        data = page.figures
-        chart = None
-        if data.shown:
-            chart = totals_chart(
-                data.stream_totals,
-                data.stream_percentages,
-                _("Turnover of the enterprises in %(name)s together")
-                % {"name": page.municipality.name},
-            )
         context = {
             "page": page,
             "municipality": page.municipality,
-            "chart": chart,
+            "chart": turnover_chart(page),
             "locator": selectors.locator(page.municipality),
             "min_group": selectors.MIN_GROUP,
             "can_see_contacts": contacts,
@@ -182,7 +172,7 @@ def brief(request, slug):
         return render(
             request, "municipalities/_brief_job.html", {"job": job, "municipality": municipality}
         )
-    if job.status == PdfJobStatus.DONE:
+    if job.status == pdf_jobs.PdfJobStatus.DONE:
         return redirect("municipalities:brief_download", slug=slug, pk=job.pk)
     return redirect("municipalities:detail", slug=slug)
 
@@ -208,15 +198,7 @@ def brief_status(request, slug, pk):
 def brief_download(request, slug, pk):
     """The brief is public: it shows only what the public page shows."""
     job = _brief_job(slug, pk)
-    if job.status != PdfJobStatus.DONE or not job.file:
-        raise Http404
-    try:
-        handle = job.file.open("rb")
-    except OSError as error:
-        raise Http404 from error
-    return uploads.attachment(
-        handle, filename=f"gemeente-{job.municipality.slug}.pdf", content_type="application/pdf"
-    )
+    return pdf_jobs.download(job, filename=f"gemeente-{job.municipality.slug}.pdf")
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.services import member_emails
-from lsa_portal import audit
+from lsa_portal import audit, slugs
 from lsa_portal.mail import absolute_url, send_templated
 
 from . import caches, permissions, selectors
@@ -187,11 +187,17 @@ def score_application(
     caches.programme_changed()
 
 
-def unique_pioneer_slug(enterprise: Enterprise, cohort: Cohort) -> str:
-    base = enterprise.slug if enterprise.slug not in RESERVED_SLUGS else f"{enterprise.slug}-1"
-    if not Pioneer.objects.filter(slug=base).exists():
-        return base
-    return f"{base}-{slugify(cohort.slug)}"[:170]
+def _pioneer_slug(enterprise: Enterprise, cohort: Cohort) -> str:
+    """The enterprise's slug; the cohort's added when its track in another cohort has it."""
+    return slugs.unique_slug(
+        enterprise.slug,
+        Pioneer.objects.all(),
+        fallback="wijkbv",
+        max_length=170,  # Pioneer.slug
+        reserved=RESERVED_SLUGS,
+        reserved_suffix="1",
+        qualifier=slugify(cohort.slug),
+    )
 
 
 def _untied_track(application: Application) -> Pioneer | None:
@@ -244,7 +250,7 @@ def decide(application: Application, *, by: User, decision: str, message: str = 
                 enterprise=application.enterprise,
                 cohort=cohort,
                 application=application,
-                slug=unique_pioneer_slug(application.enterprise, cohort),
+                slug=_pioneer_slug(application.enterprise, cohort),
                 started_on=max(cohort.period_start, timezone.localdate()),
                 ambition=application.answer_ambition,
                 flywheel_type=application.flywheel_type,

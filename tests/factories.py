@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.roles import MUNICIPAL_GROUP, ensure_roles, make_staff
+from enterprises import imports
 from enterprises.models import (
     Asset,
     AssetKind,
@@ -13,6 +14,7 @@ from enterprises.models import (
     EnterpriseKind,
     EnterpriseStatus,
     GroundTenure,
+    ImportBatch,
     Membership,
     MembershipRole,
     Municipality,
@@ -146,6 +148,35 @@ class YearFiguresFactory(factory.django.DjangoModelFactory):
     expenses = 90_000
     paid_staff_fte = 2
     volunteers = 25
+
+
+# A sheet as staff upload it: one new enterprise with a year of figures.
+IMPORT_CSV = (
+    "Naam;Gemeente;Soort;Wijk;Jaar;Verkoop;Uitgaven\r\n"
+    "Buurtbedrijf De Linde;GM0344;wijkonderneming;Zuilen;2024;12.500;11.000\r\n"
+)
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """The preview of ``IMPORT_CSV`` (or of ``csv``), planned against the portal as it is now:
+    what staff see before they confirm it."""
+
+    class Meta:
+        model = ImportBatch
+
+    class Params:
+        csv = IMPORT_CSV
+
+    uploaded_by = factory.SubFactory(StaffFactory)
+    file_name = "wijkondernemingen.csv"
+    plan = factory.LazyAttribute(lambda o: imports.make_plan(imports.read_bytes(o.csv.encode())))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        batch = model_class(*args, **kwargs)
+        batch.set_counts()
+        batch.save()
+        return batch
 
 
 # What a member types for one year's figures (the figures form, Dutch number formats).

@@ -95,7 +95,7 @@ def test_the_privacy_page_offers_the_download_and_the_deletion(client, resident)
 def test_the_download_holds_everything_about_me_and_nothing_about_others(client, resident):
     EmailAddress.objects.create(user=resident, email="niet-bevestigd@example.org", verified=False)
     owned = enterprise_services.register(
-        user=resident,
+        by=resident,
         name="Energie van Hier",
         kind="energiecooperatie",
         municipality=EnterpriseFactory().municipality,

@@ -573,7 +573,15 @@ def test_a_discarded_preview_keeps_no_rows(client, staff):
 
     batch.refresh_from_db()
     assert batch.status == ImportStatus.DISCARDED and "rows" not in batch.plan
-    assert table_sizes() == sizes
+    # Nothing of the sheet is written; who threw it away is on record.
+    assert table_sizes() == sizes | {"audit": sizes["audit"] + 1}
+    entry = AuditEntry.objects.latest("pk")
+    assert (entry.action, entry.actor, entry.target_id) == (
+        AuditAction.IMPORT_DISCARDED,
+        staff,
+        str(batch.pk),
+    )
+    sizes = table_sizes()
     assert confirm(client, batch).status_code == 302
     assert table_sizes() == sizes
 
@@ -661,7 +669,7 @@ def test_staff_keep_an_imported_enterprise_until_a_resident_takes_it_over(client
     invitation = eik.invitations.get()
 
     resident = UserFactory(email="nieuwe-eigenaar@example.org")
-    services.accept_invitation(invitation, user=resident)
+    services.accept_invitation(invitation, by=resident)
 
     assert client.get(edit).status_code == 404
     assert client.get(reverse("enterprises:members", args=[eik.slug])).status_code == 404

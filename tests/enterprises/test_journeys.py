@@ -63,6 +63,26 @@ def concept_of(user, **fields):
     return enterprise
 
 
+def _register(name):
+    return services.register(
+        by=UserFactory(),
+        name=name,
+        kind="bewonersbedrijf",
+        municipality=Municipality.objects.get(cbs_code="GM0344"),
+        neighbourhood="Zuilen",
+    )
+
+
+def test_a_registration_is_named_after_the_enterprise_with_a_number_when_taken():
+    slugs = [_register(name).slug for name in ["De Brug", "de brug", "De Brug!"]]
+    assert slugs == ["de-brug", "de-brug-2", "de-brug-3"]
+
+
+def test_a_registration_never_takes_a_url_of_the_directory_as_its_slug():
+    assert _register("Aanmelden").slug == "aanmelden-wijkonderneming"
+    assert _register("???").slug == "wijkonderneming"
+
+
 def test_registering_needs_an_account(client):
     response = client.get(reverse("enterprises:register"))
     assert response.status_code == 302
@@ -376,9 +396,9 @@ def test_the_service_refuses_an_account_without_the_invited_address_whatever_the
     unconfirmed = UserFactory(email="uitgenodigd@example.org", verified=False)
     before = _directory_rows()
     with pytest.raises(services.InvitationForSomeoneElse):
-        services.accept_invitation(invitation, user=finder)
+        services.accept_invitation(invitation, by=finder)
     with pytest.raises(services.InvitationForSomeoneElse):  # the address, never confirmed
-        services.accept_invitation(invitation, user=unconfirmed)
+        services.accept_invitation(invitation, by=unconfirmed)
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert not Membership.objects.filter(enterprise=enterprise).exclude(role="eigenaar").exists()

@@ -16,7 +16,7 @@ def test_expired_invitations_are_deleted_open_or_accepted():
     now = timezone.now()
     expired = InvitationFactory(expires_at=now - timedelta(minutes=1))
     accepted = InvitationFactory()
-    services.accept_invitation(accepted, user=UserFactory(email=accepted.email))
+    services.accept_invitation(accepted, by=UserFactory(email=accepted.email))
     Invitation.objects.filter(pk=accepted.pk).update(expires_at=now - timedelta(days=1))
     still_open = InvitationFactory(expires_at=now + timedelta(days=1))
 

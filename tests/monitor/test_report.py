@@ -152,6 +152,19 @@ def test_staff_make_and_publish_the_report_from_its_page(
     assert Report.objects.get().is_public
 
 
+def test_a_report_whose_file_is_gone_is_not_found_and_no_download_is_logged(
+    client, reported, staff
+):
+    edition = services.fix_edition(YEAR, by=staff)
+    job = report.render_job(report.request_report(edition, by=staff).pk)
+    assert job.status == PdfJobStatus.DONE, job.error
+    job.file.storage.delete(job.file.name)
+    client.force_login(staff)
+    download = client.get(reverse("monitor:report_download", kwargs={"pk": job.pk}))
+    assert download.status_code == 404
+    assert not AuditEntry.objects.filter(action=Action.FILE_DOWNLOADED).exists()
+
+
 @pytest.mark.parametrize("who", ["anonymous", "resident", "officer"])
 def test_only_staff_reach_the_report_pages(client, reported, staff, who):
     edition = services.fix_edition(YEAR, by=staff)

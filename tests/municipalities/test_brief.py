@@ -6,7 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from lsa_portal.pdf_jobs import PdfJobStatus
-from municipalities import brief
+from municipalities import brief, selectors
+from municipalities.charts import turnover_chart
 from municipalities.models import BriefJob
 from tests.factories import (
     EnterpriseFactory,
@@ -60,6 +61,28 @@ def test_brief_holds_the_name_the_total_turnover_and_no_contacts(
     download = client.get(f"/gemeenten/briefstad/brief/{job.pk}/pdf/")
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_the_page_and_the_brief_show_the_same_turnover_chart(client, town):
+    chart = turnover_chart(selectors.municipality_page("briefstad"))
+    # 300 000 together: sales 150 000, rent 60 000, subsidies 90 000.
+    assert chart.description.startswith("Omzet van de ondernemingen in Briefstad samen: ")
+    assert "50%" in chart.description and "20%" in chart.description
+    assert brief.brief_context(town)["chart"] == chart
+    response = client.get("/gemeenten/briefstad/")
+    assert response.status_code == 200
+    assert f'aria-label="{chart.description}"' in response.content.decode()
+
+
+def test_too_few_enterprises_show_no_turnover_chart(client):
+    village = MunicipalityFactory(name="Kleindorp", slug="kleindorp")
+    for name in ("Alfa", "Bravo"):  # two: fewer than MIN_GROUP
+        YearFiguresFactory(enterprise=EnterpriseFactory(municipality=village, name=name))
+    assert turnover_chart(selectors.municipality_page("kleindorp")) is None
+    assert brief.brief_context(village)["chart"] is None
+    response = client.get("/gemeenten/kleindorp/")
+    assert response.status_code == 200
+    assert "Omzet van de ondernemingen in Kleindorp" not in response.content.decode()
 
 
 def test_unchanged_municipality_reuses_the_brief(town, django_capture_on_commit_callbacks):

@@ -241,3 +241,23 @@ def test_a_submitted_application_can_no_longer_be_changed(client, member, submit
     assert response.status_code == 403
     submitted_application.refresh_from_db()
     assert submitted_application.answer_ambition != "Iets anders"
+
+
+def _select(enterprise, cohort):
+    application = ApplicationFactory(
+        enterprise=enterprise, cohort=cohort, status="ingediend", submitted_at=timezone.now()
+    )
+    services.decide(application, by=StaffFactory(), decision=ApplicationStatus.SELECTED)
+    return Pioneer.objects.get(application=application)
+
+
+def test_a_selected_track_is_named_after_its_enterprise_and_its_cohort_when_taken():
+    enterprise = EnterpriseFactory(slug="de-stek")
+    first = _select(enterprise, CohortFactory(slug="wijkbv-2025"))
+    second = _select(enterprise, CohortFactory(slug="wijkbv-2026"))
+    assert (first.slug, second.slug) == ("de-stek", "de-stek-wijkbv-2026")
+
+
+def test_a_track_never_takes_a_programme_url_as_its_slug():
+    pioneer = _select(EnterpriseFactory(slug="mengpaneel"), CohortFactory())
+    assert pioneer.slug == "mengpaneel-1"

@@ -150,7 +150,7 @@ def test_membership_changes_are_logged():
     assert (entry.actor, entry.details["role"]) == (owner, "redacteur")
     assert "nieuw@example.org" not in str(entry.details)
 
-    membership = enterprise_services.accept_invitation(invitation, user=newcomer)
+    membership = enterprise_services.accept_invitation(invitation, by=newcomer)
     entry = only_entry(AuditAction.MEMBER_JOINED)
     assert entry.actor == newcomer and entry.details["member"] == newcomer.pk
     assert_target(entry, enterprise)

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from PIL import ExifTags, Image
 
@@ -358,3 +359,17 @@ def test_report_pdfs_are_downloads_that_cannot_run_in_the_portal(client):
     assert response["Content-Disposition"] == f'attachment; filename="{report.slug}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_a_report_whose_pdf_is_gone_from_the_disk_is_not_found_and_not_counted(client):
+    report = ReportFactory(status="gepubliceerd")
+    default_storage.delete(report.pdf.name)
+    response = client.get(reverse("knowledge:report_download", kwargs={"slug": report.slug}))
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.download_count == 0
+
+
+def test_a_pdf_attachment_of_no_file_is_not_found():
+    with pytest.raises(Http404):
+        uploads.pdf_attachment(Report(pdf="").pdf, filename="rapport.pdf")
