@@ -352,10 +352,10 @@ def cohort_progress(cohort) -> CohortProgress:
     jobs = {}
     for job in PdfJob.objects.filter(case__in=list(cases.values())).order_by("created_at", "pk"):
         jobs[job.case_id] = job
-    rows = []
+    rows: list[tuple[Pioneer, CaseDescription | None, PdfJob | None]] = []
     for pioneer in pioneers:
-        case = cases.get(pioneer.enterprise_id)
-        rows.append((pioneer, case, jobs.get(case.pk) if case else None))
+        pioneer_case = cases.get(pioneer.enterprise_id)
+        rows.append((pioneer, pioneer_case, jobs.get(pioneer_case.pk) if pioneer_case else None))
     with_jobs = [job for _, _, job in rows if job]
     return CohortProgress(
         rows=rows,

@@ -6,7 +6,7 @@ No workflows here: publishing, requesting and subscribing live in ``services.py`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -53,8 +53,11 @@ def upload_case_pdf(instance, filename: str) -> str:
     return generated_name("kennisbank/casussen", extension="pdf")
 
 
-class PublishableQuerySet(models.QuerySet):
-    def public(self):
+_Item = TypeVar("_Item", bound="Publishable")
+
+
+class PublishableQuerySet(models.QuerySet[_Item]):
+    def public(self) -> Self:
         """What anyone may see: published, and the publication moment has come."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 

@@ -57,9 +57,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -78,6 +80,10 @@ from enterprises.models import Theme
 from lsa_portal import fragment_cache
 
 from .models import Audience, ItemKind, SearchDocument
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import _SQLType
+    from django.utils.functional import _StrOrPromise
 
 # The fragment-cache namespace of the search page, bumped whenever the search table, a theme or
 # an audience changes.
@@ -115,9 +121,9 @@ class SearchParams:
     def has_filters(self) -> bool:
         return bool(self.kind or self.theme or self.audience or self.year)
 
-    def query_string(self, **changes) -> str:
+    def query_string(self, **changes: str | int | None) -> str:
         """The search's query string with some parameters changed (None drops one); no page."""
-        values = {
+        values: dict[str, str | int | None] = {
             "q": self.q,
             "kind": self.kind,
             "theme": self.theme,
@@ -145,7 +151,7 @@ class ActiveFilter:
 @dataclass(frozen=True)
 class Hit:
     kind: str
-    kind_label: str
+    kind_label: _StrOrPromise  # translated when shown
     url: str
     title: str
     snippet: SafeString
@@ -155,7 +161,7 @@ class Hit:
 @dataclass
 class SearchResults:
     params: SearchParams
-    page: Page
+    page: Page[Hit]
     hits: list[Hit]
     facets: dict[str, list[FacetOption]] = field(default_factory=dict)
     full_text: bool = False
@@ -212,11 +218,13 @@ class Condition:
     The empty condition (no ``clause``) holds for every row."""
 
     clause: sql.Composable | None = None
-    params: tuple = ()
+    params: tuple[_SQLType, ...] = ()
 
     def __and__(self, other: Condition) -> Condition:
-        if not self or not other:
-            return self if self else other
+        if self.clause is None:
+            return other
+        if other.clause is None:
+            return self
         return Condition(self.clause + _AND + other.clause, self.params + other.params)
 
     def __bool__(self) -> bool:
@@ -232,7 +240,7 @@ class Condition:
         return RawSQL(_render(self.where()), self.params, output_field=BooleanField())  # noqa: S611
 
 
-def equals(column: str, value: object) -> Condition:
+def equals(column: str, value: _SQLType) -> Condition:
     return Condition(sql.SQL("{} = %s").format(sql.Identifier(column)), (value,))
 
 
@@ -282,18 +290,27 @@ def _counted(conditions: dict[str, Condition]) -> sql.Composable:
     for name, condition in conditions.items():
         if pieces:
             pieces.append(_COMMA)
-        if condition:
+        if condition.clause is not None:
             pieces += [_COUNT_WHERE, condition.clause, _COUNT_AS, sql.Identifier(name)]
         else:
             pieces += [_COUNT_ALL_AS, sql.Identifier(name)]
     return sql.Composed(pieces)
 
 
-def _parameters(conditions: dict[str, Condition]) -> list:
+def _parameters(conditions: dict[str, Condition]) -> list[_SQLType]:
     return [value for condition in conditions.values() for value in condition.params]
 
 
-def _count(documents: QuerySet[SearchDocument], conditions: dict[str, Condition], by=()):
+# A row of counts as the database returns it: the grouped columns (``kind``, ``year``) and the
+# count of each condition, by name (the facets' names are made per search, so no TypedDict).
+_Row = dict[str, Any]
+
+
+def _count(
+    documents: QuerySet[SearchDocument],
+    conditions: dict[str, Condition],
+    by: Sequence[str] = (),
+) -> list[_Row]:
     """One query: per name, how many of ``documents`` meet its condition (grouped ``by`` some
     columns of the search table); rows as dicts."""
     inner, inner_params = (
@@ -321,6 +338,9 @@ def theme_counts(themes: list[Theme]) -> dict[int, int]:
     return {theme.pk: counts[0][THEMES.count_name(theme)] for theme in themes}
 
 
+_Facet = TypeVar("_Facet", Theme, Audience)
+
+
 @dataclass(frozen=True)
 class _Choices:
     """The search's filters resolved against the reference data, as conditions on documents."""
@@ -330,7 +350,7 @@ class _Choices:
     audiences: list[Audience]
 
     @staticmethod
-    def _chosen(items, slug: str, fallback_model):
+    def _chosen(items: list[_Facet], slug: str, fallback_model: type[_Facet]) -> _Facet:
         # An unknown slug still filters (on the slug, so nothing matches), as a person asked.
         found = next((item for item in items if item.slug == slug), None)
         return found or fallback_model(slug=slug)
@@ -368,9 +388,9 @@ class _Counts:
     audience and year what choosing it would give (each facet ignores its own filter)."""
 
     total: int = 0
-    kinds: Counter = field(default_factory=Counter)
-    years: Counter = field(default_factory=Counter)
-    facets_chosen: Counter = field(default_factory=Counter)  # by ``Dimension.count_name``
+    kinds: Counter[str] = field(default_factory=Counter)
+    years: Counter[int] = field(default_factory=Counter)
+    facets_chosen: Counter[str] = field(default_factory=Counter)  # by ``Dimension.count_name``
 
     BY = _COUNTED
 
@@ -387,7 +407,7 @@ class _Counts:
         return conditions
 
     @classmethod
-    def of(cls, rows: list[dict], choices: _Choices) -> _Counts:
+    def of(cls, rows: Iterable[_Row], choices: _Choices) -> _Counts:
         """The counts from the rows of ``conditions`` grouped by ``BY``."""
         counts = cls()
         params = choices.params
@@ -409,7 +429,9 @@ class _Counts:
     def facets(self, choices: _Choices) -> dict[str, list[FacetOption]]:
         params = choices.params
 
-        def options(dimension: Dimension, items, chosen: str) -> list[FacetOption]:
+        def options(
+            dimension: Dimension, items: Sequence[Theme | Audience], chosen: str
+        ) -> list[FacetOption]:
             return [
                 FacetOption(
                     item.slug,
@@ -464,7 +486,7 @@ def _facet_items() -> tuple[list[Theme], list[Audience]]:
     return list(Theme.objects.all()), list(Audience.objects.all())
 
 
-def _hit(kind: str, url: str, title: str, when, snippet: SafeString) -> Hit:
+def _hit(kind: str, url: str, title: str, when: date, snippet: SafeString) -> Hit:
     return Hit(
         kind=kind,
         kind_label=_KIND_LABELS.get(kind, kind),
@@ -527,7 +549,7 @@ def _snippet(text: str | None, q: str) -> SafeString:
     return _highlight_words(Truncator(text or "").words(SNIPPET_WORDS), q)
 
 
-def _fallback_page(choices: _Choices) -> tuple[_Counts, Page]:
+def _fallback_page(choices: _Choices) -> tuple[_Counts, Page[Hit]]:
     """The embedded default (SQLite): every word as ``icontains``, newest first."""
     params = choices.params
     matched = _match(public_documents(), params.q)
@@ -545,41 +567,55 @@ def _fallback_page(choices: _Choices) -> tuple[_Counts, Page]:
         .order_by("-date", "-published_at", "-pk")
         .values("kind", "url", "title", "date", "snippet_source")
     )
-    # Counted with the facets: no COUNT query of its own, and no query at all for no matches.
-    paginator = Paginator(rows if counts.total else [], PAGE_SIZE)
-    paginator.count = counts.total
-    page = paginator.get_page(params.page)
-    page.object_list = [
-        _hit(
-            row["kind"],
-            row["url"],
-            row["title"],
-            row["date"],
-            _snippet(row["snippet_source"], params.q),
-        )
-        for row in page.object_list
-    ]
-    return counts, page
+
+    def hits(shown: slice) -> list[Hit]:
+        # Counted with the facets: no COUNT query of its own, and no query at all for no matches.
+        if not counts.total:
+            return []
+        return [
+            _hit(
+                row["kind"],
+                row["url"],
+                row["title"],
+                row["date"],
+                _snippet(row["snippet_source"], params.q),
+            )
+            for row in rows[shown]
+        ]
+
+    return counts, Paginator(_Hits(counts.total, hits), PAGE_SIZE).get_page(params.page)
 
 
 # --- PostgreSQL: full text ----------------------------------------------------------------------
 
 
-class _Fetched:
-    """One page of hits fetched ahead, standing in for all ``total`` of them: what a
-    ``Paginator`` needs (a length, and a slice) to number the pages and hand out the fetched
-    page."""
+class _Hits:
+    """All ``total`` hits of a search as far as a ``Paginator`` reads them: a length, and the
+    hits of a page (a slice), made by ``page``. One hit alone cannot be read, nor all of them."""
 
-    def __init__(self, count: int, hits: list[Hit]) -> None:
-        self.total, self.hits = count, hits
+    def __init__(self, total: int, page: Callable[[slice], list[Hit]]) -> None:
+        self.total, self.page = total, page
 
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Hit: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Hit]: ...
+    def __getitem__(self, index: int | slice) -> Hit | list[Hit]:
         if isinstance(index, slice):
-            return self.hits
-        raise TypeError("only the fetched page can be read")
+            return self.page(index)
+        raise TypeError("only a page of hits can be read")
+
+    def __iter__(self) -> Iterator[Hit]:
+        # Asked for by the Paginator's protocol; the Paginator itself never reads every hit.
+        raise TypeError("only a page of hits can be read")
+
+
+def _fetched(total: int, hits: list[Hit]) -> Paginator[Hit]:
+    """Pages of ``total`` hits of which the page asked for is fetched ahead: ``hits``."""
+    return Paginator(_Hits(total, lambda _shown: hits), PAGE_SIZE)
 
 
 def _page_number(page: str | None) -> int:
@@ -592,17 +628,17 @@ def _page_number(page: str | None) -> int:
         return 1
 
 
-def _full_text_page(choices: _Choices) -> tuple[_Counts, Page]:
+def _full_text_page(choices: _Choices) -> tuple[_Counts, Page[Hit]]:
     """PostgreSQL: the counts and the page's hits from one statement (``full_text_sql``).
 
     A page past the last (an old link after items went) is asked again as the last page."""
     number = _page_number(choices.params.page)
     counts, hits = _run_full_text(choices, number)
-    paginator = Paginator(_Fetched(counts.total, hits), PAGE_SIZE)
+    paginator = _fetched(counts.total, hits)
     if number > paginator.num_pages:
         number = paginator.num_pages
         counts, hits = _run_full_text(choices, number)
-        paginator = Paginator(_Fetched(counts.total, hits), PAGE_SIZE)
+        paginator = _fetched(counts.total, hits)
     return counts, paginator.page(number)
 
 
@@ -648,6 +684,8 @@ SELECT (SELECT json_agg(counts) FROM counts),
 def _full_text_template(words: bool) -> sql.SQL:
     """``_FULL_TEXT`` for a search with words or without, its constant parts rendered once;
     ``{counts}`` and ``{shown}`` (the facets and filters of the request) are left to compose."""
+    rank: sql.Composable
+    match: sql.Composable
     if words:
         words_sql = sql.SQL("(SELECT q FROM query)")
         start = sql.SQL("WITH query AS (SELECT websearch_to_tsquery('dutch', %s) AS q),")
@@ -699,7 +737,7 @@ def _full_text_template(words: bool) -> sql.SQL:
 _WITH_WORDS, _WITHOUT_WORDS = _full_text_template(words=True), _full_text_template(words=False)
 
 
-def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list]:
+def full_text_sql(choices: _Choices, offset: int = 0) -> tuple[str, list[_SQLType]]:
     """The statement behind a full-text search page, with its parameters. It returns one row:
     the counts (per year and kind, as JSON) and the page's hits (as JSON, in order).
 

@@ -5,12 +5,13 @@ count is constant: lists use ``select_related``/``prefetch_related``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,8 @@ from .models import (
     Article,
     CaseDescription,
     FAQCategory,
+    Publishable,
+    PublishableQuerySet,
     Report,
     ReportRequest,
     SearchDocument,
@@ -42,19 +45,22 @@ PUBLISHED_MODELS = (Report, FAQ, Article, CaseDescription)
 
 LIST_PAGE_SIZE = 12
 
+_Item = TypeVar("_Item", bound=Publishable)
+_Listed = TypeVar("_Listed", bound=Model)
+
 
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def _visible(model, staff: bool) -> QuerySet:
+def _visible(items: PublishableQuerySet[_Item], staff: bool) -> PublishableQuerySet[_Item]:
     """Staff preview drafts; everyone else sees what is public."""
-    return model.objects.all() if staff else model.objects.public()
+    return items if staff else items.public()
 
 
 def report_page(slug: str, *, staff: bool = False) -> Report:
     """A report with its municipality, themes, audiences and the public FAQs that cite it."""
     return get_object_or_404(
-        _visible(Report, staff)
+        _visible(Report.objects.all(), staff)
         .select_related("commissioning_municipality")
         .prefetch_related(
             "themes",
@@ -72,13 +78,15 @@ def report_for_download(slug: str) -> Report:
 
 def article_page(slug: str, *, staff: bool = False) -> Article:
     """An article with its themes."""
-    return get_object_or_404(_visible(Article, staff).prefetch_related("themes"), slug=slug)
+    return get_object_or_404(
+        _visible(Article.objects.all(), staff).prefetch_related("themes"), slug=slug
+    )
 
 
 def case_page(slug: str, *, staff: bool = False) -> CaseDescription:
     """A case description with its enterprise and themes."""
     return get_object_or_404(
-        _visible(CaseDescription, staff)
+        _visible(CaseDescription.objects.all(), staff)
         .select_related("enterprise", "enterprise__municipality")
         .prefetch_related("themes"),
         slug=slug,
@@ -108,7 +116,7 @@ def faq_page(*, staff: bool = False) -> list[FAQGroup]:
 def faq_questions(*, staff: bool = False) -> QuerySet[FAQ]:
     """The visible questions with their category, in the order of the FAQ page."""
     return (
-        _visible(FAQ, staff)
+        _visible(FAQ.objects.all(), staff)
         .select_related("category")
         .order_by("category__position", "category__name", "category_id", "order", "question", "pk")
     )
@@ -117,7 +125,7 @@ def faq_questions(*, staff: bool = False) -> QuerySet[FAQ]:
 def report_list(*, staff: bool = False) -> QuerySet[Report]:
     """Reports for the list page, newest first, with their themes."""
     return (
-        _visible(Report, staff)
+        _visible(Report.objects.all(), staff)
         .defer("body", "body_html", "key_lessons")
         .prefetch_related("themes")
         .order_by("-publication_date", "title", "pk")
@@ -127,7 +135,7 @@ def report_list(*, staff: bool = False) -> QuerySet[Report]:
 def article_list(*, staff: bool = False) -> QuerySet[Article]:
     """Articles for the list page, newest first, with their themes."""
     return (
-        _visible(Article, staff)
+        _visible(Article.objects.all(), staff)
         .defer("body", "body_html")
         .prefetch_related("themes")
         .order_by("-date", "title", "pk")
@@ -137,7 +145,7 @@ def article_list(*, staff: bool = False) -> QuerySet[Article]:
 def case_list(*, staff: bool = False) -> QuerySet[CaseDescription]:
     """Case descriptions for the list page, newest first, with enterprise and themes."""
     return (
-        _visible(CaseDescription, staff)
+        _visible(CaseDescription.objects.all(), staff)
         .defer("body", "body_html")
         .select_related("enterprise")
         .prefetch_related("themes")
@@ -145,16 +153,34 @@ def case_list(*, staff: bool = False) -> QuerySet[CaseDescription]:
     )
 
 
-def paginate(queryset: QuerySet, page: str | None, size: int = LIST_PAGE_SIZE) -> Page:
+def paginate(
+    queryset: QuerySet[_Listed], page: str | None, size: int = LIST_PAGE_SIZE
+) -> Page[_Listed]:
     """A page of a list; a wrong page number gives the nearest page, never an error."""
     return Paginator(queryset, size).get_page(page)
+
+
+@dataclass(frozen=True)
+class ThemeInUse:
+    """A theme on the entry page, with how many public items have it."""
+
+    theme: Theme
+    n: int
+
+    @property
+    def slug(self) -> str:
+        return self.theme.slug
+
+    @property
+    def label(self) -> str:
+        return self.theme.label
 
 
 @dataclass
 class IndexPage:
     newest: list[SearchDocument]
     popular: list[Report]
-    themes: list[Theme]
+    themes: list[ThemeInUse]
 
 
 def index_page() -> IndexPage:
@@ -171,9 +197,8 @@ def index_page() -> IndexPage:
     )
     themes = list(Theme.objects.all())
     counts = theme_counts(themes)
-    for theme in themes:
-        theme.n = counts[theme.pk]
-    return IndexPage(newest=newest, popular=popular, themes=[t for t in themes if t.n])
+    in_use = [ThemeInUse(theme, counts[theme.pk]) for theme in themes if counts[theme.pk]]
+    return IndexPage(newest=newest, popular=popular, themes=in_use)
 
 
 def feed_items(limit: int = 30) -> list[SearchDocument]:
@@ -183,7 +208,7 @@ def feed_items(limit: int = 30) -> list[SearchDocument]:
     )
 
 
-def next_publication(now=None):
+def next_publication(now: datetime | None = None) -> datetime | None:
     """The next moment a published item with a publication moment still to come becomes
     public (None if there is none): a page cached before then must be made anew at it. One
     query."""
@@ -209,7 +234,7 @@ def until_next_publication() -> float:
 # --- For staff ----------------------------------------------------------------------------------
 
 
-def waiting_for_staff(now=None) -> list[Waiting]:
+def waiting_for_staff(now: datetime | None = None) -> list[Waiting]:
     """Advice requests not yet handled, the case descriptions whose newest PDF could not be
     made, and, worth knowing but asking nothing (their links were mailed at once), the report
     requests of the past 7 days. Three queries."""
