@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
@@ -32,6 +32,9 @@ from .answers import CASE_PDF_FRAGMENTS, cached_answer
 from .middleware import API_VERSION
 from .openapi import OpenDataNinja
 from .problems import DETAILS, problem
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
@@ -237,6 +240,14 @@ enterprises = Router(tags=["wijkondernemingen"])
 
 YEAR = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
+if TYPE_CHECKING:
+    # Literals of the sort keys, built when the module loads: strings to mypy (as in schemas).
+    DIRECTORY_SORT: TypeAlias = str
+    MUNICIPALITY_SORT: TypeAlias = str
+else:
+    DIRECTORY_SORT = Literal[tuple(DIRECTORY_SORTS)]
+    MUNICIPALITY_SORT = Literal[tuple(municipality_selectors.SORTS)]
+
 
 UNKNOWN_MATCHES_NOTHING = (
     " Een onbekende waarde is geen fout: die filter past op niets en geeft een lege pagina."
@@ -269,7 +280,7 @@ class DirectoryQuery(schemas.Schema):
     opgericht_tot: YEAR | None = Field(
         None, alias="opgerichtTot", description="Opgericht in of voor dit jaar."
     )
-    sorteer: Literal[tuple(DIRECTORY_SORTS)] | None = Field(
+    sorteer: DIRECTORY_SORT | None = Field(
         None,
         description="naam (standaard), nieuw (laatst gepubliceerd eerst), opgericht, gemeente.",
     )
@@ -475,7 +486,7 @@ def municipality_list(
         str | None, Query(max_length=100, description="Zoekt in de namen (ook 'Den Bosch').")
     ] = None,
     sorteer: Annotated[
-        Literal[tuple(municipality_selectors.SORTS)] | None,
+        MUNICIPALITY_SORT | None,
         Query(description="naam (standaard) of aantal (meeste wijkondernemingen eerst)."),
     ] = None,
     pagina: PageNumber = 1,
@@ -516,7 +527,7 @@ def municipality_detail(
 ):
     municipality = municipality_selectors.municipality_with_counts(code)
     found = municipality_selectors.municipal_figures(municipality)
-    figures = {
+    figures: dict[str, object] = {
         "jaar": found.year,
         "getoond": found.shown,
         "omzet": None,
@@ -718,14 +729,20 @@ def article_detail(request, slug: ITEM_SLUG):
     return {**_article(article), "inhoudHtml": article.body_html}
 
 
-def _case(case: CaseDescription) -> dict:
+class _PublicPdf(TypedDict):
+    public_pdf: str | None
+
+
+def _case(case: CaseDescription, public_pdf: str | None) -> dict:
+    """A case as the API shows it; ``public_pdf`` the file of its current PDF ("" or None when
+    there is none)."""
     enterprise = case.enterprise
     return {
         "_links": {
             "self": _api("case", slug=case.slug),
             "pagina": _absolute(case.get_absolute_url()),
             "pdf": _absolute(reverse("knowledge:case_pdf", args=[case.slug]))
-            if case.public_pdf
+            if public_pdf
             else None,
             "wijkonderneming": _api("enterprise", slug=enterprise.slug)
             if enterprise is not None and enterprise.is_published
@@ -740,13 +757,18 @@ def _case(case: CaseDescription) -> dict:
     }
 
 
+def _listed_case(case: WithAnnotations[CaseDescription, _PublicPdf]) -> dict:
+    """A case of the list, which ``case_pdf.with_public_pdf`` annotated."""
+    return _case(case, case.public_pdf)
+
+
 _knowledge_list(
     "/kennisbank/casusbeschrijvingen",
     "cases",
     schemas.CaseList,
     "casusbeschrijvingen",
     lambda: case_pdf.with_public_pdf(knowledge_selectors.case_list()),
-    _case,
+    _listed_case,
     CASE_PDF_FRAGMENTS,
     summary="Gepubliceerde casusbeschrijvingen",
     description="Nieuwste eerst, met de link naar de openbare PDF als die gemaakt is.",
@@ -765,8 +787,7 @@ _knowledge_list(
 def case_detail(request, slug: ITEM_SLUG):
     case = knowledge_selectors.case_page(slug)
     job = case_pdf.latest_done(case)
-    case.public_pdf = job.file.name if job else ""
-    return {**_case(case), "inhoudHtml": case.body_html}
+    return {**_case(case, job.file.name if job else ""), "inhoudHtml": case.body_html}
 
 
 open_data.add_router("", enterprises)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import redis
@@ -149,13 +150,19 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     """Django's client with one ``redis.Redis`` per pool, answering like a cache that keeps
     nothing while Redis is unreachable."""
 
+    # Django's private parts used here, which django-stubs leaves out of RedisCacheClient.
+    _client: type[redis.Redis]
+    if TYPE_CHECKING:
+
+        def _get_connection_pool(self, write: bool) -> redis.ConnectionPool: ...
+
     def __init__(self, servers, *, outage: Outage, **options):
         # A connection the pool kept from before a Redis restart fails once: try once more on a
         # new one at once. A timeout is not retried (it would double the wait on a hung Redis).
         once = Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,))
         options.setdefault("retry", once)
         super().__init__(servers, **options)
-        self._clients: dict = {}
+        self._clients: dict[int, redis.Redis] = {}
         self._outage = outage
 
     def get_client(self, key=None, *, write=False):
@@ -249,6 +256,10 @@ class RedisCache(DjangoRedisCache):
     """``OPTIONS`` go to redis-py's connection pool as in Django (``socket_timeout``,
     ``socket_connect_timeout``), except ``retry_after``: seconds to leave Redis alone after
     it failed to answer."""
+
+    # Django's private attributes used here, which django-stubs leaves out of RedisCache.
+    _servers: list[str]
+    _options: dict[str, Any]
 
     def __init__(self, server, params):
         super().__init__(server, params)

@@ -1,6 +1,6 @@
 """How every form of the portal renders (allauth's included), and form fields shared by the apps."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +10,20 @@ from django.forms.renderers import TemplatesSetting
 def validation_message(error: ValidationError) -> str:
     """A service's refusal as one sentence for a flash message."""
     return " ".join(error.messages)
+
+
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """The form's own copy of its field ``name``, as the ``kind`` of field it is: to mypy
+    ``form.fields`` holds plain ``Field``s, without a choice field's queryset or choices."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(
+            f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}"
+        )
+    return field
 
 
 class PortalFormRenderer(TemplatesSetting):

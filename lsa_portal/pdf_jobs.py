@@ -48,6 +48,7 @@ from .pdf import render_document
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
+    from django.db.models.fields.files import FieldFile
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,9 @@ class RenderJob(models.Model):
     enqueued_at = models.DateTimeField(gettext_lazy("handed to a worker at"), null=True, blank=True)
     started_at = models.DateTimeField(gettext_lazy("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(gettext_lazy("finished at"), null=True, blank=True)
+    if TYPE_CHECKING:
+        # Each kind declares its own FileField (its own folder and storage); the runner uses it.
+        file: FieldFile
 
     class Meta:
         abstract = True
@@ -145,10 +149,16 @@ class JobRunner(Generic[JobT]):
     file_name: Callable[[JobT], str]
     on_done: Callable[[JobT], None] | None = None
 
+    @property
+    def _jobs(self) -> models.Manager[JobT]:
+        """The kind's table: its ``objects``, which mypy cannot see on a subclass of the
+        abstract ``RenderJob`` (Django's way to reach a model's manager in generic code)."""
+        return self.model._default_manager
+
     def reusable(self, subject, fingerprint: str) -> JobT | None:
         """A running or done job for the same content, whose file can serve again."""
         existing = (
-            self.model.objects.filter(**{self.subject: subject, "input_hash": fingerprint})
+            self._jobs.filter(**{self.subject: subject, "input_hash": fingerprint})
             .exclude(status=PdfJobStatus.FAILED)
             .order_by("-created_at")
             .first()
@@ -176,22 +186,20 @@ class JobRunner(Generic[JobT]):
                     "%s %s not handed to a worker; the sweep will retry", self.label, job_id
                 )
             return
-        self.model.objects.filter(pk=job_id, enqueued_at__isnull=True).update(
-            enqueued_at=timezone.now()
-        )
+        self._jobs.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
 
     def enqueue_on_commit(self, job: JobT) -> None:
         transaction.on_commit(lambda: self.enqueue(job.pk))
 
     @property
     def label(self) -> str:
-        return self.model._meta.object_name
+        return self.model.__name__  # what its _meta.object_name is
 
     def render(self, job_id: int) -> JobT | None:
         """Render one job (the Celery task calls this). Idempotent: a done job is left alone."""
         with transaction.atomic():
             job = (
-                self.model.objects.select_for_update()
+                self._jobs.select_for_update()
                 .select_related(self.subject)
                 .filter(pk=job_id)
                 .first()
@@ -211,7 +219,7 @@ class JobRunner(Generic[JobT]):
                     _("the PDF would have %(pages)s pages, at most %(limit)s are allowed")
                     % {"pages": rendered.pages, "limit": settings.PDF_MAX_PAGES}
                 )
-            storage = self.model._meta.get_field("file").storage
+            storage = self._file_field().storage
             name = self.file_name(job)
             if storage.exists(name):
                 storage.delete(name)  # a redelivered job overwrites, so there is one file
@@ -230,9 +238,9 @@ class JobRunner(Generic[JobT]):
                 _("The PDF could not be made: %(error)s") % {"error": _plain(error)},
                 final=True,
             )
-            return self.model.objects.get(pk=job_id)
+            return self._jobs.get(pk=job_id)
         with transaction.atomic():
-            job = self.model.objects.select_for_update().select_related(self.subject).get(pk=job_id)
+            job = self._jobs.select_for_update().select_related(self.subject).get(pk=job_id)
             job.file.name = saved
             job.status = PdfJobStatus.DONE
             job.pages = rendered.pages
@@ -244,9 +252,15 @@ class JobRunner(Generic[JobT]):
                 self.on_done(job)
         return job
 
+    def _file_field(self) -> models.FileField:
+        field = self.model._meta.get_field("file")
+        if not isinstance(field, models.FileField):
+            raise TypeError(f"{self.label}.file is a {type(field).__name__}, not a FileField")
+        return field
+
     def _fail(self, job: JobT, message: str, *, final: bool = False) -> None:
         failed = final or job.attempts >= MAX_ATTEMPTS
-        self.model.objects.filter(pk=job.pk).update(
+        self._jobs.filter(pk=job.pk).update(
             status=PdfJobStatus.FAILED if failed else PdfJobStatus.QUEUED,
             error=message,
             finished_at=timezone.now() if failed else None,
@@ -254,7 +268,7 @@ class JobRunner(Generic[JobT]):
 
     def give_up(self, job_id: int, error: str) -> None:
         """After the last retry: the job failed, in words staff can act on."""
-        self.model.objects.filter(pk=job_id).exclude(status=PdfJobStatus.DONE).update(
+        self._jobs.filter(pk=job_id).exclude(status=PdfJobStatus.DONE).update(
             status=PdfJobStatus.FAILED,
             error=_("The PDF could not be made after several tries: %(error)s")
             % {"error": error[:300]},
@@ -265,14 +279,14 @@ class JobRunner(Generic[JobT]):
         """Hand jobs that no worker has (broker down, worker gone) to a worker again."""
         limit = (now or timezone.now()) - STUCK_AFTER
         ids = list(
-            self.model.objects.filter(
+            self._jobs.filter(
                 Q(status=PdfJobStatus.QUEUED, enqueued_at__isnull=True)
                 | Q(status=PdfJobStatus.QUEUED, enqueued_at__lt=limit)
                 | Q(status=PdfJobStatus.RENDERING, started_at__lt=limit)
             ).values_list("pk", flat=True)
         )
         for job_id in ids:
-            self.model.objects.filter(pk=job_id).update(enqueued_at=None)
+            self._jobs.filter(pk=job_id).update(enqueued_at=None)
             self.enqueue(job_id)
         return len(ids)
 
@@ -280,13 +294,13 @@ class JobRunner(Generic[JobT]):
         """What staff should look at: the subjects whose newest job failed (a later job, done
         or still running, means someone tried again), of the jobs ``where`` allows. How many
         there are, and the newest ``limit`` of those jobs with their subjects, in one query."""
-        newer = self.model.objects.filter(
+        newer = self._jobs.filter(
             Q(created_at__gt=OuterRef("created_at"))
             | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
             **{self.subject: OuterRef(self.subject)},
         )
         found = list(
-            self.model.objects.filter(where or Q(), status=PdfJobStatus.FAILED)
+            self._jobs.filter(where or Q(), status=PdfJobStatus.FAILED)
             .filter(~Exists(newer))
             .select_related(self.subject)
             .annotate(total=Window(Count("pk")))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.roles import staff_only
 from enterprises import services as enterprise_services
 from enterprises.charts import totals_chart
-from enterprises.measures import MEASURES
+from enterprises.measures import MEASURES, MIN_GROUP
 from lsa_portal import exports, fragment_cache, pdf_jobs
 
 from . import report, selectors, services
@@ -45,7 +45,7 @@ def year_context(data: selectors.Monitor) -> dict:
         "trend_charts": trend_charts(data.trend),
         "province_map": selectors.province_map(data),
         "measures": MEASURES.values(),
-        "min_group": selectors.measures.MIN_GROUP,
+        "min_group": MIN_GROUP,
     }
 
 

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.models import Enterprise
+from lsa_portal.forms import form_field
+
 from .models import (
     ANSWER_FIELDS,
     DECISIONS,
@@ -18,9 +21,11 @@ from .models import (
     SCORE_MIN,
     Application,
     Area,
+    Cohort,
     Criterion,
     Element,
     Expert,
+    FlywheelType,
     Lesson,
     LogEntry,
     Milestone,
@@ -73,21 +78,21 @@ class PositionField(forms.Field):
 
 
 class StartApplicationForm(forms.Form):
-    enterprise = forms.ModelChoiceField(
+    enterprise: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=None, empty_label=_("Choose your enterprise")
     )
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=None, empty_label=None)
+    cohort: forms.ModelChoiceField[Cohort] = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=None, empty_label=None
+    )
 
     def __init__(self, *args, enterprises, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
-        from enterprises.models import Enterprise
-
-        from .models import Cohort
-
-        self.fields["enterprise"].queryset = Enterprise.objects.filter(
+        form_field(self, "enterprise", forms.ModelChoiceField).queryset = Enterprise.objects.filter(
             pk__in=[e.pk for e in enterprises]
         )
-        self.fields["cohort"].queryset = Cohort.objects.filter(pk__in=[c.pk for c in cohorts])
+        form_field(self, "cohort", forms.ModelChoiceField).queryset = Cohort.objects.filter(
+            pk__in=[c.pk for c in cohorts]
+        )
         self.fields["enterprise"].help_text = _(
             "Only published enterprises that you keep can apply."
         )
@@ -100,6 +105,12 @@ NEEDED_TO_SUBMIT = [
     "contact_name",
     "contact_email",
 ]
+
+
+def _mark_needed_to_submit(field: forms.Field) -> None:
+    # The portal's field template (templates/forms/field.html) reads this flag of its own, which
+    # no Field declares: it is set in the instance's attributes, where the template finds it.
+    vars(field)["needed_to_submit"] = True
 
 
 class ApplicationForm(forms.ModelForm):
@@ -131,10 +142,11 @@ class ApplicationForm(forms.ModelForm):
         # A draft may be saved half-done, so these are not "required"; the label still says that
         # submitting needs them (services.missing_for_submission checks the same ones).
         for name in NEEDED_TO_SUBMIT:
-            self.fields[name].needed_to_submit = True
-        self.fields["flywheel_type"].choices = [
+            _mark_needed_to_submit(self.fields[name])
+        # The kinds after a prompt, in place of the model form's blank choice ("---------").
+        form_field(self, "flywheel_type", forms.ChoiceField).choices = [
             ("", _("Choose a kind")),
-            *self.fields["flywheel_type"].choices[1:],
+            *FlywheelType.choices,
         ]
         self.areas = areas
         existing = (
@@ -281,8 +293,9 @@ class SupportItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = Expert.objects.filter(active=True).order_by("name")
-        self.fields["expert"].empty_label = _("Nobody yet")
+        expert = form_field(self, "expert", forms.ModelChoiceField)
+        expert.queryset = Expert.objects.filter(active=True).order_by("name")
+        expert.empty_label = _("Nobody yet")
 
 
 class LessonForm(forms.ModelForm):

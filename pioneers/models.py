@@ -5,6 +5,7 @@ changes live in ``services.py``)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 POSITION_MIN = 0
 POSITION_MAX = 100
@@ -263,7 +267,7 @@ class Application(models.Model):
     def is_draft(self) -> bool:
         return self.status == ApplicationStatus.DRAFT
 
-    def answers(self) -> list[tuple[str, str, str]]:
+    def answers(self) -> list[tuple[str, _StrOrPromise, str]]:
         """(criterion value, criterion label, answer) in the order of the criteria."""
         return [
             (criterion.value, criterion.label, getattr(self, field))

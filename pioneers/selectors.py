@@ -269,7 +269,7 @@ def waiting_for_staff() -> list[Waiting]:
 @dataclass
 class ScoreRow:
     criterion: str
-    label: str
+    label: _StrOrPromise
     answer: str
     cells: list[ReviewScore | None]
     average: float | None

@@ -40,3 +40,33 @@ def _isolated_side_effects(settings, tmp_path, request):
 @pytest.fixture
 def password() -> str:
     return "Een-lang-wachtwoord-42"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _serialized_rollback_onto_an_empty_database(request):
+    """A module marked ``django_db(serialized_rollback=True)`` starts from an empty database.
+
+    Django restores the test database's snapshot (the rows the migrations made) at the start of
+    such a test by saving every row with its primary key, and assumes the tables are empty or
+    hold those very rows. After a plain transactional test (the browser tests, the worker's)
+    they hold neither: its flush sends ``post_migrate`` again, which makes the content types,
+    permissions and role groups anew under new keys (PostgreSQL does not reset its sequences on
+    a flush), and the restore then collides with them (a second ``LSA-medewerker``). Emptying
+    the tables first, without ``post_migrate``, gives the restore what it expects. Module-scoped
+    so that it runs before pytest-django's per-test set-up, which does the restoring."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        yield
+        return
+    from django.core.management import call_command
+
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        call_command(
+            "flush",
+            interactive=False,
+            reset_sequences=False,
+            inhibit_post_migrate=True,
+            verbosity=0,
+        )
+    yield

@@ -11,20 +11,25 @@ import pytest
 from tests.conftest import require_service
 from tests.factories import DEFAULT_PASSWORD
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls in the same
-# thread (factories, assertions) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Chromium for the tests of this folder, and Django's async-safety check lifted exactly as
+    long as it runs. Playwright's sync API keeps an event loop running in the test thread from
+    its start to its end, and Django refuses ORM calls from a thread with a running loop; the
+    browser tests' own ORM calls (factories, assertions, database fixtures) are synchronous and
+    safe. The loop also changes which database connection the thread sees (Django keeps them in
+    an asgiref ``Local``, per async context while a loop runs), so it must not outlive this
+    folder: a session-wide browser hid the test database's serialized snapshot from every
+    serialized-rollback test after it, and needed the check lifted for the whole process."""
     require_service(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[

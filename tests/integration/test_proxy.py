@@ -179,7 +179,7 @@ def stack(tmp_path_factory):
     static_root = readable_folder("lsa-proxy-static-")
     media_root = readable_folder("lsa-proxy-media-")
     environment = {
-        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        **os.environ,
         "DJANGO_SETTINGS_MODULE": "lsa_portal.settings",
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),

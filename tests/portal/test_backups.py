@@ -194,8 +194,7 @@ def empty_target(tmp_path):
 
 def _restore(backup: str, target: EmptyTarget, media_root: Path, *extra: str):
     """`manage.py restore` in its own process, as an operator runs it."""
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {
+    env = os.environ | {
         "DATABASE_URL": target.url,
         "MEDIA_ROOT": str(media_root),
         "BACKUP_DIR": str(settings.BACKUP_DIR),

@@ -155,8 +155,7 @@ def test_records_outside_a_request_have_no_id(log):
 
 
 def _manage(tmp_path, *command: str, **environment: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **environment}
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **environment}
     return subprocess.run(
         [sys.executable, "manage.py", *command],
         cwd=ROOT,

@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_is_clean_in_production():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env |= {
+    env = os.environ | {
         "DJANGO_ENV": "production",
         "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-9f8e7d6c5b4a3",
         "ALLOWED_HOSTS": "portal.example.org",
@@ -38,9 +37,7 @@ def test_check_deploy_is_clean_in_production():
 
 
 def test_production_without_a_shared_cache_is_warned_about():
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env |= {
         "DJANGO_ENV": "production",
         "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-9f8e7d6c5b4a3",
@@ -276,9 +273,7 @@ def test_docker_compose_puts_nginx_with_the_tested_configuration_in_front():
 
 
 def test_without_a_mail_server_mails_are_written_to_the_mail_folder(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    env = {k: v for k, v in os.environ.items() if k != "EMAIL_URL"}
     env.update(
         {"EMAIL_FILE_PATH": str(tmp_path), "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3"}
     )
