@@ -38,7 +38,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import CharField, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -549,7 +549,7 @@ def _blank(value: Any) -> bool:
 
 def _collect(rows: Iterable[tuple[int, list]]) -> Sheet:
     """The header (the first filled row) and the filled rows below it, up to the limits."""
-    positions: dict[int, str] | None = None
+    positions: dict[int, str] = {}  # set with the sheet, from the header
     sheet: Sheet | None = None
     empty_run = 0
     last_filled = 0
@@ -563,7 +563,7 @@ def _collect(rows: Iterable[tuple[int, list]]) -> Sheet:
             continue
         empty_run = 0
         last_filled = number
-        if positions is None:
+        if sheet is None:
             positions, sheet = _header(cells)
             continue
         row_cells = {
@@ -1084,7 +1084,10 @@ def read_themes(key: str, value: Any, snapshot: Snapshot) -> list[int]:
 
 
 def _max_length(field_name: str) -> int:
-    return Enterprise._meta.get_field(field_name).max_length
+    model_field = Enterprise._meta.get_field(field_name)
+    # A text column is a CharField of the enterprise: its limit is the cell's.
+    assert isinstance(model_field, CharField) and model_field.max_length is not None
+    return model_field.max_length
 
 
 def parse_row(number: int, cells: dict[str, Any], snapshot: Snapshot) -> ParsedRow:
@@ -1303,10 +1306,10 @@ class _Planner:
                 group.values.setdefault(field_name, value)
                 group.value_rows.setdefault(field_name, row.number)
         if row.themes is not None:
-            if group.themes is not None and group.themes != row.themes:
-                row.errors.setdefault("themas", self._conflict("themas", group.themes_row))
-            elif group.themes is None:
+            if group.themes is None or group.themes_row is None:
                 group.themes, group.themes_row = row.themes, row.number
+            elif group.themes != row.themes:
+                row.errors.setdefault("themas", self._conflict("themas", group.themes_row))
         if row.year is not None:
             if row.year in group.years:
                 row.errors.setdefault(
@@ -1360,9 +1363,9 @@ class _Planner:
                 "wijk", _("wijk: a new enterprise needs its neighbourhood, block or village.")
             )
 
-    def _enterprise_changes(self, group: _Group, row: ParsedRow) -> list[dict]:
-        """What this row's enterprise cells would change in the portal."""
-        current = self.snapshot.enterprises[group.pk]
+    def _enterprise_changes(self, pk: int, row: ParsedRow) -> list[dict]:
+        """What this row's cells would change of the enterprise ``pk`` in the portal."""
+        current = self.snapshot.enterprises[pk]
         changes = []
         for field_name, value in row.enterprise.items():
             if current[field_name] != value:
@@ -1371,10 +1374,10 @@ class _Planner:
             changes.append(self._change("themes", current["themes"], row.themes))
         return changes
 
-    def _figure_changes(self, group: _Group, row: ParsedRow) -> list[dict]:
+    def _figure_changes(self, pk: int, row: ParsedRow) -> list[dict]:
         if row.year is None:
             return []
-        current = self.snapshot.figures.get((group.pk, row.year))
+        current = self.snapshot.figures.get((pk, row.year))
         if current is None:
             return [{"column": "jaar", "before": "—", "after": str(row.year)}]
         return [
@@ -1384,7 +1387,7 @@ class _Planner:
         ]
 
     def _change(self, field_name: str, before: Any, after: Any, year: int | None = None) -> dict:
-        change = {
+        change: dict[str, str | int] = {
             "column": KEY_OF_FIELD.get(field_name, "themas"),
             "before": _show(field_name, before, self.snapshot),
             "after": _show(field_name, after, self.snapshot),
@@ -1410,11 +1413,14 @@ class _Planner:
         }
         if row.errors:
             planned["outcome"] = ERROR
-        elif group.pk is None:
+            return planned
+        # plan() gives every row without errors its group: a row it cannot match gets an error.
+        assert group is not None
+        if group.pk is None:
             planned["outcome"] = NEW
             planned["first_row"] = group.rows[0].number  # the row that creates it
         else:
-            changes = self._enterprise_changes(group, row) + self._figure_changes(group, row)
+            changes = self._enterprise_changes(group.pk, row) + self._figure_changes(group.pk, row)
             planned["changes"] = changes
             current = self.snapshot.enterprises[group.pk]
             if not changes:

@@ -31,6 +31,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,11 +62,11 @@ class Measure:
     """One figure: its label, and what it counts in a sentence (for the glossary)."""
 
     key: str
-    label: str
-    definition: str
+    label: _StrOrPromise
+    definition: _StrOrPromise
 
 
-def _measures(*rows: tuple[str, str, str]) -> dict[str, Measure]:
+def _measures(*rows: tuple[str, _StrOrPromise, _StrOrPromise]) -> dict[str, Measure]:
     return {key: Measure(key, label, definition) for key, label, definition in rows}
 
 
@@ -191,21 +192,23 @@ MEASURES = _measures(
 # --- Row expressions --------------------------------------------------------------------------
 
 
-def _sum_of(names: Iterable[str]):
+def _sum_of(names: Iterable[str]) -> Cast | CombinedExpression:
     """The sum of the columns as a 64-bit number: seven amounts of up to two billion euros (what
     the form allows) would overflow PostgreSQL's integer, and so would the market times 100."""
-    expression = None
+    expression: Cast | CombinedExpression | None = None
     for name in names:
         column = Cast(F(name), BigIntegerField())
         expression = column if expression is None else expression + column
+    if expression is None:
+        raise ValueError("a sum of no columns")
     return expression
 
 
-def _percentage(part: str, whole: str):
+def _percentage(part: str, whole: str) -> CombinedExpression:
     return Cast(F(part), FloatField()) * Value(100.0) / Cast(F(whole), FloatField())
 
 
-def _row_aliases() -> dict:
+def _row_aliases() -> dict[str, Cast | CombinedExpression]:
     """What each row (one enterprise's year) contributes, named for the aggregates."""
     return {
         "m_turnover": _sum_of(TURNOVER_FIELDS),
@@ -280,10 +283,15 @@ ONE_DECIMAL = Decimal("0.1")
 TWO_DECIMALS = Decimal("0.01")
 
 
-def _decimal(value, places: Decimal = ONE_DECIMAL) -> Decimal | None:
+def _quantized(value: object, places: Decimal = ONE_DECIMAL) -> Decimal:
+    return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _decimal(value: object, places: Decimal = ONE_DECIMAL) -> Decimal | None:
+    """``value`` (a median; None for a group without values) as a rounded Decimal."""
     if value is None:
         return None
-    return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+    return _quantized(value, places)
 
 
 @dataclass
@@ -313,7 +321,7 @@ class Stats:
     """One group's figures over one year (or each year, for trends)."""
 
     key: str = ""
-    label: str = ""
+    label: _StrOrPromise = ""
     count: int = 0
     with_turnover: int = 0
     turnover: int = 0
@@ -389,7 +397,7 @@ def _stats(row: dict, key: str = "", label: str = "") -> Stats:
         median_market_share=_decimal(row.get("median_market_share")),
         median_public_share=_decimal(row.get("median_public_share")),
         median_private_share=_decimal(row.get("median_private_share")),
-        paid_staff_fte=_decimal(row["sum_paid_staff_fte"] or 0),
+        paid_staff_fte=_quantized(row["sum_paid_staff_fte"] or 0),
         volunteers=row["sum_volunteers"] or 0,
         people_from_benefits=row["sum_people_from_benefits"] or 0,
         residents_reached=row["sum_residents_reached"] or 0,
@@ -588,7 +596,7 @@ def latest_complete_year(counts: dict[int, int], today=None) -> int | None:
 PARTITIONS = ("kind", "province")
 
 
-def _suppressed(by: str, stats: dict[object, Stats]) -> set:
+def _suppressed(by: str, stats: Mapping[Any, Stats]) -> set[Any]:
     """The groups not to show: those of fewer than MIN_GROUP enterprises and, where the groups
     partition the total, the smallest shown one too when the left-out ones together hold fewer
     than MIN_GROUP (their figures would otherwise follow from the total minus the others)."""

@@ -3,7 +3,9 @@ contact person of an enterprise; and how long invitations stay."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +17,11 @@ from lsa_portal.history import changed_by
 from . import services
 from .models import Enterprise, EnterpriseStatus, Invitation, Membership, MembershipRole
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _invitation(invitation: Invitation) -> dict:
+
+def _invitation(invitation: Invitation) -> dict[str, Any]:
     return {
         "enterprise": invitation.enterprise.name,
         "role": invitation.role,
@@ -26,13 +31,13 @@ def _invitation(invitation: Invitation) -> dict:
     }
 
 
-def _addressed_to(addresses):
+def _addressed_to(addresses: frozenset[str]) -> QuerySet[Invitation]:
     return Invitation.objects.annotate(lowered_email=Lower("email")).filter(
         lowered_email__in=addresses
     )
 
 
-def export(user, addresses) -> dict:
+def export(user: User, addresses: frozenset[str]) -> dict[str, Any]:
     memberships = Membership.objects.filter(user=user).select_related("enterprise")
     registered = (
         Enterprise.history.filter(history_user=user, history_type="+")
@@ -86,7 +91,7 @@ def export(user, addresses) -> dict:
     }
 
 
-def erase(user, addresses) -> None:
+def erase(user: User, addresses: frozenset[str]) -> None:
     """Memberships go with the account; the enterprises and their public history stay. What
     names the person goes: invitations to their address, and the contact person of an
     enterprise (also in its earlier versions) when it is their address."""
@@ -107,7 +112,7 @@ def erase(user, addresses) -> None:
     ).update(contact_name="", contact_email="")
 
 
-def blockers(user, *, lock: bool = False) -> list[privacy.Blocker]:
+def blockers(user: User, *, lock: bool = False) -> list[privacy.Blocker]:
     """A last owner of an enterprise that is not archived hands it over or archives it first."""
     owned = Membership.objects.filter(user=user, role=MembershipRole.OWNER).exclude(
         enterprise__status=EnterpriseStatus.ARCHIVED

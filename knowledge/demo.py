@@ -4,9 +4,12 @@ Running ``seed`` again changes nothing: items are looked up by slug."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -27,7 +30,9 @@ from .models import (
     ReportAccess,
 )
 
-REPORTS = [
+# Each item is the keyword arguments of its model, with its themes (and a report's audiences,
+# a case's enterprise) by slug: what seed() takes out before it creates the item.
+REPORTS: list[dict[str, Any]] = [
     {
         "slug": "ruimte-voor-wijkondernemingen-in-zuiderwaard",
         "title": "Ruimte voor wijkondernemingen in Zuiderwaard",
@@ -184,7 +189,7 @@ FAQS = [
     ),
 ]
 
-ARTICLES = [
+ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "tien-tips-voor-werk-in-de-wijk",
         "title": "Tien tips voor werk in de wijk",
@@ -242,7 +247,7 @@ ARTICLES = [
     },
 ]
 
-CASES = [
+CASES: list[dict[str, Any]] = [
     {
         "slug": "de-groene-schakel-koopt-het-buurthuis",
         "title": "De Groene Schakel koopt het buurthuis",
@@ -312,11 +317,11 @@ def _pdf(title: str, subtitle: str, summary: str, body: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def _themes(slugs: list[str]):
+def _themes(slugs: list[str]) -> QuerySet[Theme]:
     return Theme.objects.filter(slug__in=slugs)
 
 
-def seed(log) -> None:
+def seed(log: Callable[[str], None]) -> None:
     now = timezone.now()
     # The demo staff member (accounts' demo) publishes, as staff would in the admin.
     staff = User.objects.filter(email=STAFF_EMAIL).first()

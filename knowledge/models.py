@@ -6,6 +6,7 @@ No workflows here: publishing, requesting and subscribing live in ``services.py`
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Self, TypeVar
 
 from django.contrib.postgres.search import SearchVectorField
@@ -217,7 +218,7 @@ class Report(RendersMarkdown, Publishable):
         return self.access == ReportAccess.ON_REQUEST
 
     @property
-    def date(self):
+    def date(self) -> datetime.date | None:
         return self.publication_date
 
 
@@ -367,10 +368,11 @@ class CaseDescription(RendersMarkdown, Publishable):
 
     @property
     def subject(self) -> str:
-        return self.enterprise.name if self.enterprise_id else self.subject_name
+        enterprise = self.enterprise  # no query when there is none
+        return enterprise.name if enterprise is not None else self.subject_name
 
     @property
-    def date(self):
+    def date(self) -> datetime.date | None:
         return timezone.localdate(self.published_at) if self.published_at else None
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lsa_portal import exports, fragment_cache, pdf_jobs, uploads
+from lsa_portal.optin import LinkExpired, LinkInvalid
 from pioneers.models import Cohort
 
 from . import case_pdf, permissions, selectors, services
@@ -123,9 +124,9 @@ def report_download_signed(request, slug: str, token: str):
     report = selectors.report_for_download(slug)
     try:
         report_request = services.resolve_download_token(token, report)
-    except services.LinkExpired:
+    except LinkExpired:
         return _link_refused(request, report, expired=True)
-    except services.LinkInvalid:
+    except LinkInvalid:
         return _link_refused(request, report, expired=False)
     response = _pdf_response(request, report)
     if request.method == "GET":  # a mail scanner's or link checker's HEAD downloads nothing
@@ -216,6 +217,8 @@ def case_pdf_download(request, slug: str, pk: int | None = None):
     staff = permissions.can_see_drafts(request.user)
     case = selectors.case_page(slug, staff=staff)
     job = case_pdf.latest_done(case) if pk is None else case_pdf.version_for(case, pk, staff=staff)
+    if job is None:
+        raise Http404
     response = pdf_jobs.download(job, filename=f"casus-{case.slug}.pdf")
     if request.method == "GET" and (not case.is_public or (pk is not None and staff)):
         case_pdf.note_download(job, by=request.user)  # a HEAD downloads nothing
@@ -278,9 +281,9 @@ def newsletter_confirm(request, token: str):
     if request.method == "POST":
         try:
             services.confirm_subscription(token, by=request.user)
-        except services.LinkExpired:
+        except LinkExpired:
             return _link_refused(request, None, expired=True)
-        except services.LinkInvalid:
+        except LinkInvalid:
             return _link_refused(request, None, expired=False)
         return render(request, "knowledge/newsletter_confirmed.html")
     return render(request, "knowledge/newsletter_confirm.html")
@@ -292,7 +295,7 @@ def newsletter_unsubscribe(request, token: str):
     """One button on the page, or the mail program's own one-click button."""
     try:
         subscriber = services.subscriber_for_unsubscribe(token)
-    except services.LinkInvalid:
+    except LinkInvalid:
         return _link_refused(request, None, expired=False)
     if request.method == "POST":
         services.unsubscribe(token, by=request.user)
@@ -344,7 +347,7 @@ def _refuse_non_staff(request) -> None:
         raise PermissionDenied
 
 
-def csv_response(export: services.CsvExport) -> HttpResponse:
+def csv_response(export: services.CsvExport) -> HttpResponse | StreamingHttpResponse:
     # Excel in the Netherlands expects ';' between the columns.
     return exports.csv_response(export.filename, export.header, export.rows, delimiter=";")
 
