@@ -44,7 +44,7 @@ test: $(VENV)/.installed-dev node_modules/.installed messages lint
 	$(BIN)/pytest
 
 ## make lint: ruff, then mypy with django-stubs ([tool.mypy] in pyproject.toml: strict on every
-## app's services, selectors and permissions; the modules not yet checked are listed there)
+## app's services, selectors and permissions; every other module checked too)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "nginx" / "portal.conf.template"
@@ -161,24 +162,28 @@ class Nginx:
         if result.returncode != 0:
             raise RuntimeError(f"nginx refuses the configuration:\n{result.stderr}")
 
+    def _as_user(self) -> dict[str, Any]:
+        """The keyword arguments of subprocess that run nginx as ``self.user`` (if any)."""
+        if not self.user:
+            return {}
+        return {"user": self.user[0], "group": self.user[1], "extra_groups": []}
+
     def _run(self, command: list[str]) -> subprocess.CompletedProcess:
-        user = self.user
         return subprocess.run(
             command,
             capture_output=True,
             text=True,
             timeout=30,
-            **({"user": user[0], "group": user[1], "extra_groups": []} if user else {}),
+            **self._as_user(),
         )
 
     def start(self, timeout: float = 20) -> Nginx:
         self.check()
-        user = self.user
         self.process = subprocess.Popen(
             self.command(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            **({"user": user[0], "group": user[1], "extra_groups": []} if user else {}),
+            **self._as_user(),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

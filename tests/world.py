@@ -43,25 +43,28 @@ from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import ensure_roles
 from enterprises import imports
 from enterprises import services as enterprise_services
 from enterprises.models import (
+    Enterprise,
     EnterpriseKind,
     EnterpriseStatus,
     Invitation,
     Membership,
     MembershipRole,
+    Municipality,
     Province,
     Theme,
 )
 from knowledge import services as knowledge_services
-from knowledge.models import AdviceRequest, Audience, PdfJob
+from knowledge.models import AdviceRequest, Audience, PdfJob, ReportRequest, Subscriber
 from lsa_portal.pdf_jobs import PdfJobStatus
 from monitor import services as monitor_services
 from municipalities import services as municipality_services
 from municipalities.models import BriefJob, Follower, LinkStatus
-from pioneers.models import Area, Element, ReviewScore
+from pioneers.models import Application, Area, Element, ReviewScore
 from tests.factories import (
     MINIMAL_PDF,
     ApplicationFactory,
@@ -155,7 +158,7 @@ class World:
     (``world.concept``), the tokens of links that arrive by mail, and the paths built so far.
     A test may keep more on it for the whole module (the matrix: sessions, clients, a snapshot)."""
 
-    users: dict[str, object]
+    users: dict[str, User]
     objects: dict[str, object] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     media_root: object = None
@@ -251,7 +254,6 @@ def url_names(patterns=None, namespace: str = ""):
 def _reference_data() -> None:
     """The rows the migrations load (themes, areas and elements of the mengpaneel, audiences):
     a transactional test before may have emptied the tables."""
-    from enterprises.models import Municipality
     from enterprises.reference_data import load as load_municipalities_and_themes
     from pioneers.reference_data import load as load_areas_and_elements
 
@@ -261,16 +263,16 @@ def _reference_data() -> None:
     Audience.objects.get_or_create(slug="gemeente", defaults={"name": "Gemeenten"})
 
 
-def _users() -> dict[str, object]:
+def _users() -> dict[str, User]:
     ensure_roles()
-    superuser = UserFactory(email="super@example.org", is_superuser=True, is_staff=True)
+    superuser = UserFactory.create(email="super@example.org", is_superuser=True, is_staff=True)
     return {
-        "R": UserFactory(email="bewoner@example.org"),
-        "E": UserFactory(email="redacteur@example.org"),
-        "O": UserFactory(email="eigenaar@example.org"),
-        "P": UserFactory(email="pionier@example.org"),
-        "M": MunicipalOfficerFactory(email="ambtenaar@example.org"),
-        "S": StaffFactory(email="medewerker@example.org"),
+        "R": UserFactory.create(email="bewoner@example.org"),
+        "E": UserFactory.create(email="redacteur@example.org"),
+        "O": UserFactory.create(email="eigenaar@example.org"),
+        "P": UserFactory.create(email="pionier@example.org"),
+        "M": MunicipalOfficerFactory.create(email="ambtenaar@example.org"),
+        "S": StaffFactory.create(email="medewerker@example.org"),
         "U": superuser,
     }
 
@@ -288,7 +290,7 @@ def _enterprises(w: World) -> None:
         "legal_form": "stichting",
         "themes": energy,
     }
-    concept = EnterpriseFactory(
+    concept: Enterprise = EnterpriseFactory.create(
         name="Geheim Conceptbedrijf",
         slug="geheim-conceptbedrijf",
         status=EnterpriseStatus.CONCEPT,
@@ -410,7 +412,7 @@ def _pioneers(w: World) -> None:
     YearFiguresFactory(enterprise=enterprise, year=2023)
     YearFiguresFactory(enterprise=enterprise, year=2024, income_rent=35_000)
     AssetFactory(enterprise=enterprise, since_year=2019)
-    submitted = ApplicationFactory(
+    submitted: Application = ApplicationFactory.create(
         cohort=cohort,
         enterprise=enterprise,
         status="ingediend",
@@ -486,7 +488,9 @@ def _knowledge(w: World) -> None:
     report_draft = ReportFactory(
         title="Conceptrapport Verborgen", slug="conceptrapport", status="concept"
     )
-    request = ReportRequestFactory(report=report_on_request, email="aanvrager-geheim@example.org")
+    request: ReportRequest = ReportRequestFactory.create(
+        report=report_on_request, email="aanvrager-geheim@example.org"
+    )
     category = FAQCategoryFactory(name="Matrixvragen", slug="matrixvragen")
     FAQFactory(question="Openbare vraag?", slug="openbare-vraag", category=category)
     FAQFactory(question="Wat is het Right to Challenge?", slug="right-to-challenge")
@@ -499,8 +503,10 @@ def _knowledge(w: World) -> None:
     case_draft = CaseDescriptionFactory(
         title="Conceptcasus Verborgen", slug="conceptcasus", status="concept"
     )
-    subscriber = SubscriberFactory(email="lezer-geheim@example.org", confirmed_at=timezone.now())
-    unconfirmed = SubscriberFactory(email="nog-niet-bevestigd@example.org")
+    subscriber: Subscriber = SubscriberFactory.create(
+        email="lezer-geheim@example.org", confirmed_at=timezone.now()
+    )
+    unconfirmed: Subscriber = SubscriberFactory.create(email="nog-niet-bevestigd@example.org")
     AdviceRequest.objects.create(
         name="Adviesvrager",
         email="advies@example.org",
@@ -553,7 +559,9 @@ def _municipalities(w: World) -> None:
         email="volger@example.org",
         confirmed_at=timezone.now(),
     )
-    other_town = MunicipalityFactory(name="Andere Stad", slug="andere-stad", cbs_code="GM9902")
+    other_town: Municipality = MunicipalityFactory.create(
+        name="Andere Stad", slug="andere-stad", cbs_code="GM9902"
+    )
     EnterpriseFactory(
         name="Buurtbedrijf Elders",
         slug="buurtbedrijf-elders",

@@ -72,6 +72,7 @@ def run(out) -> None:
         .order_by("name")
         .first()
     )
+    assert small is not None, "no municipality besides the big one has enterprises"
     counts = {m.slug: m.enterprises.count() for m in (small, big)}
     out(f"5000 enterprises and {REPORTS} reports loaded in {time.perf_counter() - start:.1f} s")
     analyze()

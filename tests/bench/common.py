@@ -97,7 +97,10 @@ def measure_against_bare(
     bare_client = Client()
     bare_client.get("/bench/bare/")
     _, queries = measure(client, url, repeat=1, before=before)
-    page, bare, page_cpu, bare_cpu = [], [], [], []
+    page: list[float] = []
+    bare: list[float] = []
+    page_cpu: list[float] = []
+    bare_cpu: list[float] = []
     for _ in range(repeat):
         for timings, cpu, who, address in (
             (bare, bare_cpu, bare_client, "/bench/bare/"),

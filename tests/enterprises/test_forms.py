@@ -229,7 +229,8 @@ def test_figures_over_a_year_that_has_not_begun_are_refused():
 def _asset_form(**typed) -> AssetForm:
     data = {"kind": "gebouw", "name": "Het badhuis", "tenure": "", "ground_tenure": ""}
     data.update(typed)
-    return AssetForm(data, instance=Asset(enterprise=EnterpriseFactory()))
+    enterprise: Enterprise = EnterpriseFactory.create()
+    return AssetForm(data, instance=Asset(enterprise=enterprise))
 
 
 @pytest.mark.django_db

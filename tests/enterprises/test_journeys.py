@@ -9,9 +9,11 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from enterprises import services
 from enterprises.models import (
     Enterprise,
@@ -52,8 +54,10 @@ def _directory_rows() -> dict:
     """Every row of the directory's tables (enterprises, members, invitations, assets, figures,
     their history and themes) and of the audit log: what a refused request leaves as it was."""
     config = apps.get_app_config("enterprises")
-    models = [*config.get_models(include_auto_created=True), AuditEntry]
-    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+    models: list[type[Model]] = [*config.get_models(include_auto_created=True), AuditEntry]
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values()) for model in models
+    }
 
 
 def concept_of(user, **fields):
@@ -331,7 +335,7 @@ def test_an_owner_invites_a_co_member_who_accepts_with_the_link(
 
 
 def _invitation_to(address: str, **owner_fields):
-    owner = UserFactory(**owner_fields)
+    owner: User = UserFactory.create(**owner_fields)
     enterprise = concept_of(owner, name="Buurtbedrijf De Linde")
     invitation = services.invite_member(enterprise, by=owner, email=address, role="redacteur")
     return enterprise, reverse("enterprises:invitation", kwargs={"token": invitation.token})

@@ -43,6 +43,7 @@ def only_entry() -> AuditEntry:
 
 
 def assert_on(entry: AuditEntry, target) -> None:
+    assert entry.target_type is not None, entry
     assert entry.target_type.model_class() is type(target)
     assert entry.target_id == str(target.pk)
 

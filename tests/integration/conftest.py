@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,6 +92,7 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL: the worker dies without a chance to acknowledge or clean up."""
+        assert self.process is not None, "the worker was never started"
         self.process.kill()
         self.process.wait(timeout=20)
         self.log.close()
@@ -192,17 +194,20 @@ class RedisServer:
             self.process.wait(timeout=10)
 
     def pause(self) -> None:
+        assert self.process is not None, "redis-server was never started"
         self.process.send_signal(signal.SIGSTOP)
 
     def resume(self) -> None:
+        assert self.process is not None, "redis-server was never started"
         self.process.send_signal(signal.SIGCONT)
 
 
 @pytest.fixture
-def own_redis(tmp_path) -> RedisServer:
+def own_redis(tmp_path) -> Iterator[RedisServer]:
     """A Redis of the test's own, stopped at the end whatever the test did to it."""
     binary = shutil.which("redis-server")
     require_service(binary is not None, "redis-server (Debian's redis-server package)")
+    assert binary is not None  # require_service has skipped (or failed) the test otherwise
     server = RedisServer(binary, _free_port(), tmp_path / "redis.log").start()
     yield server
     server.stop()

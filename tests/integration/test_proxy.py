@@ -107,7 +107,8 @@ class Visitor:
     """A browser at one address: keeps its cookies and posts forms with their CSRF token."""
 
     def __init__(self, base: str, source: str):
-        self.base, self.source, self.cookies = base, source, {}
+        self.base, self.source = base, source
+        self.cookies: dict[str, str] = {}
 
     def _send(self, method: str, path: str, body: bytes | None = None, **headers) -> Answer:
         if self.cookies:
@@ -127,7 +128,9 @@ class Visitor:
         """The page's form, sent empty (it still counts against the limits)."""
         page = self.get(path)
         assert page.status == 200, (path, page.status)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert field is not None, (path, "no CSRF token in the form")
+        token = field.group(1)
         body = f"csrfmiddlewaretoken={token}".encode()
         answer = self._send(
             "POST",

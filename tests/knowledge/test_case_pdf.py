@@ -20,7 +20,15 @@ from lsa_portal import pdf_jobs
 from lsa_portal.pdf import PDF_BASE_URL, local_path, render_document
 from lsa_portal.pdf_jobs import MAX_ATTEMPTS, PdfJobStatus, TransientError
 from pioneers import selectors as pioneer_selectors
-from pioneers.models import Element, Milestone, MilestoneStatus, Reading, ReadingValue, Visibility
+from pioneers.models import (
+    Element,
+    Milestone,
+    MilestoneStatus,
+    Pioneer,
+    Reading,
+    ReadingValue,
+    Visibility,
+)
 from tests.factories import (
     AssetFactory,
     CaseDescriptionFactory,
@@ -466,7 +474,7 @@ def test_with_one_reading_the_mengpaneel_shows_the_start_and_says_there_is_no_ch
 
 def test_the_pdf_reads_its_data_in_the_same_number_of_queries_however_much_there_is():
     def queries_for(readings: int, extra_elements: int, milestones: int) -> int:
-        pioneer = PioneerFactory()
+        pioneer: Pioneer = PioneerFactory.create()
         YearFiguresFactory(enterprise=pioneer.enterprise, year=2023)
         YearFiguresFactory(enterprise=pioneer.enterprise, year=2024)
         for number in range(extra_elements):
@@ -477,7 +485,7 @@ def test_the_pdf_reads_its_data_in_the_same_number_of_queries_however_much_there
         for number in range(readings):
             make_reading(pioneer, taken_on=date(2024, 1, 1) + timedelta(days=30 * number))
         MilestoneFactory.create_batch(milestones, pioneer=pioneer, status=MilestoneStatus.ACHIEVED)
-        case = CaseDescriptionFactory(enterprise=pioneer.enterprise)
+        case: CaseDescription = CaseDescriptionFactory.create(enterprise=pioneer.enterprise)
         with CaptureQueriesContext(connection) as queries:
             case_pdf.case_context(case)
         return len(queries)

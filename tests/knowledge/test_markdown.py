@@ -38,7 +38,7 @@ class _Elements(HTMLParser):
 
 def _unsafe_scheme(url: str) -> bool:
     scheme = re.match(r"^([a-z][a-z0-9+.-]*):", url)
-    return bool(scheme) and scheme.group(1) not in {"http", "https", "mailto"}
+    return scheme is not None and scheme.group(1) not in {"http", "https", "mailto"}
 
 
 def _is_safe(html: str) -> bool:

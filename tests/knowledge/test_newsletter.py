@@ -19,6 +19,7 @@ NEWSLETTER = reverse("knowledge:newsletter")
 
 def _link(body: str, part: str) -> str:
     found = re.search(rf"https?://[^/\s]+(/kennisbank/nieuwsbrief/{part}/\S+/)", body)
+    assert found is not None, body
     return found.group(1)
 
 

@@ -381,7 +381,7 @@ def share(total: int) -> dict[str, int]:
     """The connections per kind of page, by weight, adding up to ``total``."""
     weight_sum = sum(WEIGHTS.values())
     counts = {name: max(1, total * weight // weight_sum) for name, weight in WEIGHTS.items()}
-    counts[max(WEIGHTS, key=WEIGHTS.get)] += total - sum(counts.values())
+    counts[max(WEIGHTS, key=WEIGHTS.__getitem__)] += total - sum(counts.values())
     return counts
 
 

@@ -224,7 +224,9 @@ def test_national_medians_follow_changed_assets(town):
 
 def _figure_rows(html: str) -> tuple[dict[str, list[tuple[str, str]]], str]:
     """The figures table as a reader meets it: per measure, (column label, value) in order."""
-    table = re.search(r'<table class="table mun-figures".*?</table>', html, re.S).group(0)
+    found = re.search(r'<table class="table mun-figures".*?</table>', html, re.S)
+    assert found is not None, "the page has no figures table"
+    table = found.group(0)
     rows = {}
     for label, cells in re.findall(r'role="rowheader">([^<]+)</th>(.*?)</tr>', table, re.S):
         rows[label] = [

@@ -39,7 +39,10 @@ def town():
 def _text(job: BriefJob) -> str:
     with job.file.open("rb") as handle:
         reader = PdfReader(BytesIO(handle.read()))
-    assert reader.metadata.title.startswith("Gemeentelijk") or "Briefstad" in reader.metadata.title
+    assert reader.metadata is not None
+    title = reader.metadata.title
+    assert title is not None
+    assert title.startswith("Gemeentelijk") or "Briefstad" in title
     return "\n".join(page.extract_text() for page in reader.pages)
 
 

@@ -257,7 +257,9 @@ def test_a_long_name_and_count_wrap_at_spaces_and_hyphens():
 
 def _css_colour(name: str) -> str:
     css = (geo.DATA_FILE.parents[2] / "static/css/portal.css").read_text()
-    return re.search(rf"--{name}: (#[0-9a-f]{{6}});", css).group(1)
+    found = re.search(rf"--{name}: (#[0-9a-f]{{6}});", css)
+    assert found is not None, f"portal.css defines no --{name}"
+    return found.group(1)
 
 
 def test_the_focus_edge_has_3_to_1_against_every_shade_and_the_page():

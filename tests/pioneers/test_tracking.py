@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,8 +36,10 @@ def _positions(pioneer, value=50, **overrides):
 def _programme_rows() -> dict:
     """Every row of the programme's tables and of the audit log: what a refused request must
     leave as it was."""
-    models = [*apps.get_app_config("pioneers").get_models(), AuditEntry]
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    models: list[type[Model]] = [*apps.get_app_config("pioneers").get_models(), AuditEntry]
+    return {
+        model.__name__: list(model._default_manager.order_by("pk").values()) for model in models
+    }
 
 
 def test_the_reading_form_starts_from_the_last_reading(client, staff, pioneer):

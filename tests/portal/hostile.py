@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
 
-from django.utils import translation
+from django.utils.translation import trans_real
 
 MARKUP = "<x-fuzz>\"'><script>alert(1)</script>"
 ATTRIBUTE = '" onmouseover="alert(1)" data-x="'
@@ -166,7 +166,9 @@ def _pattern(msgid: str) -> re.Pattern:
 @cache
 def english_messages() -> dict[str, list[tuple[str, re.Pattern]]]:
     """Every English message that has a Dutch translation, by its first characters."""
-    catalog = translation.trans_real.translation("nl")._catalog
+    # gettext keeps the messages in a private attribute (no public way lists them all), which
+    # typeshed does not declare.
+    catalog = trans_real.translation("nl")._catalog  # type: ignore[attr-defined]
     index: dict[str, list[tuple[str, re.Pattern]]] = {}
     for key, msgstr in catalog.items():
         msgid = key[0] if isinstance(key, tuple) else key  # plural: (singular msgid, index)

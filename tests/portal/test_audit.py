@@ -1,6 +1,7 @@
 """The audit log: every sensitive action writes one entry (who, what, when, on which object) in
 the transaction of the action itself; staff read the log in the admin and nobody edits it."""
 
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -59,6 +60,7 @@ def only_entry(action) -> AuditEntry:
 
 
 def assert_target(entry: AuditEntry, target) -> None:
+    assert entry.target_type is not None, entry
     assert entry.target_type.model_class() is type(target)
     assert entry.target_id == str(target.pk)
 
@@ -223,7 +225,7 @@ def test_making_someone_staff_is_logged(staff):
 
 def _admin_form_data(response) -> dict:
     """The POST data of an admin change form as the page shows it (inlines included)."""
-    data = {}
+    data: dict[str, Any] = {}
     forms = [response.context["adminform"].form]
     for inline in response.context["inline_admin_formsets"]:
         forms.append(inline.formset.management_form)

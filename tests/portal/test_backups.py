@@ -27,6 +27,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from PIL import Image
 
+from enterprises.models import Enterprise
 from lsa_portal import audit, backups
 from tests.conftest import require_service
 from tests.factories import (
@@ -77,7 +78,7 @@ def _fill(media_root: Path) -> None:
     portal's own uploads, and odd ones: nested, not ASCII, empty, large)."""
     staff = StaffFactory()
     for number in range(3):
-        enterprise = EnterpriseFactory()
+        enterprise: Enterprise = EnterpriseFactory.create()
         enterprise.logo.save("logo.png", ContentFile(_png((number * 60, 90, 30))))
         MembershipFactory(enterprise=enterprise)
         YearFiguresFactory(enterprise=enterprise, year=2023)

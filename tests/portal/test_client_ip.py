@@ -3,6 +3,8 @@ the limits per address (allauth's log-in limit, the knowledge forms') count each
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -20,7 +22,7 @@ BOB = "203.0.113.9"
 
 
 def _request(peer: str = PROXY, forwarded: str | None = None, **headers):
-    meta = {"REMOTE_ADDR": peer}
+    meta: dict[str, Any] = {"REMOTE_ADDR": peer}
     if forwarded is not None:
         meta["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **meta, **headers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -83,7 +84,7 @@ def _through_wsgi(method: str, path: str, query: str, form: dict, **headers: str
         "wsgi.url_scheme": "http",
         **headers,
     }
-    status_and_headers = {}
+    status_and_headers: dict[str, Any] = {}
 
     def start_response(status, response_headers, exc_info=None):
         status_and_headers.update(status=status, headers=dict(response_headers))

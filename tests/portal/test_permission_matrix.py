@@ -47,11 +47,13 @@ from django.contrib import admin
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import Model
 from django.http import FileResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import User
 from pioneers.models import Element
 from tests.factories import DEFAULT_PASSWORD
 from tests.world import FAST_HASHERS, PATHS, ROLES, SECRETS, base_of, build_world
@@ -879,7 +881,7 @@ ALL_POST_ROWS = _post_rows()
 # --- The world, the clients and the database snapshot -----------------------------------------
 
 
-def _tables() -> dict[str, object]:
+def _tables() -> dict[str, type[Model]]:
     """Every table of the project by name (many-to-many tables included), sessions aside."""
     return {
         model._meta.db_table: model
@@ -912,7 +914,7 @@ class MatrixClient(Client):
         return self.handler(self._base_environ(**request))
 
 
-def session_keys(users: dict[str, object]) -> dict[str, str]:
+def session_keys(users: dict[str, User]) -> dict[str, str]:
     """Log every role in once; each request then only carries the session cookie."""
     keys = {}
     for role, user in users.items():

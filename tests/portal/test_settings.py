@@ -96,7 +96,7 @@ def _every_row() -> dict[str, list[tuple]]:
     rows = {}
     for model in apps.get_models(include_auto_created=True):
         columns = [field.attname for field in model._meta.concrete_fields]
-        rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*columns))
+        rows[model._meta.label] = list(model._default_manager.order_by("pk").values_list(*columns))
     return rows
 
 

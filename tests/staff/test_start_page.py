@@ -14,8 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises import services as enterprise_services
-from enterprises.models import EnterpriseStatus, ImportBatch, ImportStatus, MembershipRole
-from knowledge.models import AdviceRequest, PdfJob
+from enterprises.models import (
+    EnterpriseStatus,
+    ImportBatch,
+    ImportStatus,
+    MembershipRole,
+    Municipality,
+)
+from knowledge.models import AdviceRequest, CaseDescription, PdfJob
 from lsa_portal import pdf_jobs
 from lsa_portal.pdf import RenderedPdf
 from lsa_portal.pdf_jobs import PdfJobStatus
@@ -464,12 +470,10 @@ def fill(staff, size: int) -> None:
             consent=True,
         )
         ReportRequestFactory()
-        PdfJob.objects.create(
-            case=CaseDescriptionFactory(), status=PdfJobStatus.FAILED, input_hash="x"
-        )
-        BriefJob.objects.create(
-            municipality=MunicipalityFactory(), status=PdfJobStatus.FAILED, input_hash="x"
-        )
+        case: CaseDescription = CaseDescriptionFactory.create()
+        PdfJob.objects.create(case=case, status=PdfJobStatus.FAILED, input_hash="x")
+        town: Municipality = MunicipalityFactory.create()
+        BriefJob.objects.create(municipality=town, status=PdfJobStatus.FAILED, input_hash="x")
         YearFiguresFactory(
             enterprise=EnterpriseFactory(), year=OPEN_YEAR, flags=["no-expenses"], expenses=0
         )
