@@ -329,7 +329,6 @@ def request_report(
 
 
 @transaction.atomic
-@transaction.atomic
 def mark_downloaded(
     report_request: ReportRequest, *, by: User | AnonymousUser | None = None
 ) -> None:
@@ -511,7 +510,6 @@ class CsvExport:
     rows: list[list[str]]
 
 
-@transaction.atomic
 @transaction.atomic
 def export_requests(
     requests: QuerySet[ReportRequest] | None = None, *, by: User | AnonymousUser

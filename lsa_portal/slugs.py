@@ -41,7 +41,7 @@ def unique_slug(
     app's own) gets ``-reserved_suffix``. When the base is taken: ``base-qualifier`` if a
     qualifier is given, then a number from 2 up (``base-2``, or ``base-qualifier-2``, ...)."""
     room = NUMBER_ROOM + (len(qualifier) + 1 if qualifier else 0)
-    base = slugify(text)[: max_length - room] or fallback
+    base = slugify(text)[: max_length - room].rstrip("-") or fallback
     if base in reserved:
         base = f"{base}-{reserved_suffix}"
     if isinstance(taken, QuerySet):

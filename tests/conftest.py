@@ -53,7 +53,8 @@ def _serialized_rollback_onto_an_empty_database(request):
     permissions and role groups anew under new keys (PostgreSQL does not reset its sequences on
     a flush), and the restore then collides with them (a second ``LSA-medewerker``). Emptying
     the tables first, without ``post_migrate``, gives the restore what it expects. Module-scoped
-    so that it runs before pytest-django's per-test set-up, which does the restoring."""
+    so that it runs before pytest-django's per-test set-up, which does the restoring; so the
+    marker is read from the module (``pytestmark``), where every such test module sets it."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("serialized_rollback"):
         yield

@@ -11,12 +11,13 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 
-def migrate_to(target: tuple[str, str]):
-    """Migrate one app to ``target`` (app, migration name); the models as they were then."""
+def migrate_to(*targets: tuple[str, str]):
+    """Migrate apps to ``targets`` ((app, migration name), one per app); the models as they were
+    then."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
+    executor.migrate(list(targets))
+    return executor.loader.project_state(list(targets)).apps
 
 
 @pytest.fixture

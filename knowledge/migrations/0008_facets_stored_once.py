@@ -34,19 +34,34 @@ def masks_from_keys(apps, schema_editor) -> None:
             )
 
 
+# The bit the code before this migration gave a theme or audience: ``1 << pk`` below this key.
+OLD_FACET_BITS = 63
+
+
 def keys_from_masks(apps, schema_editor) -> None:
+    """Backwards: the slugs from the masks, and the masks in the old numbering (``1 << pk`` for
+    a key below 63), which the code before this migration reads."""
     SearchDocument = apps.get_model("knowledge", "SearchDocument")
-    slugs = {
-        name: sorted((item.bit, item.slug) for item in apps.get_model(app, model).objects.all())
+    facets = {
+        name: [
+            (item.bit, item.slug, 1 << item.pk if 0 < item.pk < OLD_FACET_BITS else 0)
+            for item in apps.get_model(app, model).objects.all()
+        ]
         for app, model, name in DIMENSIONS
     }
     documents = list(SearchDocument.objects.all())
     for document in documents:
-        for name, items in slugs.items():
+        for name, items in facets.items():
             mask = getattr(document, f"{name}_mask")
-            held = sorted(slug for bit, slug in items if mask & (1 << bit))
-            setattr(document, f"{name}_keys", f"|{'|'.join(held)}|" if held else "")
-    SearchDocument.objects.bulk_update(documents, ["theme_keys", "audience_keys"], batch_size=500)
+            held = [(slug, old) for bit, slug, old in items if mask & (1 << bit)]
+            slugs = sorted(slug for slug, _old in held)
+            setattr(document, f"{name}_keys", f"|{'|'.join(slugs)}|" if slugs else "")
+            setattr(document, f"{name}_mask", sum(old for _slug, old in held))
+    SearchDocument.objects.bulk_update(
+        documents,
+        ["theme_keys", "audience_keys", "theme_mask", "audience_mask"],
+        batch_size=500,
+    )
 
 
 class Migration(migrations.Migration):

@@ -38,6 +38,12 @@ def test_a_qualifier_comes_before_numbers():
     assert _slug("stek", qualifier="2026") == "stek"
 
 
+def test_a_cut_never_leaves_a_hyphen_at_the_end():
+    # max_length 60 less the room for a number (20) leaves 40: the cut falls on the hyphen.
+    assert _slug("b" * 39 + "-c") == "b" * 39
+    assert _slug("b" * 38 + "-cd") == "b" * 38 + "-c"
+
+
 @pytest.mark.parametrize("qualifier", ["", "cohort-2026"])
 def test_a_long_text_leaves_room_for_the_qualifier_and_a_number(qualifier):
     taken = {"a" * 200}
