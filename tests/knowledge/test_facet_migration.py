@@ -45,27 +45,18 @@ def test_masks_are_rebuilt_from_the_slugs_and_the_slugs_come_back():
         "theme_keys": f"|{'|'.join(sorted([first.slug, late.slug]))}|",
         "audience_keys": f"|{'|'.join(sorted([high.slug, low.slug]))}|",
     }
+    published = datetime(2025, 5, 1, tzinfo=UTC)
+    common = {"kind": "rapport", "published_at": published, "date": date(2025, 5, 1), "year": 2025}
     SearchDocument.objects.create(
-        kind="rapport",
         object_id=1,
         url="/kennisbank/rapporten/een/",
         title="Een",
-        published_at=datetime(2025, 5, 1, tzinfo=UTC),
-        date=date(2025, 5, 1),
-        year=2025,
         theme_mask=_old_mask(first, late),
         audience_mask=_old_mask(high, low),
         **keys,
+        **common,
     )
-    SearchDocument.objects.create(
-        kind="faq",
-        object_id=2,
-        url="/kennisbank/veelgestelde-vragen/twee/",
-        title="Twee",
-        published_at=datetime(2025, 5, 2, tzinfo=UTC),
-        date=date(2025, 5, 2),
-        year=2025,
-    )
+    SearchDocument.objects.create(object_id=2, url="/kennisbank/rapporten/twee/", **common)
 
     apps = migrate_to(*AFTER)
     themes = {row.slug: row.bit for row in apps.get_model("enterprises", "Theme").objects.all()}
